@@ -1,0 +1,202 @@
+/*
+ * tools/common/cli.c: messages, escaping and progress for the tools.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "lf/buf.h"
+#include "lf/text.h"
+#include "lf/version.h"
+
+#define ESC_RING 4
+#define ESC_MAX (64 * 1024)
+
+static const char *prog_name = "lf";
+
+void
+cli_init(const char *prog)
+{
+	struct rlimit rl;
+
+	prog_name = prog;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+const char *
+cli_prog(void)
+{
+	return prog_name;
+}
+
+const char *
+cli_esc(const void *p, size_t n)
+{
+	static struct lf_buf ring[ESC_RING];
+	static int next;
+	struct lf_buf *b = &ring[next];
+
+	next = (next + 1) % ESC_RING;
+	if (b->max == 0)
+		lf_buf_init(b, ESC_MAX);
+	lf_buf_reset(b);
+	if (lf_escape_visible(b, p, n, 0, NULL) != LF_OK || b->data == NULL)
+		return b->data != NULL ? (const char *)b->data : "";
+	return (const char *)b->data;
+}
+
+/*
+ * Messages quote names escaped by cli_esc; anything that was not escaped
+ * still has its control bytes made visible here, backslashes left alone.
+ */
+static void
+vwarn(const char *fmt, va_list ap)
+{
+	struct lf_buf safe;
+	char msg[4096];
+	int n = vsnprintf(msg, sizeof(msg), fmt, ap);
+
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(msg))
+		n = sizeof(msg) - 1;
+	lf_buf_init(&safe, ESC_MAX);
+	(void)lf_escape_visible(&safe, (const uint8_t *)msg, (size_t)n,
+	    LF_ESC_KEEP_BACKSLASH, NULL);
+	(void)fflush(stdout);
+	(void)fprintf(stderr, "%s: %s\n", prog_name,
+	    safe.data != NULL ? (char *)safe.data : "");
+	lf_buf_release(&safe);
+}
+
+void
+cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+}
+
+void
+cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+	(void)fprintf(stderr, "Try '%s --help'.\n", prog_name);
+	exit(CLI_EXIT_USAGE);
+}
+
+void
+cli_version(void)
+{
+	struct lf_buf libs;
+
+	lf_buf_init(&libs, 4096);
+	(void)lf_version_libraries(&libs, NULL);
+	(void)printf("%s (libforensic) %s\n%s\n", prog_name,
+	    lf_version_string(), libs.data != NULL ? (char *)libs.data : "");
+	lf_buf_release(&libs);
+}
+
+void
+cli_limit_option(struct lf_limits *l, const char *arg)
+{
+	struct lf_error err;
+
+	if (lf_limits_set(l, arg, &err) != LF_OK)
+		cli_usage_error("--limit: %s", err.msg);
+}
+
+void
+cli_print_limits(void)
+{
+	const struct lf_limit_def *d;
+	size_t n, i;
+
+	d = lf_limits_table(&n);
+	(void)printf("\nLimits (--limit NAME=VALUE, suffixes k M G T):\n");
+	for (i = 0; i < n; i++)
+		(void)printf("  %-14s %-10llu %s %s\n", d[i].name,
+		    (unsigned long long)d[i].dflt, d[i].unit, d[i].what);
+}
+
+void
+cli_progress_init(struct cli_progress *p, bool wanted)
+{
+	memset(p, 0, sizeof(*p));
+	p->on = wanted && isatty(STDERR_FILENO);
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+}
+
+static double
+seconds_between(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	    (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void
+human_bytes(char *out, size_t outsz, double v)
+{
+	static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+	int u = 0;
+
+	while (v >= 1024 && u < 5) {
+		v /= 1024;
+		u++;
+	}
+	(void)snprintf(out, outsz, u == 0 ? "%.0f %s" : "%.2f %s", v,
+	    units[u]);
+}
+
+void
+cli_progress_draw(struct cli_progress *p, uint64_t done, uint64_t total)
+{
+	struct timespec now;
+	char d[32], t[32], r[32], left[32] = "";
+	double el, rate;
+
+	if (!p->on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (p->drawn && seconds_between(&p->last, &now) < 0.25)
+		return;
+	p->last = now;
+	el = seconds_between(&p->start, &now);
+	rate = el > 0 ? (double)done / el : 0;
+	human_bytes(d, sizeof(d), (double)done);
+	human_bytes(r, sizeof(r), rate);
+	if (total > 0 && total >= done) {
+		human_bytes(t, sizeof(t), (double)total);
+		if (rate > 0) {
+			long s = (long)((double)(total - done) / rate);
+			(void)snprintf(left, sizeof(left), "  %ld:%02ld left",
+			    s / 60, s % 60);
+		}
+	} else {
+		(void)snprintf(t, sizeof(t), "?");
+	}
+	(void)fprintf(stderr, "\r\033[K%s of %s  %s/s%s", d, t, r, left);
+	p->drawn = true;
+}
+
+void
+cli_progress_clear(struct cli_progress *p)
+{
+	if (p->on && p->drawn) {
+		(void)fprintf(stderr, "\r\033[K");
+		p->drawn = false;
+	}
+}
