@@ -57,6 +57,7 @@ MANPAGES := $(wildcard docs/man/*.1)
 STATIC_LIB := $(BUILD)/lib/libforensic.a
 SHARED_LIB := $(BUILD)/lib/libforensic.so.$(VERSION)
 
+.SECONDARY:
 .PHONY: all deps check test unit cli demo sanitize fuzz bench lint format \
 	install clean
 

@@ -41,7 +41,9 @@ buf_reserve(struct lf_buf *b, size_t need, struct lf_error *err)
 	size_t want, ncap;
 	uint8_t *p;
 
-	if (need > b->max || b->len > b->max - need)
+	/* len + need + 1 (the NUL) must fit the cap and size_t alike. */
+	if (need > b->max || b->len > b->max - need ||
+	    need >= SIZE_MAX - b->len)
 		return lf_error_set(err, LF_E_LIMIT,
 		    "buffer would exceed its limit of %zu bytes", b->max);
 	want = b->len + need + 1;

@@ -57,7 +57,7 @@ lf_error_sys(struct lf_error *err, int errnum, const char *fmt, ...)
 	return LF_E_IO;
 }
 
-int
+void
 lf_error_prefix(struct lf_error *err, const char *fmt, ...)
 {
 	char old[LF_ERROR_MSG_MAX];
@@ -65,21 +65,20 @@ lf_error_prefix(struct lf_error *err, const char *fmt, ...)
 	va_list ap;
 
 	if (err == NULL)
-		return LF_OK;
+		return;
 	memcpy(old, err->msg, sizeof(old));
 	va_start(ap, fmt);
 	(void)vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	len = strlen(err->msg);
 	if (len + 3 > sizeof(err->msg))
-		return err->code;
+		return;
 	memcpy(err->msg + len, ": ", 2);
 	len += 2;
 	room = sizeof(err->msg) - len - 1;
 	olen = strnlen(old, room);
 	memcpy(err->msg + len, old, olen);
 	err->msg[len + olen] = '\0';
-	return err->code;
 }
 
 const char *

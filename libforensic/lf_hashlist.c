@@ -461,7 +461,8 @@ parse_json(struct loader *ld, const uint8_t *p, size_t n,
 	json_t *doc, *v;
 	int a, rc = LF_OK;
 
-	if ((doc = json_loadb((const char *)p, n, 0, &jerr)) == NULL ||
+	if ((doc = json_loadb((const char *)p, n, JSON_ALLOW_NUL, &jerr)) ==
+		NULL ||
 	    !json_is_object(doc)) {
 		warn(ld, "not a JSON object");
 		json_decref(doc);
@@ -582,8 +583,10 @@ lf_hashlist_load(struct lf_hashlist *hl, struct lf_reader *r,
 			break;
 	}
 	lf_buf_release(&line);
-	if (rc < 0)
-		return lf_error_prefix(err, "%s", source);
+	if (rc < 0) {
+		lf_error_prefix(err, "%s", source);
+		return rc;
+	}
 	return LF_OK;
 }
 

@@ -113,8 +113,10 @@ lf_limits_set(struct lf_limits *l, const char *assignment,
 		if (strlen(d->name) != nlen ||
 		    memcmp(d->name, assignment, nlen) != 0)
 			continue;
-		if ((rc = lf_parse_size(eq + 1, &v, err)) != LF_OK)
-			return lf_error_prefix(err, "limit %s", d->name);
+		if ((rc = lf_parse_size(eq + 1, &v, err)) != LF_OK) {
+			lf_error_prefix(err, "limit %s", d->name);
+			return rc;
+		}
 		if (v < d->min)
 			return lf_error_set(err, LF_E_INVAL,
 			    "limit %s: at least %llu %s", d->name,

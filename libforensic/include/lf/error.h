@@ -56,9 +56,9 @@ int lf_error_sys(struct lf_error *err, int errnum, const char *fmt, ...)
 /*
  * lf_error_prefix: prepend "<context>: " to an error already filled in, so
  * that callers can name where an error happened without losing its cause.
- * Returns err->code (LF_OK when err is NULL).
+ * Does nothing when err is NULL.
  */
-int lf_error_prefix(struct lf_error *err, const char *fmt, ...)
+void lf_error_prefix(struct lf_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /*
