@@ -447,7 +447,11 @@ file_done(void *arg, void *token, const struct lf_filehash_result *r)
 	struct item *it = token;
 
 	cli_progress_clear(&s->progress);
-	if (r->status != LF_OK) {
+	if (r->status == LF_E_CHANGED) {
+		cli_warn("'%s': changed while being read (%s)",
+		    cli_esc(it->name, it->len), r->err.msg);
+		s->status = CLI_EXIT_FAILURE;
+	} else if (r->status != LF_OK) {
 		cli_warn("'%s': %s", cli_esc(it->name, it->len), r->err.msg);
 		s->status = CLI_EXIT_FAILURE;
 	} else if (s->hl != NULL) {
