@@ -205,28 +205,38 @@ emit_line(struct state *s)
 	lf_buf_reset(&s->line);
 }
 
+/* Table columns: fixed widths first, ssdeep (of varying length) last. */
+static const enum lf_digest_alg table_order[LF_DIGEST_NALGS] = {LF_MD5,
+    LF_SHA1, LF_SHA256, LF_SHA512, LF_TLSH, LF_SSDEEP};
+
+static size_t
+column_width(enum lf_digest_alg a)
+{
+	if (a == LF_TLSH)
+		return LF_TLSH_HEXLEN;
+	return lf_digest_raw_len(a) * 2; /* 0 for ssdeep: not padded */
+}
+
 static void
 print_table_header(struct state *s)
 {
-	int a;
+	int k;
 
 	if (s->header_done)
 		return;
 	s->header_done = true;
 	(void)printf("%12s", "SIZE");
-	for (a = 0; a < LF_DIGEST_NALGS; a++) {
+	for (k = 0; k < LF_DIGEST_NALGS; k++) {
+		enum lf_digest_alg a = table_order[k];
 		char head[16];
-		size_t i, w;
+		size_t i;
 		if (!(s->o.algs & LF_DIGEST_BIT(a)))
 			continue;
-		w = lf_digest_raw_len(a) * 2;
-		if (a == LF_TLSH)
-			w = LF_TLSH_HEXLEN;
 		for (i = 0; lf_digest_alg_name(a)[i] != '\0'; i++)
 			head[i] = (char)toupper(
 			    (unsigned char)lf_digest_alg_name(a)[i]);
 		head[i] = '\0';
-		(void)printf("  %-*s", (int)w, head);
+		(void)printf("  %-*s", (int)column_width(a), head);
 	}
 	if (s->o.type)
 		(void)printf("  %-24s", "TYPE");
@@ -238,19 +248,18 @@ format_table(struct state *s, const struct item *it,
     const struct lf_filehash_result *r)
 {
 	char text[LF_DIGEST_TEXT_MAX];
-	size_t w;
-	int a;
+	int k;
 
 	(void)lf_buf_printf(&s->line, NULL, "%12llu",
 	    (unsigned long long)r->digest.size);
-	for (a = 0; a < LF_DIGEST_NALGS; a++) {
+	for (k = 0; k < LF_DIGEST_NALGS; k++) {
+		enum lf_digest_alg a = table_order[k];
 		if (!(s->o.algs & LF_DIGEST_BIT(a)))
 			continue;
 		if (!lf_digest_text(&r->digest, a, text))
 			(void)snprintf(text, sizeof(text), "-");
-		w = a == LF_TLSH ? LF_TLSH_HEXLEN
-				 : (a == LF_SSDEEP ? 0 : lf_digest_raw_len(a) * 2);
-		(void)lf_buf_printf(&s->line, NULL, "  %-*s", (int)w, text);
+		(void)lf_buf_printf(&s->line, NULL, "  %-*s",
+		    (int)column_width(a), text);
 	}
 	if (s->o.type)
 		(void)lf_buf_printf(&s->line, NULL, "  %-24s",
