@@ -65,8 +65,7 @@ buf_reserve(struct lf_buf *b, size_t need, struct lf_error *err)
 }
 
 int
-lf_buf_append(struct lf_buf *b, const void *p, size_t len,
-    struct lf_error *err)
+lf_buf_append(struct lf_buf *b, const void *p, size_t len, struct lf_error *err)
 {
 	int rc;
 

@@ -18,19 +18,19 @@ static const struct {
 	const char *evp_name; /* NULL: not an EVP digest */
 	size_t raw_len;
 } algs_info[LF_DIGEST_NALGS] = {
-	[LF_MD5] = {"md5", "MD5", 16},
-	[LF_SHA1] = {"sha1", "SHA1", 20},
-	[LF_SHA256] = {"sha256", "SHA256", 32},
-	[LF_SHA512] = {"sha512", "SHA512", 64},
-	[LF_SSDEEP] = {"ssdeep", NULL, 0},
-	[LF_TLSH] = {"tlsh", NULL, 0},
+    [LF_MD5] = {"md5", "MD5", 16},
+    [LF_SHA1] = {"sha1", "SHA1", 20},
+    [LF_SHA256] = {"sha256", "SHA256", 32},
+    [LF_SHA512] = {"sha512", "SHA512", 64},
+    [LF_SSDEEP] = {"ssdeep", NULL, 0},
+    [LF_TLSH] = {"tlsh", NULL, 0},
 };
 
 struct lf_digest {
 	unsigned algs;
 	uint64_t expected; /* LF_SIZE_UNKNOWN or the announced size */
 	uint64_t fed[LF_DIGEST_NALGS];
-	EVP_MD *md[LF_DIGEST_NALGS];	    /* fetched once: implicit fetches
+	EVP_MD *md[LF_DIGEST_NALGS]; /* fetched once: implicit fetches
 					       cost more than small objects */
 	EVP_MD_CTX *ctx[LF_DIGEST_NALGS];
 	struct fuzzy_state *fuzzy;
@@ -129,8 +129,8 @@ lf_digest_reset(struct lf_digest *d, uint64_t expected_size,
 }
 
 int
-lf_digest_update_one(struct lf_digest *d, enum lf_digest_alg alg,
-    const void *p, size_t n, struct lf_error *err)
+lf_digest_update_one(struct lf_digest *d, enum lf_digest_alg alg, const void *p,
+    size_t n, struct lf_error *err)
 {
 	if ((unsigned)alg >= LF_DIGEST_NALGS || !has(d, alg))
 		return lf_error_set(err, LF_E_INVAL,
@@ -199,7 +199,7 @@ lf_digest_final(struct lf_digest *d, struct lf_digest_result *res,
 		if (d->ctx[a] == NULL)
 			continue;
 		if (EVP_DigestFinal_ex(d->ctx[a],
-			(unsigned char *)lf_digest_raw(&r, a), &len) != 1 ||
+		        (unsigned char *)lf_digest_raw(&r, a), &len) != 1 ||
 		    len != algs_info[a].raw_len)
 			return lf_error_set(err, LF_E_CRYPTO, "%s: final",
 			    algs_info[a].name);

@@ -21,10 +21,10 @@
 
 #include "lf/filehash.h"
 
-#define CHUNK (256 * 1024)	     /* fits L2 while every lane reads it */
-#define NCHUNK 8		     /* ring slots per worker */
+#define CHUNK (256 * 1024)          /* fits L2 while every lane reads it */
+#define NCHUNK 8                    /* ring slots per worker */
 #define SPLIT_MIN (8 * 1024 * 1024) /* smaller files stay on one thread */
-#define WINDOW_PER_THREAD 32	     /* files in flight per worker */
+#define WINDOW_PER_THREAD 32        /* files in flight per worker */
 #define MAX_THREADS 64
 #define CACHE_SLOTS 4096 /* distinct contents typed with libmagic */
 
@@ -46,8 +46,8 @@ struct job {
 	/* Split execution: lanes on any worker, chunks in the owner's ring. */
 	bool split;
 	struct lf_digest *digest; /* the owner's */
-	uint8_t *ring;		  /* the owner's, NCHUNK * CHUNK bytes */
-	uint8_t *mbuf;		  /* the owner's libmagic window */
+	uint8_t *ring;            /* the owner's, NCHUNK * CHUNK bytes */
+	uint8_t *mbuf;            /* the owner's libmagic window */
 	size_t *mlen;
 	uint64_t head; /* chunks read */
 	bool reading, eof, failed;
@@ -86,8 +86,8 @@ struct lf_filehash {
 	pthread_cond_t ready; /* the caller waits here */
 	struct job *jobs;     /* window slots, job i at jobs[i % window] */
 	size_t window;
-	uint64_t head;	      /* oldest job not delivered */
-	uint64_t tail;	      /* next job number to add */
+	uint64_t head;        /* oldest job not delivered */
+	uint64_t tail;        /* next job number to add */
 	uint64_t next_start;  /* next queued job to start */
 	uint64_t done_prefix; /* jobs before this are all done */
 	uint64_t wake_at;     /* the caller wants done_prefix >= this */
@@ -102,8 +102,12 @@ struct lf_filehash {
 
 /* Relative cost per byte, measured here: the slowest lane goes first. */
 static const int lane_cost[LF_DIGEST_NALGS] = {
-	[LF_MD5] = 131, [LF_SHA1] = 52, [LF_SHA256] = 56,
-	[LF_SHA512] = 118, [LF_SSDEEP] = 470, [LF_TLSH] = 560,
+    [LF_MD5] = 131,
+    [LF_SHA1] = 52,
+    [LF_SHA256] = 56,
+    [LF_SHA512] = 118,
+    [LF_SSDEEP] = 470,
+    [LF_TLSH] = 560,
 };
 
 static struct job *
@@ -164,8 +168,8 @@ read_full(int fd, uint8_t *buf, size_t n)
 static const uint8_t *
 cache_key(const struct lf_digest_result *d, size_t *klen)
 {
-	static const enum lf_digest_alg pref[] = {LF_SHA256, LF_SHA512,
-	    LF_SHA1, LF_MD5};
+	static const enum lf_digest_alg pref[] = {LF_SHA256, LF_SHA512, LF_SHA1,
+	    LF_MD5};
 	size_t i;
 
 	for (i = 0; i < sizeof(pref) / sizeof(pref[0]); i++) {
@@ -256,7 +260,8 @@ run_direct(struct lf_filehash *fh, struct worker *w, struct job *j)
 		if (n == 0)
 			break;
 		keep_magic_bytes(fh, w->mbuf, &w->mlen, w->ring, (size_t)n);
-		rc = lf_digest_update(w->digest, w->ring, (size_t)n, &j->res.err);
+		rc = lf_digest_update(w->digest, w->ring, (size_t)n,
+		    &j->res.err);
 		atomic_fetch_add(&fh->bytes, (uint64_t)n);
 	}
 	(void)close(j->fd);
@@ -305,8 +310,8 @@ split_step(struct lf_filehash *fh, struct job *j)
 		j->reading = false;
 		if (n < 0) {
 			j->failed = true;
-			j->res.status = lf_error_sys(&j->res.err, (int)-n,
-			    "read");
+			j->res.status =
+			    lf_error_sys(&j->res.err, (int)-n, "read");
 		} else {
 			if (n > 0) {
 				j->chunk_len[slot] = (size_t)n;
@@ -325,7 +330,7 @@ split_step(struct lf_filehash *fh, struct job *j)
 			continue;
 		if (best == NULL || l->pos < best->pos ||
 		    (l->pos == best->pos &&
-			lane_cost[l->alg] > lane_cost[best->alg]))
+		        lane_cost[l->alg] > lane_cost[best->alg]))
 			best = l;
 	}
 	if (best == NULL)
@@ -522,9 +527,8 @@ default_threads(void)
 }
 
 int
-lf_filehash_new(const struct lf_filehash_opts *opts,
-    lf_filehash_done_fn done, void *arg, struct lf_filehash **out,
-    struct lf_error *err)
+lf_filehash_new(const struct lf_filehash_opts *opts, lf_filehash_done_fn done,
+    void *arg, struct lf_filehash **out, struct lf_error *err)
 {
 	struct lf_filehash *fh;
 	pthread_condattr_t ca;
@@ -569,7 +573,7 @@ lf_filehash_new(const struct lf_filehash_opts *opts,
 			goto fail;
 		}
 		if (pthread_create(&fh->workers[i].thread, NULL, worker_main,
-			&fh->workers[i]) != 0) {
+		        &fh->workers[i]) != 0) {
 			worker_release(&fh->workers[i]);
 			if (i > 0)
 				break; /* run with the threads we have */

@@ -44,7 +44,7 @@ struct lf_hashlist {
 	struct name_block *names;
 	char **sources; /* copies of the source names */
 	size_t nsources;
-	bool indexed;	/* tables below match the entries */
+	bool indexed; /* tables below match the entries */
 	struct table by_name;
 	struct table by_digest[LF_DIGEST_NALGS];
 };
@@ -393,7 +393,8 @@ parse_hashdeep(struct loader *ld, const uint8_t *p, size_t n,
     struct lf_error *err)
 {
 	static const int col_alg[] = {[COL_MD5] = LF_MD5,
-	    [COL_SHA1] = LF_SHA1, [COL_SHA256] = LF_SHA256};
+	    [COL_SHA1] = LF_SHA1,
+	    [COL_SHA256] = LF_SHA256};
 	struct lf_known k;
 	size_t i = 0, start;
 	int c;
@@ -435,7 +436,7 @@ parse_hashdeep(struct loader *ld, const uint8_t *p, size_t n,
 		case COL_SHA1:
 		case COL_SHA256:
 			if (!set_digest_hex(&k, col_alg[ld->cols[c]],
-				(const char *)p + start, i - start)) {
+			        (const char *)p + start, i - start)) {
 				warn(ld, "bad digest");
 				return LF_OK;
 			}
@@ -452,8 +453,7 @@ parse_hashdeep(struct loader *ld, const uint8_t *p, size_t n,
 }
 
 static int
-parse_json(struct loader *ld, const uint8_t *p, size_t n,
-    struct lf_error *err)
+parse_json(struct loader *ld, const uint8_t *p, size_t n, struct lf_error *err)
 {
 	struct lf_known k;
 	struct lf_buf name;
@@ -462,7 +462,7 @@ parse_json(struct loader *ld, const uint8_t *p, size_t n,
 	int a, rc = LF_OK;
 
 	if ((doc = json_loadb((const char *)p, n, JSON_ALLOW_NUL, &jerr)) ==
-		NULL ||
+	        NULL ||
 	    !json_is_object(doc)) {
 		warn(ld, "not a JSON object");
 		json_decref(doc);
@@ -490,7 +490,7 @@ parse_json(struct loader *ld, const uint8_t *p, size_t n,
 			continue;
 		if (!json_is_string(v) ||
 		    !set_digest_hex(&k, a, json_string_value(v),
-			json_string_length(v))) {
+		        json_string_length(v))) {
 			warn(ld, "bad digest");
 			goto out;
 		}
@@ -509,8 +509,7 @@ out:
 }
 
 static int
-parse_line(struct loader *ld, const uint8_t *p, size_t n,
-    struct lf_error *err)
+parse_line(struct loader *ld, const uint8_t *p, size_t n, struct lf_error *err)
 {
 	if (ld->fmt == FMT_UNKNOWN) {
 		if (n == 0)
@@ -677,7 +676,7 @@ compare(const struct lf_known *k, const struct lf_digest_result *d,
 		if (!(common & LF_DIGEST_BIT(a)))
 			continue;
 		if (memcmp(known_raw(k, a), lf_digest_raw(d, a),
-			lf_digest_raw_len(a)) == 0)
+		        lf_digest_raw_len(a)) == 0)
 			*equal |= LF_DIGEST_BIT(a);
 		else
 			*differ |= LF_DIGEST_BIT(a);
@@ -833,25 +832,26 @@ lf_hashlist_coreutils_line(struct lf_buf *out, const char *digest_text,
 }
 
 int
-lf_hashlist_hashdeep_header(struct lf_buf *out, unsigned algs,
-    const char *cwd, int argc, char *const argv[], struct lf_error *err)
+lf_hashlist_hashdeep_header(struct lf_buf *out, unsigned algs, const char *cwd,
+    int argc, char *const argv[], struct lf_error *err)
 {
 	int a, i, rc;
 
 	if (algs == 0 || (algs & ~LF_HASHDEEP_ALGS) != 0)
 		return lf_error_set(err, LF_E_INVAL,
 		    "HASHDEEP-1.0 holds only md5, sha1 and sha256");
-	if ((rc = lf_buf_printf(out, err, "%%%%%%%% HASHDEEP-1.0\n"
-					  "%%%%%%%% size")) != LF_OK)
+	if ((rc = lf_buf_printf(out, err,
+	         "%%%%%%%% HASHDEEP-1.0\n"
+	         "%%%%%%%% size")) != LF_OK)
 		return rc;
 	for (a = 0; a < LF_DIGEST_NALGS; a++) {
 		if ((algs & LF_DIGEST_BIT(a)) &&
 		    (rc = lf_buf_printf(out, err, ",%s",
-			 lf_digest_alg_name(a))) != LF_OK)
+		         lf_digest_alg_name(a))) != LF_OK)
 			return rc;
 	}
 	if ((rc = lf_buf_printf(out, err,
-		 ",filename\n## Invoked from: %s\n## $", cwd)) != LF_OK)
+	         ",filename\n## Invoked from: %s\n## $", cwd)) != LF_OK)
 		return rc;
 	for (i = 0; i < argc; i++) {
 		if ((rc = lf_buf_printf(out, err, " %s", argv[i])) != LF_OK)

@@ -24,7 +24,7 @@ lf_json_doc_new(const char *format, int format_version, const char *tool_name)
 	if (tool == NULL ||
 	    json_object_set_new(doc, "format", json_string(format)) != 0 ||
 	    json_object_set_new(doc, "format_version",
-		json_integer(format_version)) != 0 ||
+	        json_integer(format_version)) != 0 ||
 	    json_object_set_new(doc, "tool", tool) != 0) {
 		json_decref(doc);
 		return NULL;
@@ -79,7 +79,7 @@ lf_json_set_name(json_t *obj, const char *key, const uint8_t *p, size_t n,
 		return rc;
 	if (lf_utf8_valid(p, n)) {
 		if (json_object_set_new(obj, key,
-			json_stringn((const char *)p, n)) != 0)
+		        json_stringn((const char *)p, n)) != 0)
 			return lf_error_set(err, LF_E_NOMEM, "JSON: %s", key);
 		(void)json_object_del(obj, hkey);
 		return LF_OK;
@@ -89,7 +89,7 @@ lf_json_set_name(json_t *obj, const char *key, const uint8_t *p, size_t n,
 	if ((rc = readable_utf8(&readable, p, n, err)) != LF_OK)
 		goto out;
 	if (json_object_set_new(obj, key,
-		json_stringn((const char *)readable.data, readable.len)) != 0) {
+	        json_stringn((const char *)readable.data, readable.len)) != 0) {
 		rc = lf_error_set(err, LF_E_NOMEM, "JSON: %s", key);
 		goto out;
 	}
@@ -123,8 +123,8 @@ lf_json_get_name(const json_t *obj, const char *key, struct lf_buf *out,
 			return lf_error_set(err, LF_E_NOMEM, "%s", hkey);
 		n = lf_hex_decode(s, slen, bytes, slen / 2);
 		if (n < 0)
-			rc = lf_error_set(err, LF_E_FORMAT,
-			    "\"%s\" is not hex", hkey);
+			rc = lf_error_set(err, LF_E_FORMAT, "\"%s\" is not hex",
+			    hkey);
 		else
 			rc = lf_buf_append(out, bytes, (size_t)n, err);
 		free(bytes);

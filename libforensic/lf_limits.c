@@ -10,17 +10,17 @@
 #define MIB (1024ULL * 1024ULL)
 
 static const struct lf_limit_def limit_defs[] = {
-	{"walk-depth", offsetof(struct lf_limits, walk_depth), 256, 0,
-	    "levels", "directory levels followed below a named directory"},
-	{"dir-entries", offsetof(struct lf_limits, dir_entries), 1 * MIB, 1,
-	    "entries", "entries read from one directory"},
-	{"list-line", offsetof(struct lf_limits, list_line), 64 * KIB, 256,
-	    "bytes", "length of one line of a known-hash list"},
-	{"list-entries", offsetof(struct lf_limits, list_entries), 10000000,
-	    1, "entries", "entries read from known-hash lists"},
-	/* 1 MiB costs libmagic no more than 64 KiB and agrees with file(1). */
-	{"magic-bytes", offsetof(struct lf_limits, magic_bytes), 1 * MIB, 16,
-	    "bytes", "leading bytes of each object given to libmagic"},
+    {"walk-depth", offsetof(struct lf_limits, walk_depth), 256, 0, "levels",
+        "directory levels followed below a named directory"},
+    {"dir-entries", offsetof(struct lf_limits, dir_entries), 1 * MIB, 1,
+        "entries", "entries read from one directory"},
+    {"list-line", offsetof(struct lf_limits, list_line), 64 * KIB, 256, "bytes",
+        "length of one line of a known-hash list"},
+    {"list-entries", offsetof(struct lf_limits, list_entries), 10000000, 1,
+        "entries", "entries read from known-hash lists"},
+    /* 1 MiB costs libmagic no more than 64 KiB and agrees with file(1). */
+    {"magic-bytes", offsetof(struct lf_limits, magic_bytes), 1 * MIB, 16,
+        "bytes", "leading bytes of each object given to libmagic"},
 };
 
 #define NDEFS (sizeof(limit_defs) / sizeof(limit_defs[0]))
@@ -96,8 +96,7 @@ lf_parse_size(const char *s, uint64_t *out, struct lf_error *err)
 }
 
 int
-lf_limits_set(struct lf_limits *l, const char *assignment,
-    struct lf_error *err)
+lf_limits_set(struct lf_limits *l, const char *assignment, struct lf_error *err)
 {
 	const char *eq = strchr(assignment, '=');
 	size_t i, nlen;

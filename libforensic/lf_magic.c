@@ -59,9 +59,9 @@ lf_magic_new(struct lf_magic **out, struct lf_error *err)
 	 * on untrusted bytes and archives are opened elsewhere, with limits.
 	 */
 	if ((rc = open_loaded(MAGIC_NO_CHECK_COMPRESS, &m->desc, err)) !=
-		LF_OK ||
+	        LF_OK ||
 	    (rc = open_loaded(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS,
-		 &m->mime, err)) != LF_OK) {
+	         &m->mime, err)) != LF_OK) {
 		lf_magic_free(m);
 		return rc;
 	}

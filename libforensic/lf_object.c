@@ -23,7 +23,7 @@ lf_object_to_json(json_t *obj, const struct lf_digest_result *d,
 	int a, rc;
 
 	if ((rc = set_new(obj, "size", json_integer((json_int_t)d->size),
-		 err)) != LF_OK)
+	         err)) != LF_OK)
 		return rc;
 	for (a = 0; a < LF_DIGEST_NALGS; a++) {
 		if (!(d->algs & LF_DIGEST_BIT(a)))
@@ -44,8 +44,8 @@ lf_object_to_json(json_t *obj, const struct lf_digest_result *d,
 	if ((rc = set_new(obj, "magic", m, err)) != LF_OK)
 		return rc;
 	if ((rc = lf_json_set_name(m, "description",
-		 (const uint8_t *)magic->description,
-		 strlen(magic->description), err)) != LF_OK)
+	         (const uint8_t *)magic->description,
+	         strlen(magic->description), err)) != LF_OK)
 		return rc;
 	return lf_json_set_name(m, "mime", (const uint8_t *)magic->mime,
 	    strlen(magic->mime), err);

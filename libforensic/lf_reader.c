@@ -15,10 +15,10 @@
 struct lf_reader {
 	const struct lf_reader_ops *ops;
 	void *ctx;
-	uint64_t offset;  /* bytes handed to the caller */
-	uint8_t *look;	  /* read ahead by getline, not yet delivered */
-	size_t look_off;  /* first undelivered byte in look */
-	size_t look_len;  /* bytes held in look */
+	uint64_t offset; /* bytes handed to the caller */
+	uint8_t *look;   /* read ahead by getline, not yet delivered */
+	size_t look_off; /* first undelivered byte in look */
+	size_t look_len; /* bytes held in look */
 	bool eof;
 };
 
@@ -199,7 +199,7 @@ lf_reader_getline(struct lf_reader *r, struct lf_buf *line, size_t max,
 		if (take > room)
 			*too_long = true;
 		if ((rc = lf_buf_append(line, start, take > room ? room : take,
-			 err)) != LF_OK)
+		         err)) != LF_OK)
 			return rc;
 		take += nl != NULL ? 1 : 0;
 		r->look_off += take;

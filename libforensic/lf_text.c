@@ -66,21 +66,21 @@ lf_utf8_valid(const uint8_t *p, size_t n)
 bool
 lf_char_is_deceptive(uint32_t cp)
 {
-	return cp == 0x00ad ||			 /* soft hyphen */
-	    cp == 0x034f ||			 /* combining grapheme joiner */
-	    cp == 0x061c ||			 /* Arabic letter mark */
-	    cp == 0x115f || cp == 0x1160 ||	 /* Hangul fillers */
-	    cp == 0x17b4 || cp == 0x17b5 ||	 /* Khmer inherent vowels */
-	    cp == 0x180e ||			 /* Mongolian vowel separator */
-	    (cp >= 0x200b && cp <= 0x200f) ||	 /* zero width, LRM, RLM */
-	    (cp >= 0x2028 && cp <= 0x202e) ||	 /* separators, embeddings */
-	    (cp >= 0x2060 && cp <= 0x206f) ||	 /* joiners, isolates */
-	    cp == 0x3164 ||			 /* Hangul filler */
-	    cp == 0xfeff ||			 /* byte order mark */
-	    cp == 0xffa0 ||			 /* halfwidth Hangul filler */
-	    (cp >= 0xfff9 && cp <= 0xfffb) ||	 /* interlinear annotation */
+	return cp == 0x00ad ||                  /* soft hyphen */
+	    cp == 0x034f ||                     /* combining grapheme joiner */
+	    cp == 0x061c ||                     /* Arabic letter mark */
+	    cp == 0x115f || cp == 0x1160 ||     /* Hangul fillers */
+	    cp == 0x17b4 || cp == 0x17b5 ||     /* Khmer inherent vowels */
+	    cp == 0x180e ||                     /* Mongolian vowel separator */
+	    (cp >= 0x200b && cp <= 0x200f) ||   /* zero width, LRM, RLM */
+	    (cp >= 0x2028 && cp <= 0x202e) ||   /* separators, embeddings */
+	    (cp >= 0x2060 && cp <= 0x206f) ||   /* joiners, isolates */
+	    cp == 0x3164 ||                     /* Hangul filler */
+	    cp == 0xfeff ||                     /* byte order mark */
+	    cp == 0xffa0 ||                     /* halfwidth Hangul filler */
+	    (cp >= 0xfff9 && cp <= 0xfffb) ||   /* interlinear annotation */
 	    (cp >= 0x1d173 && cp <= 0x1d17a) || /* musical format */
-	    (cp >= 0xe0000 && cp <= 0xe007f);	 /* tags */
+	    (cp >= 0xe0000 && cp <= 0xe007f);   /* tags */
 }
 
 void

@@ -65,7 +65,8 @@ emit(struct walker *w, enum lf_walk_event ev, enum lf_walk_reason reason,
 static int
 open_flags(const struct walker *w)
 {
-	return O_RDONLY | O_CLOEXEC | O_NOCTTY | (w->o->follow ? 0 : O_NOFOLLOW);
+	return O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    (w->o->follow ? 0 : O_NOFOLLOW);
 }
 
 static int
@@ -76,17 +77,17 @@ file_found(struct walker *w, int dirfd, const char *name, bool named)
 
 	if (!w->o->open_files) {
 		if (fstatat(dirfd, name, &st,
-			w->o->follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0)
-			return emit(w, LF_WALK_ERROR, LF_WALK_NONE, errno, named,
-			    -1, NULL);
+		        w->o->follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0)
+			return emit(w, LF_WALK_ERROR, LF_WALK_NONE, errno,
+			    named, -1, NULL);
 		return emit(w, LF_WALK_FILE, LF_WALK_NONE, 0, named, -1, &st);
 	}
 	/* O_NONBLOCK: if the name became a FIFO, do not wait for a writer. */
 	fd = openat(dirfd, name, open_flags(w) | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ELOOP && !w->o->follow)
-			return emit(w, LF_WALK_SKIPPED, LF_WALK_SYMLINK, 0, named,
-			    -1, NULL);
+			return emit(w, LF_WALK_SKIPPED, LF_WALK_SYMLINK, 0,
+			    named, -1, NULL);
 		return emit(w, LF_WALK_ERROR, LF_WALK_NONE, errno, named, -1,
 		    NULL);
 	}
@@ -180,7 +181,8 @@ read_dir(struct walker *w, DIR *d, struct dlist *l, bool *truncated,
 		}
 		if (l->n == l->cap) {
 			size_t ncap = l->cap ? l->cap * 2 : 64;
-			struct dentry *ne = reallocarray(l->e, ncap, sizeof(*ne));
+			struct dentry *ne =
+			    reallocarray(l->e, ncap, sizeof(*ne));
 			if (ne == NULL)
 				return lf_error_set(w->err, LF_E_NOMEM,
 				    "directory listing");
@@ -190,10 +192,10 @@ read_dir(struct walker *w, DIR *d, struct dlist *l, bool *truncated,
 		nlen = strlen(de->d_name);
 		l->e[l->n].name_off = l->names.len;
 		l->e[l->n].name_len = nlen;
-		l->e[l->n].type = entry_type(w, dirfd(d), de->d_name,
-		    de->d_type);
+		l->e[l->n].type =
+		    entry_type(w, dirfd(d), de->d_name, de->d_type);
 		if ((rc = lf_buf_append(&l->names, de->d_name, nlen + 1,
-			 w->err)) != LF_OK)
+		         w->err)) != LF_OK)
 			return rc;
 		l->n++;
 	}
@@ -245,8 +247,8 @@ descend(struct walker *w, int parentfd, const char *name, bool named,
 	fd = openat(parentfd, name, open_flags(w) | O_DIRECTORY);
 	if (fd < 0) {
 		if (errno == ELOOP && !w->o->follow)
-			return emit(w, LF_WALK_SKIPPED, LF_WALK_SYMLINK, 0, named,
-			    -1, NULL);
+			return emit(w, LF_WALK_SKIPPED, LF_WALK_SYMLINK, 0,
+			    named, -1, NULL);
 		return emit(w, LF_WALK_ERROR, LF_WALK_NONE, errno, named, -1,
 		    NULL);
 	}
@@ -275,17 +277,18 @@ descend(struct walker *w, int parentfd, const char *name, bool named,
 		goto pop;
 	if (rerr != 0 &&
 	    (rc = emit(w, LF_WALK_ERROR, LF_WALK_NONE, rerr, named, -1,
-		 NULL)) != 0)
+	         NULL)) != 0)
 		goto pop;
 	if (truncated &&
 	    (rc = emit(w, LF_WALK_SKIPPED, LF_WALK_TOO_MANY, 0, named, -1,
-		 NULL)) != 0)
+	         NULL)) != 0)
 		goto pop;
 	if (l.n > 1)
 		qsort_r(l.e, l.n, sizeof(l.e[0]), cmp_dentry, l.names.data);
 	base = w->path.len;
 	for (i = 0; i < l.n && rc == 0; i++) {
-		const char *child = (const char *)l.names.data + l.e[i].name_off;
+		const char *child =
+		    (const char *)l.names.data + l.e[i].name_off;
 		w->path.len = base;
 		if (base == 0 || w->path.data[base - 1] != '/')
 			rc = lf_buf_putc(&w->path, '/', w->err);
@@ -307,20 +310,20 @@ out:
 }
 
 static int
-visit(struct walker *w, int dirfd, const char *name, bool named,
-    uint64_t depth, unsigned char type)
+visit(struct walker *w, int dirfd, const char *name, bool named, uint64_t depth,
+    unsigned char type)
 {
 	struct stat st;
 
 	if (type == DT_UNKNOWN || (type == DT_LNK && w->o->follow)) {
 		if (fstatat(dirfd, name, &st,
-			w->o->follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0)
-			return emit(w, LF_WALK_ERROR, LF_WALK_NONE, errno, named,
-			    -1, NULL);
-		type = S_ISDIR(st.st_mode) ? DT_DIR
-		    : S_ISREG(st.st_mode)  ? DT_REG
-		    : S_ISLNK(st.st_mode)  ? DT_LNK
-					   : DT_FIFO;
+		        w->o->follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0)
+			return emit(w, LF_WALK_ERROR, LF_WALK_NONE, errno,
+			    named, -1, NULL);
+		type = S_ISDIR(st.st_mode) ? DT_DIR :
+		    S_ISREG(st.st_mode)    ? DT_REG :
+		    S_ISLNK(st.st_mode)    ? DT_LNK :
+		                             DT_FIFO;
 	}
 	switch (type) {
 	case DT_REG:

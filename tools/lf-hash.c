@@ -104,20 +104,20 @@ parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_TYPE = 256, OPT_JSON, OPT_HASHDEEP, OPT_LIMIT };
 	static const struct option longopts[] = {
-		{"hash", required_argument, NULL, 'c'},
-		{"recursive", no_argument, NULL, 'r'},
-		{"follow", no_argument, NULL, 'L'},
-		{"type", no_argument, NULL, OPT_TYPE},
-		{"json", no_argument, NULL, OPT_JSON},
-		{"hashdeep", no_argument, NULL, OPT_HASHDEEP},
-		{"audit", required_argument, NULL, 'a'},
-		{"threads", required_argument, NULL, 'j'},
-		{"limit", required_argument, NULL, OPT_LIMIT},
-		{"quiet", no_argument, NULL, 'q'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"hash", required_argument, NULL, 'c'},
+	    {"recursive", no_argument, NULL, 'r'},
+	    {"follow", no_argument, NULL, 'L'},
+	    {"type", no_argument, NULL, OPT_TYPE},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"hashdeep", no_argument, NULL, OPT_HASHDEEP},
+	    {"audit", required_argument, NULL, 'a'},
+	    {"threads", required_argument, NULL, 'j'},
+	    {"limit", required_argument, NULL, OPT_LIMIT},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct lf_error err;
 	uint64_t n;
@@ -130,8 +130,8 @@ parse_options(int argc, char **argv, struct options *o)
 		cli_warn("out of memory");
 		exit(CLI_EXIT_FAILURE);
 	}
-	while ((c = getopt_long(argc, argv, "c:rLa:j:qvhV", longopts,
-		    NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:rLa:j:qvhV", longopts, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'c':
 			if (lf_digest_parse_algs(optarg, &o->algs, &err) !=
@@ -160,7 +160,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'j':
 			if (lf_parse_size(optarg, &n, &err) != LF_OK ||
 			    n > 1024)
-				cli_usage_error("-j: '%s' is not a thread count",
+				cli_usage_error(
+				    "-j: '%s' is not a thread count",
 				    cli_esc(optarg, strlen(optarg)));
 			o->threads = (unsigned)n;
 			break;
@@ -206,8 +207,8 @@ emit_line(struct state *s)
 }
 
 /* Table columns: fixed widths first, ssdeep (of varying length) last. */
-static const enum lf_digest_alg table_order[LF_DIGEST_NALGS] = {LF_MD5,
-    LF_SHA1, LF_SHA256, LF_SHA512, LF_TLSH, LF_SSDEEP};
+static const enum lf_digest_alg table_order[LF_DIGEST_NALGS] = {LF_MD5, LF_SHA1,
+    LF_SHA256, LF_SHA512, LF_TLSH, LF_SSDEEP};
 
 static size_t
 column_width(enum lf_digest_alg a)
@@ -264,12 +265,11 @@ format_table(struct state *s, const struct item *it,
 	if (s->o.type)
 		(void)lf_buf_printf(&s->line, NULL, "  %-24s",
 		    cli_esc(r->magic.mime, strlen(r->magic.mime)));
-	(void)lf_buf_printf(&s->line, NULL, "  %s",
-	    cli_esc(it->name, it->len));
+	(void)lf_buf_printf(&s->line, NULL, "  %s", cli_esc(it->name, it->len));
 	if (s->o.type)
 		(void)lf_buf_printf(&s->line, NULL, "  (%s)",
 		    cli_esc(r->magic.description,
-			strlen(r->magic.description)));
+		        strlen(r->magic.description)));
 	(void)lf_buf_putc(&s->line, '\n', NULL);
 }
 
@@ -300,18 +300,18 @@ static void
 format_json(struct state *s, const struct item *it,
     const struct lf_filehash_result *r)
 {
-	json_t *doc = lf_json_doc_new(OBJECT_FORMAT, FORMAT_VERSION,
-	    cli_prog());
+	json_t *doc =
+	    lf_json_doc_new(OBJECT_FORMAT, FORMAT_VERSION, cli_prog());
 	struct lf_error err;
 
 	if (doc == NULL ||
 	    lf_json_set_name(doc, "name", (const uint8_t *)it->name, it->len,
-		&err) != LF_OK ||
+	        &err) != LF_OK ||
 	    lf_object_to_json(doc, &r->digest, r->typed ? &r->magic : NULL,
-		&err) != LF_OK ||
+	        &err) != LF_OK ||
 	    lf_json_write_line(doc, stdout, &err) != LF_OK) {
-		cli_warn("cannot write JSON for '%s'", cli_esc(it->name,
-		    it->len));
+		cli_warn("cannot write JSON for '%s'",
+		    cli_esc(it->name, it->len));
 		s->status = CLI_EXIT_FAILURE;
 	}
 	json_decref(doc);
@@ -324,7 +324,7 @@ format_hashdeep(struct state *s, const struct item *it,
 	struct lf_error err;
 
 	if (lf_hashlist_hashdeep_line(&s->line, s->o.algs, &r->digest,
-		(const uint8_t *)it->name, it->len, &err) != LF_OK) {
+	        (const uint8_t *)it->name, it->len, &err) != LF_OK) {
 		cli_warn("'%s': %s", cli_esc(it->name, it->len), err.msg);
 		s->status = CLI_EXIT_FAILURE;
 	}
@@ -339,7 +339,8 @@ known_json(json_t *doc, const struct lf_known *k)
 		return;
 	(void)lf_json_set_name(kn, "name", k->name, k->name_len, NULL);
 	(void)json_object_set_new(kn, "source", json_string(k->source));
-	(void)json_object_set_new(kn, "line", json_integer((json_int_t)k->line));
+	(void)json_object_set_new(kn, "line",
+	    json_integer((json_int_t)k->line));
 	(void)json_object_set_new(doc, "known", kn);
 }
 
@@ -362,8 +363,7 @@ audit_json(struct state *s, enum lf_audit_status st, const uint8_t *name,
     size_t len, const struct lf_filehash_result *r,
     const struct lf_audit_match *m)
 {
-	json_t *doc = lf_json_doc_new(AUDIT_FORMAT, FORMAT_VERSION,
-	    cli_prog());
+	json_t *doc = lf_json_doc_new(AUDIT_FORMAT, FORMAT_VERSION, cli_prog());
 
 	if (doc == NULL)
 		return;
@@ -422,13 +422,13 @@ audit_text(struct state *s, const struct item *it,
 			(void)lf_buf_printf(&s->line, NULL, "size");
 		(void)lf_buf_printf(&s->line, NULL, " differ%s%s)",
 		    k->name_len != it->len ||
-			    memcmp(k->name, it->name, it->len) != 0
-			? "; known as "
-			: "",
+		            memcmp(k->name, it->name, it->len) != 0 ?
+		        "; known as " :
+		        "",
 		    k->name_len != it->len ||
-			    memcmp(k->name, it->name, it->len) != 0
-			? cli_esc(k->name, k->name_len)
-			: "");
+		            memcmp(k->name, it->name, it->len) != 0 ?
+		        cli_esc(k->name, k->name_len) :
+		        "");
 	}
 	(void)lf_buf_putc(&s->line, '\n', NULL);
 }
@@ -439,8 +439,8 @@ audit_one(struct state *s, const struct item *it,
 {
 	struct lf_audit_match m;
 
-	lf_hashlist_audit(s->hl, (const uint8_t *)it->name, it->len,
-	    &r->digest, &m);
+	lf_hashlist_audit(s->hl, (const uint8_t *)it->name, it->len, &r->digest,
+	    &m);
 	s->counts[m.status]++;
 	if (s->o.json)
 		audit_json(s, m.status, (const uint8_t *)it->name, it->len, r,
@@ -512,8 +512,7 @@ new_item(const char *name, size_t len)
 }
 
 static int
-queue_file(struct state *s, int fd, uint64_t size, const char *name,
-    size_t len)
+queue_file(struct state *s, int fd, uint64_t size, const char *name, size_t len)
 {
 	struct item *it = new_item(name, len);
 	struct lf_error err;
@@ -609,7 +608,8 @@ count_main(void *arg)
 
 	for (i = 0; i < c->npaths; i++) {
 		if (strcmp(c->paths[i], "-") != 0)
-			(void)lf_walk(c->paths[i], &wo, count_entry, c->s, NULL);
+			(void)lf_walk(c->paths[i], &wo, count_entry, c->s,
+			    NULL);
 	}
 	atomic_store(&c->s->total_known, true);
 	return NULL;
@@ -639,8 +639,8 @@ load_lists(struct state *s)
 	}
 	for (i = 0; i < s->o.nknown; i++) {
 		const char *path = s->o.known[i];
-		fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO)
-					    : open(path, O_RDONLY | O_CLOEXEC);
+		fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) :
+		                              open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			cli_warn("cannot open '%s': %s",
 			    cli_esc(path, strlen(path)), strerror(errno));
@@ -677,8 +677,7 @@ missing_entry(void *arg, const struct lf_known *k)
 	s->counts[LF_AUDIT_MISSING]++;
 	if (s->o.json) {
 		struct lf_audit_match m = {LF_AUDIT_MISSING, k, 0, 0, false};
-		audit_json(s, LF_AUDIT_MISSING, k->name, k->name_len, NULL,
-		    &m);
+		audit_json(s, LF_AUDIT_MISSING, k->name, k->name_len, NULL, &m);
 	} else {
 		(void)printf("missing: %s\n", cli_esc(k->name, k->name_len));
 	}
@@ -701,12 +700,12 @@ static void
 audit_summary(struct state *s)
 {
 	static const char *labels[LF_AUDIT_NSTATUS] = {
-		[LF_AUDIT_MATCHED] = "Files matched",
-		[LF_AUDIT_MOVED] = "Files moved",
-		[LF_AUDIT_CHANGED] = "Files changed",
-		[LF_AUDIT_PARTIAL] = "Files partially matched",
-		[LF_AUDIT_NEW] = "New files found",
-		[LF_AUDIT_MISSING] = "Known files not found",
+	    [LF_AUDIT_MATCHED] = "Files matched",
+	    [LF_AUDIT_MOVED] = "Files moved",
+	    [LF_AUDIT_CHANGED] = "Files changed",
+	    [LF_AUDIT_PARTIAL] = "Files partially matched",
+	    [LF_AUDIT_NEW] = "New files found",
+	    [LF_AUDIT_MISSING] = "Known files not found",
 	};
 	bool passed;
 	json_t *doc;
@@ -744,8 +743,8 @@ hashdeep_header(struct state *s, int argc, char **argv)
 
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		(void)snprintf(cwd, sizeof(cwd), ".");
-	(void)lf_hashlist_hashdeep_header(&s->line, s->o.algs, cwd, argc,
-	    argv, NULL);
+	(void)lf_hashlist_hashdeep_header(&s->line, s->o.algs, cwd, argc, argv,
+	    NULL);
 	emit_line(s);
 }
 
@@ -807,7 +806,7 @@ main(int argc, char **argv)
 		counter.paths = paths;
 		counter.npaths = npaths;
 		counting = pthread_create(&counter_thread, NULL, count_main,
-			       &counter) == 0;
+		               &counter) == 0;
 	}
 	if (s.out == OUT_HASHDEEP)
 		hashdeep_header(&s, argc, argv);
@@ -822,8 +821,8 @@ main(int argc, char **argv)
 			continue;
 		}
 		if (lf_walk(paths[i], &wo, walk_entry, &s, &err) < 0) {
-			cli_warn("'%s': %s", cli_esc(paths[i], strlen(paths[i])),
-			    err.msg);
+			cli_warn("'%s': %s",
+			    cli_esc(paths[i], strlen(paths[i])), err.msg);
 			s.status = CLI_EXIT_FAILURE;
 		}
 	}

@@ -11,8 +11,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int
-digest_in_pieces(const uint8_t *p, size_t n, size_t step,
-    struct lf_digest *d, struct lf_digest_result *res)
+digest_in_pieces(const uint8_t *p, size_t n, size_t step, struct lf_digest *d,
+    struct lf_digest_result *res)
 {
 	size_t off, k;
 

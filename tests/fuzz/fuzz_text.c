@@ -32,7 +32,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	if (lf_escape_needed(data, size) !=
-	    (esc.len != size || (size > 0 && memcmp(esc.data, data, size) != 0)))
+	    (esc.len != size ||
+	        (size > 0 && memcmp(esc.data, data, size) != 0)))
 		abort();
 	lf_buf_release(&esc);
 

@@ -113,11 +113,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(append_keeps_bytes_and_terminates),
-		cmocka_unit_test(cap_is_enforced_and_state_kept),
-		cmocka_unit_test(huge_append_does_not_overflow),
-		cmocka_unit_test(growth_failure_keeps_contents),
-		cmocka_unit_test(steal_hands_over),
+	    cmocka_unit_test(append_keeps_bytes_and_terminates),
+	    cmocka_unit_test(cap_is_enforced_and_state_kept),
+	    cmocka_unit_test(huge_append_does_not_overflow),
+	    cmocka_unit_test(growth_failure_keeps_contents),
+	    cmocka_unit_test(steal_hands_over),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

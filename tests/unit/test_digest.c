@@ -23,40 +23,38 @@ struct vector {
 };
 
 static const struct vector vectors[] = {
-	{LF_MD5, "", "d41d8cd98f00b204e9800998ecf8427e"},
-	{LF_MD5, "a", "0cc175b9c0f1b6a831c399e269772661"},
-	{LF_MD5, "abc", "900150983cd24fb0d6963f7d28e17f72"},
-	{LF_MD5, "message digest", "f96b697d7cb7938d525a2f31aaf161d0"},
-	{LF_MD5, "abcdefghijklmnopqrstuvwxyz",
-	    "c3fcd3d76192e4007dfb496cca67e13b"},
-	{LF_MD5,
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
-	    "d174ab98d277d9f5a5611c2c9f419d9f"},
-	{LF_MD5,
-	    "1234567890123456789012345678901234567890123456789012345678901234"
-	    "5678901234567890",
-	    "57edf4a22be3c955ac49da2e2107b67a"},
-	{LF_SHA1, "abc", "a9993e364706816aba3e25717850c26c9cd0d89d"},
-	{LF_SHA1, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-	    "84983e441c3bd26ebaae4aa1f95129e5e54670f1"},
-	{LF_SHA1, MILLION_A, "34aa973cd4c4daa4f61eeb2bdbad27316534016f"},
-	{LF_SHA256, "abc",
-	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
-	{LF_SHA256, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-	    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
-	{LF_SHA256, MILLION_A,
-	    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
-	{LF_SHA512, "abc",
-	    "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
-	    "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"},
-	{LF_SHA512,
-	    "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
-	    "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
-	    "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018"
-	    "501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909"},
-	{LF_SHA512, MILLION_A,
-	    "e718483d0ce769644e2e42c7bc15b4638e1f98b13b2044285632a803afa973eb"
-	    "de0ff244877ea60a4cb0432ce577c31beb009c5c2c49aa2e4eadb217ad8cc09b"},
+    {LF_MD5, "", "d41d8cd98f00b204e9800998ecf8427e"},
+    {LF_MD5, "a", "0cc175b9c0f1b6a831c399e269772661"},
+    {LF_MD5, "abc", "900150983cd24fb0d6963f7d28e17f72"},
+    {LF_MD5, "message digest", "f96b697d7cb7938d525a2f31aaf161d0"},
+    {LF_MD5, "abcdefghijklmnopqrstuvwxyz", "c3fcd3d76192e4007dfb496cca67e13b"},
+    {LF_MD5, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+        "d174ab98d277d9f5a5611c2c9f419d9f"},
+    {LF_MD5,
+        "1234567890123456789012345678901234567890123456789012345678901234"
+        "5678901234567890",
+        "57edf4a22be3c955ac49da2e2107b67a"},
+    {LF_SHA1, "abc", "a9993e364706816aba3e25717850c26c9cd0d89d"},
+    {LF_SHA1, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+        "84983e441c3bd26ebaae4aa1f95129e5e54670f1"},
+    {LF_SHA1, MILLION_A, "34aa973cd4c4daa4f61eeb2bdbad27316534016f"},
+    {LF_SHA256, "abc",
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+    {LF_SHA256, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+    {LF_SHA256, MILLION_A,
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+    {LF_SHA512, "abc",
+        "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+        "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"},
+    {LF_SHA512,
+        "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
+        "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+        "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018"
+        "501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909"},
+    {LF_SHA512, MILLION_A,
+        "e718483d0ce769644e2e42c7bc15b4638e1f98b13b2044285632a803afa973eb"
+        "de0ff244877ea60a4cb0432ce577c31beb009c5c2c49aa2e4eadb217ad8cc09b"},
 };
 
 static void
@@ -66,14 +64,15 @@ feed(struct lf_digest *d, const char *input)
 	int i;
 
 	if (input != MILLION_A) {
-		assert_int_equal(lf_digest_update(d, input, strlen(input), NULL),
+		assert_int_equal(lf_digest_update(d, input, strlen(input),
+		                     NULL),
 		    LF_OK);
 		return;
 	}
 	memset(block, 'a', sizeof(block));
 	for (i = 0; i < 1000; i++)
 		assert_int_equal(lf_digest_update(d, block, sizeof(block),
-				     NULL),
+		                     NULL),
 		    LF_OK);
 }
 
@@ -148,8 +147,8 @@ fuzzy_hashes_match_debian_tools(void **state)
 	(void)state;
 	lcg_bytes(p, sizeof(p));
 	assert_int_equal(lf_digest_new(LF_DIGEST_BIT(LF_SSDEEP) |
-			     LF_DIGEST_BIT(LF_TLSH),
-			     &d, NULL),
+	                         LF_DIGEST_BIT(LF_TLSH),
+	                     &d, NULL),
 	    LF_OK);
 	assert_int_equal(lf_digest_update(d, p, sizeof(p), NULL), LF_OK);
 	assert_int_equal(lf_digest_final(d, &res, NULL), LF_OK);
@@ -157,8 +156,9 @@ fuzzy_hashes_match_debian_tools(void **state)
 	assert_string_equal(res.ssdeep,
 	    "24:b+GlL0ooDGQ9NOC7lMCPOaNDDm8M03TZ65kFL9me8DAD3c:"
 	    "b+GlFZzC7eaNfm839g");
-	assert_string_equal(res.tlsh, "T13C11C89FE726B3A02557807512F92013D52"
-				      "7DF950EDDAE244B4205C6B22C3D69608C6D");
+	assert_string_equal(res.tlsh,
+	    "T13C11C89FE726B3A02557807512F92013D52"
+	    "7DF950EDDAE244B4205C6B22C3D69608C6D");
 	lf_digest_free(d);
 }
 
@@ -171,8 +171,8 @@ changed_size_is_detected(void **state)
 
 	(void)state;
 	assert_int_equal(lf_digest_new(LF_DIGEST_DEFAULT |
-			     LF_DIGEST_BIT(LF_SSDEEP),
-			     &d, NULL),
+	                         LF_DIGEST_BIT(LF_SSDEEP),
+	                     &d, NULL),
 	    LF_OK);
 	assert_int_equal(lf_digest_reset(d, 10, NULL), LF_OK);
 	assert_int_equal(lf_digest_update(d, "0123456789x", 11, &e),
@@ -192,10 +192,8 @@ uneven_lanes_are_refused(void **state)
 
 	(void)state;
 	assert_int_equal(lf_digest_new(LF_DIGEST_DEFAULT, &d, NULL), LF_OK);
-	assert_int_equal(lf_digest_update_one(d, LF_MD5, "ab", 2, NULL),
-	    LF_OK);
-	assert_int_equal(lf_digest_update_one(d, LF_SHA1, "a", 1, NULL),
-	    LF_OK);
+	assert_int_equal(lf_digest_update_one(d, LF_MD5, "ab", 2, NULL), LF_OK);
+	assert_int_equal(lf_digest_update_one(d, LF_SHA1, "a", 1, NULL), LF_OK);
 	assert_int_equal(lf_digest_final(d, &res, NULL), LF_E_INVAL);
 	assert_int_equal(lf_digest_update_one(d, LF_SHA512, "a", 1, NULL),
 	    LF_E_INVAL);
@@ -211,14 +209,16 @@ names_and_lists(void **state)
 	(void)state;
 	assert_int_equal(lf_digest_parse_algs("md5,SHA256,tlsh", &algs, &e),
 	    LF_OK);
-	assert_int_equal(algs, LF_DIGEST_BIT(LF_MD5) |
-		LF_DIGEST_BIT(LF_SHA256) | LF_DIGEST_BIT(LF_TLSH));
+	assert_int_equal(algs,
+	    LF_DIGEST_BIT(LF_MD5) | LF_DIGEST_BIT(LF_SHA256) |
+	        LF_DIGEST_BIT(LF_TLSH));
 	assert_int_equal(lf_digest_parse_algs("md5,,sha1", &algs, &e),
 	    LF_E_INVAL);
 	assert_int_equal(lf_digest_parse_algs("crc32", &algs, &e), LF_E_INVAL);
 	assert_int_equal(lf_digest_parse_algs("", &algs, &e), LF_E_INVAL);
-	assert_int_equal(algs, LF_DIGEST_BIT(LF_MD5) |
-		LF_DIGEST_BIT(LF_SHA256) | LF_DIGEST_BIT(LF_TLSH));
+	assert_int_equal(algs,
+	    LF_DIGEST_BIT(LF_MD5) | LF_DIGEST_BIT(LF_SHA256) |
+	        LF_DIGEST_BIT(LF_TLSH));
 	assert_int_equal(lf_digest_alg_from_name("sha5", 4), -1);
 	assert_string_equal(lf_digest_alg_name(LF_SSDEEP), "ssdeep");
 	assert_int_equal(lf_digest_raw_len(LF_SHA512), 64);
@@ -269,14 +269,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(published_vectors),
-		cmocka_unit_test(all_at_once_equals_one_by_one),
-		cmocka_unit_test(fuzzy_hashes_match_debian_tools),
-		cmocka_unit_test(changed_size_is_detected),
-		cmocka_unit_test(uneven_lanes_are_refused),
-		cmocka_unit_test(names_and_lists),
-		cmocka_unit_test(tlsh_absent_text_is_empty),
-		cmocka_unit_test(allocation_failures),
+	    cmocka_unit_test(published_vectors),
+	    cmocka_unit_test(all_at_once_equals_one_by_one),
+	    cmocka_unit_test(fuzzy_hashes_match_debian_tools),
+	    cmocka_unit_test(changed_size_is_detected),
+	    cmocka_unit_test(uneven_lanes_are_refused),
+	    cmocka_unit_test(names_and_lists),
+	    cmocka_unit_test(tlsh_absent_text_is_empty),
+	    cmocka_unit_test(allocation_failures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

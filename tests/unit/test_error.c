@@ -96,12 +96,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(set_fills_code_and_message),
-		cmocka_unit_test(null_record_is_allowed),
-		cmocka_unit_test(sys_appends_strerror),
-		cmocka_unit_test(prefix_names_the_context),
-		cmocka_unit_test(long_messages_are_cut_not_overflowed),
-		cmocka_unit_test(clear_and_strerror),
+	    cmocka_unit_test(set_fills_code_and_message),
+	    cmocka_unit_test(null_record_is_allowed),
+	    cmocka_unit_test(sys_appends_strerror),
+	    cmocka_unit_test(prefix_names_the_context),
+	    cmocka_unit_test(long_messages_are_cut_not_overflowed),
+	    cmocka_unit_test(clear_and_strerror),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

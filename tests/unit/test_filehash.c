@@ -23,12 +23,12 @@
 static char root[] = "/tmp/lf-filehash-XXXXXX";
 
 /* Sizes around the chunk and split thresholds, and some large ones. */
-static const size_t sizes[] = {0, 1, 63, 64, 65, 1000, 262143, 262144,
-    262145, 3 * MIB + 17, 8 * MIB - 1, 8 * MIB, 9 * MIB + 5, 21 * MIB};
+static const size_t sizes[] = {0, 1, 63, 64, 65, 1000, 262143, 262144, 262145,
+    3 * MIB + 17, 8 * MIB - 1, 8 * MIB, 9 * MIB + 5, 21 * MIB};
 #define NSIZES (sizeof(sizes) / sizeof(sizes[0]))
 
 struct collected {
-	int next;      /* the index expected next */
+	int next; /* the index expected next */
 	int out_of_order;
 	int n;
 	struct lf_filehash_result res[512];
@@ -120,7 +120,7 @@ add_file(struct lf_filehash *fh, size_t i, int token)
 	assert_true(fd >= 0);
 	assert_int_equal(fstat(fd, &st), 0);
 	assert_int_equal(lf_filehash_add(fh, fd, (uint64_t)st.st_size,
-			     (void *)(intptr_t)token, NULL),
+	                     (void *)(intptr_t)token, NULL),
 	    LF_OK);
 }
 
@@ -195,7 +195,8 @@ write_stream(void *arg)
 
 	lcg_bytes(data, w->n);
 	while (off < w->n) {
-		k = write(w->fd, data + off, w->n - off > 4096 ? 4096 : w->n - off);
+		k = write(w->fd, data + off,
+		    w->n - off > 4096 ? 4096 : w->n - off);
 		if (k <= 0)
 			break;
 		off += (size_t)k;
@@ -228,8 +229,8 @@ streams_and_errors(void **state)
 	w.fd = fds[1];
 	w.n = 10 * MIB;
 	pthread_create(&t, NULL, write_stream, &w);
-	assert_int_equal(lf_filehash_add(fh, fds[0], LF_SIZE_UNKNOWN,
-			     (void *)0, NULL),
+	assert_int_equal(lf_filehash_add(fh, fds[0], LF_SIZE_UNKNOWN, (void *)0,
+	                     NULL),
 	    LF_OK);
 	/* 1: a directory: reading it fails, the rest goes on. */
 	dfd = open(root, O_RDONLY | O_DIRECTORY);
@@ -284,7 +285,7 @@ typed_once_per_content(void **state)
 	assert_int_equal(lf_filehash_new(&o, collect, c, &fh, NULL), LF_OK);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(lf_filehash_add(fh, open(p, O_RDONLY), 30,
-				     (void *)(intptr_t)i, NULL),
+		                     (void *)(intptr_t)i, NULL),
 		    LF_OK);
 	add_file(fh, 0, 3);
 	assert_int_equal(lf_filehash_finish(fh, NULL), LF_OK);
@@ -301,10 +302,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(default_set_any_threads),
-		cmocka_unit_test(every_algorithm),
-		cmocka_unit_test(streams_and_errors),
-		cmocka_unit_test(typed_once_per_content),
+	    cmocka_unit_test(default_set_any_threads),
+	    cmocka_unit_test(every_algorithm),
+	    cmocka_unit_test(streams_and_errors),
+	    cmocka_unit_test(typed_once_per_content),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

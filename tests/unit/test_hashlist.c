@@ -16,9 +16,9 @@
 #define MD5_ONE "5bbf5a52328e7439ae6e719dfe712200"
 #define MD5_TWO "c193497a1a06b2c72230e6146ff47080"
 #define MD5_THREE "febe6995bad457991331348f7b9c85fa"
-#define SHA256_ONE                                                           \
+#define SHA256_ONE \
 	"2c8b08da5ce60398e1f19af0e5dccc744df274b826abe585eaba68c525434806"
-#define SHA256_TWO                                                           \
+#define SHA256_TWO \
 	"27dd8ed44a83ff94d557f9fd0412ed5a8cbca69ea04922d88c01184a07300a5a"
 
 struct warnings {
@@ -44,11 +44,11 @@ load(const struct lf_limits *l, const char *text, struct warnings *w,
 	struct lf_reader *r;
 
 	assert_int_equal(lf_hashlist_new(l, &hl, NULL), LF_OK);
-	assert_int_equal(lf_reader_from_mem((const uint8_t *)text,
-			     strlen(text), &r, NULL),
+	assert_int_equal(lf_reader_from_mem((const uint8_t *)text, strlen(text),
+	                     &r, NULL),
 	    LF_OK);
 	assert_int_equal(lf_hashlist_load(hl, r, "known", count_warning, w,
-			     NULL),
+	                     NULL),
 	    want_rc);
 	lf_reader_free(r);
 	return hl;
@@ -60,8 +60,8 @@ digest_of(const char *content, struct lf_digest_result *res)
 	struct lf_digest *d;
 
 	assert_int_equal(lf_digest_new(LF_DIGEST_BIT(LF_MD5) |
-			     LF_DIGEST_BIT(LF_SHA256),
-			     &d, NULL),
+	                         LF_DIGEST_BIT(LF_SHA256),
+	                     &d, NULL),
 	    LF_OK);
 	assert_int_equal(lf_digest_update(d, content, strlen(content), NULL),
 	    LF_OK);
@@ -92,10 +92,10 @@ coreutils_forms(void **state)
 	lf_limits_default(&l);
 	hl = load(&l,
 	    MD5_ONE "  one\n"
-		    "\\" MD5_TWO "  two\\nlines\\\\\n" MD5_THREE " *bin,ary\r\n"
-		    "SHA256 (tagged (x)) = " SHA256_ONE "\n"
-		    "not a line\n" MD5_ONE "  \n"
-		    "\\" MD5_ONE "  bad\\q\n",
+	            "\\" MD5_TWO "  two\\nlines\\\\\n" MD5_THREE " *bin,ary\r\n"
+	            "SHA256 (tagged (x)) = " SHA256_ONE "\n"
+	            "not a line\n" MD5_ONE "  \n"
+	            "\\" MD5_ONE "  bad\\q\n",
 	    &w, LF_OK);
 	assert_int_equal(lf_hashlist_count(hl), 5);
 	assert_int_equal(w.n, 2);
@@ -105,8 +105,7 @@ coreutils_forms(void **state)
 	assert_int_equal(audit(hl, "one", "one\n", &m), LF_AUDIT_MATCHED);
 	assert_int_equal(audit(hl, "two\nlines\\", "two\n", &m),
 	    LF_AUDIT_MATCHED);
-	assert_int_equal(audit(hl, "bin,ary", "three\n", &m),
-	    LF_AUDIT_MATCHED);
+	assert_int_equal(audit(hl, "bin,ary", "three\n", &m), LF_AUDIT_MATCHED);
 	assert_int_equal(audit(hl, "tagged (x)", "one\n", &m),
 	    LF_AUDIT_MATCHED);
 	assert_int_equal(m.equal, LF_DIGEST_BIT(LF_SHA256));
@@ -158,8 +157,7 @@ audit_classifies_like_hashdeep(void **state)
 	    LF_AUDIT_PARTIAL);
 	assert_int_equal(m.equal, LF_DIGEST_BIT(LF_MD5));
 	assert_int_equal(m.differ, LF_DIGEST_BIT(LF_SHA256));
-	assert_int_equal(audit(hl, "dir/new", "brand new\n", &m),
-	    LF_AUDIT_NEW);
+	assert_int_equal(audit(hl, "dir/new", "brand new\n", &m), LF_AUDIT_NEW);
 	assert_null(m.known);
 	/* dir/gone has the same content as dir/one, which was matched
 	 * by name: nothing accounted for it. */
@@ -255,34 +253,34 @@ writers(void **state)
 	(void)state;
 	lf_buf_init(&b, 4096);
 	assert_int_equal(lf_hashlist_coreutils_line(&b, "ab",
-			     (const uint8_t *)"plain", 5, NULL),
+	                     (const uint8_t *)"plain", 5, NULL),
 	    LF_OK);
 	assert_int_equal(lf_hashlist_coreutils_line(&b, "cd",
-			     (const uint8_t *)"a\nb\\c\rd", 7, NULL),
+	                     (const uint8_t *)"a\nb\\c\rd", 7, NULL),
 	    LF_OK);
 	assert_string_equal((char *)b.data,
 	    "ab  plain\n\\cd  a\\nb\\\\c\\rd\n");
 	lf_buf_reset(&b);
 	assert_int_equal(lf_hashlist_hashdeep_header(&b,
-			     LF_DIGEST_BIT(LF_MD5) | LF_DIGEST_BIT(LF_SHA256),
-			     "/cwd", 3, argv, NULL),
+	                     LF_DIGEST_BIT(LF_MD5) | LF_DIGEST_BIT(LF_SHA256),
+	                     "/cwd", 3, argv, NULL),
 	    LF_OK);
 	assert_string_equal((char *)b.data,
 	    "%%%% HASHDEEP-1.0\n%%%% size,md5,sha256,filename\n"
 	    "## Invoked from: /cwd\n## $ lf-hash --hashdeep x\n##\n");
 	assert_int_equal(lf_hashlist_hashdeep_header(&b,
-			     LF_DIGEST_BIT(LF_SHA512), "/", 0, argv, &e),
+	                     LF_DIGEST_BIT(LF_SHA512), "/", 0, argv, &e),
 	    LF_E_INVAL);
 	lf_buf_reset(&b);
 	digest_of("one\n", &res);
 	assert_int_equal(lf_hashlist_hashdeep_line(&b,
-			     LF_DIGEST_BIT(LF_MD5) | LF_DIGEST_BIT(LF_SHA256),
-			     &res, (const uint8_t *)"a,b", 3, NULL),
+	                     LF_DIGEST_BIT(LF_MD5) | LF_DIGEST_BIT(LF_SHA256),
+	                     &res, (const uint8_t *)"a,b", 3, NULL),
 	    LF_OK);
 	assert_string_equal((char *)b.data,
 	    "4," MD5_ONE "," SHA256_ONE ",a,b\n");
 	assert_int_equal(lf_hashlist_hashdeep_line(&b, LF_DIGEST_BIT(LF_MD5),
-			     &res, (const uint8_t *)"a\nb", 3, &e),
+	                     &res, (const uint8_t *)"a\nb", 3, &e),
 	    LF_E_FORMAT);
 	assert_int_equal(b.len, strlen("4," MD5_ONE "," SHA256_ONE ",a,b\n"));
 	lf_buf_release(&b);
@@ -292,12 +290,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(coreutils_forms),
-		cmocka_unit_test(audit_classifies_like_hashdeep),
-		cmocka_unit_test(wrong_size_is_partial),
-		cmocka_unit_test(json_lines_keep_names_exactly),
-		cmocka_unit_test(limits_hold),
-		cmocka_unit_test(writers),
+	    cmocka_unit_test(coreutils_forms),
+	    cmocka_unit_test(audit_classifies_like_hashdeep),
+	    cmocka_unit_test(wrong_size_is_partial),
+	    cmocka_unit_test(json_lines_keep_names_exactly),
+	    cmocka_unit_test(limits_hold),
+	    cmocka_unit_test(writers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,18 +65,18 @@ readable_form_replaces_bad_bytes(void **state)
 
 	(void)state;
 	assert_int_equal(lf_json_set_name(obj, "name",
-			     (const uint8_t *)"a\xff"
-					      "b",
-			     3, NULL),
+	                     (const uint8_t *)"a\xff"
+	                                      "b",
+	                     3, NULL),
 	    LF_OK);
 	assert_string_equal(json_string_value(json_object_get(obj, "name")),
 	    "a\xef\xbf\xbd"
 	    "b");
-	assert_string_equal(
-	    json_string_value(json_object_get(obj, "name_hex")), "61ff62");
+	assert_string_equal(json_string_value(json_object_get(obj, "name_hex")),
+	    "61ff62");
 	/* Setting a valid name again drops the stale hex member. */
-	assert_int_equal(lf_json_set_name(obj, "name",
-			     (const uint8_t *)"ok", 2, NULL),
+	assert_int_equal(lf_json_set_name(obj, "name", (const uint8_t *)"ok", 2,
+	                     NULL),
 	    LF_OK);
 	assert_null(json_object_get(obj, "name_hex"));
 	json_decref(obj);
@@ -131,10 +131,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(names_survive_exactly),
-		cmocka_unit_test(readable_form_replaces_bad_bytes),
-		cmocka_unit_test(get_name_rejects_malformed),
-		cmocka_unit_test(document_header_and_line),
+	    cmocka_unit_test(names_survive_exactly),
+	    cmocka_unit_test(readable_form_replaces_bad_bytes),
+	    cmocka_unit_test(get_name_rejects_malformed),
+	    cmocka_unit_test(document_header_and_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,8 +65,8 @@ set_rejects_bad_input(void **state)
 	assert_int_equal(lf_limits_set(&l, "walk-depth=1x", &e), LF_E_INVAL);
 	assert_int_equal(lf_limits_set(&l, "list-line=1", &e), LF_E_INVAL);
 	assert_non_null(strstr(e.msg, "at least"));
-	assert_int_equal(
-	    lf_limits_set(&l, "walk-depth=99999999999999999999", &e),
+	assert_int_equal(lf_limits_set(&l, "walk-depth=99999999999999999999",
+	                     &e),
 	    LF_E_INVAL);
 	assert_int_equal(lf_limits_set(&l, "walk-depth=17179869184T", &e),
 	    LF_E_INVAL);
@@ -94,10 +94,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(defaults_match_the_table),
-		cmocka_unit_test(set_parses_names_and_suffixes),
-		cmocka_unit_test(set_rejects_bad_input),
-		cmocka_unit_test(parse_size_bounds),
+	    cmocka_unit_test(defaults_match_the_table),
+	    cmocka_unit_test(set_parses_names_and_suffixes),
+	    cmocka_unit_test(set_rejects_bad_input),
+	    cmocka_unit_test(parse_size_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

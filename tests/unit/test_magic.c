@@ -36,8 +36,8 @@ types_from_first_bytes(void **state)
 	assert_int_equal(lf_magic_buffer(m, (const uint8_t *)"", 0, &r, NULL),
 	    LF_OK);
 	assert_string_equal(r.mime, "application/x-empty");
-	assert_int_equal(lf_magic_buffer(m,
-			     (const uint8_t *)"hello, world\n", 13, &r, NULL),
+	assert_int_equal(lf_magic_buffer(m, (const uint8_t *)"hello, world\n",
+	                     13, &r, NULL),
 	    LF_OK);
 	assert_string_equal(r.mime, "text/plain");
 	lf_magic_free(m);
@@ -55,7 +55,7 @@ typing_thread(void *arg)
 	*ok = lf_magic_new(&m, NULL) == LF_OK;
 	for (i = 0; *ok && i < 200; i++) {
 		*ok = lf_magic_buffer(m, pdf, sizeof(pdf) - 1, &r, NULL) ==
-			LF_OK &&
+		        LF_OK &&
 		    strcmp(r.mime, "application/pdf") == 0;
 	}
 	if (m != NULL)
@@ -72,7 +72,7 @@ handles_per_thread(void **state)
 	(void)state;
 	for (i = 0; i < 4; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, typing_thread,
-				     &ok[i]),
+		                     &ok[i]),
 		    0);
 	for (i = 0; i < 4; i++) {
 		pthread_join(t[i], NULL);
@@ -84,8 +84,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(types_from_first_bytes),
-		cmocka_unit_test(handles_per_thread),
+	    cmocka_unit_test(types_from_first_bytes),
+	    cmocka_unit_test(handles_per_thread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

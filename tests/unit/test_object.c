@@ -31,14 +31,16 @@ record_has_every_computed_member(void **state)
 	assert_int_equal(json_integer_value(json_object_get(obj, "size")), 3);
 	assert_string_equal(json_string_value(json_object_get(obj, "md5")),
 	    "900150983cd24fb0d6963f7d28e17f72");
-	assert_int_equal(
-	    strlen(json_string_value(json_object_get(obj, "sha512"))), 128);
+	assert_int_equal(strlen(
+	                     json_string_value(json_object_get(obj, "sha512"))),
+	    128);
 	/* `printf abc | ssdeep -s` */
 	assert_string_equal(json_string_value(json_object_get(obj, "ssdeep")),
 	    "3:uG:uG");
 	assert_true(json_is_null(json_object_get(obj, "tlsh")));
-	assert_string_equal(json_string_value(json_object_get(
-				json_object_get(obj, "magic"), "mime")),
+	assert_string_equal(json_string_value(
+	                        json_object_get(json_object_get(obj, "magic"),
+	                            "mime")),
 	    "text/plain");
 	json_decref(obj);
 	/* Only what was computed appears. */
@@ -71,8 +73,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(record_has_every_computed_member),
-		cmocka_unit_test(versions_are_reported),
+	    cmocka_unit_test(record_has_every_computed_member),
+	    cmocka_unit_test(versions_are_reported),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,7 +23,7 @@ mem_reader_delivers_in_pieces(void **state)
 
 	(void)state;
 	assert_int_equal(lf_reader_from_mem((const uint8_t *)"abcdefghij", 10,
-			     &r, NULL),
+	                     &r, NULL),
 	    LF_OK);
 	assert_int_equal(lf_reader_read(r, buf, 4, NULL), 4);
 	assert_memory_equal(buf, "abcd", 4);
@@ -48,7 +48,7 @@ getline_splits_and_bounds(void **state)
 	(void)state;
 	lf_buf_init(&line, 100);
 	assert_int_equal(lf_reader_from_mem((const uint8_t *)text,
-			     sizeof(text) - 1, &r, NULL),
+	                     sizeof(text) - 1, &r, NULL),
 	    LF_OK);
 	assert_int_equal(lf_reader_getline(r, &line, 8, &too_long, NULL), 1);
 	assert_int_equal(line.len, 4);
@@ -79,7 +79,7 @@ getline_then_read_continues_exactly(void **state)
 	(void)state;
 	lf_buf_init(&line, 100);
 	assert_int_equal(lf_reader_from_mem((const uint8_t *)"head\nbody", 9,
-			     &r, NULL),
+	                     &r, NULL),
 	    LF_OK);
 	assert_int_equal(lf_reader_getline(r, &line, 50, &too_long, NULL), 1);
 	assert_int_equal(lf_reader_read(r, buf, sizeof(buf), NULL), 4);
@@ -190,13 +190,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(mem_reader_delivers_in_pieces),
-		cmocka_unit_test(getline_splits_and_bounds),
-		cmocka_unit_test(getline_then_read_continues_exactly),
-		cmocka_unit_test(fd_reader_over_a_pipe),
-		cmocka_unit_test(fd_reader_reports_errors),
-		cmocka_unit_test(custom_reader_passes_errors_on),
-		cmocka_unit_test(allocation_failures_are_reported),
+	    cmocka_unit_test(mem_reader_delivers_in_pieces),
+	    cmocka_unit_test(getline_splits_and_bounds),
+	    cmocka_unit_test(getline_then_read_continues_exactly),
+	    cmocka_unit_test(fd_reader_over_a_pipe),
+	    cmocka_unit_test(fd_reader_reports_errors),
+	    cmocka_unit_test(custom_reader_passes_errors_on),
+	    cmocka_unit_test(allocation_failures_are_reported),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

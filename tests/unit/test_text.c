@@ -35,13 +35,13 @@ utf8_rejects_malformed(void **state)
 
 	(void)state;
 	assert_false(lf_utf8_valid(S("\xff")));
-	assert_false(lf_utf8_valid(S("\x80")));		   /* lone continuation */
-	assert_false(lf_utf8_valid(S("\xc0\xaf")));	   /* overlong '/' */
-	assert_false(lf_utf8_valid(S("\xe0\x80\xaf")));	   /* overlong */
+	assert_false(lf_utf8_valid(S("\x80")));         /* lone continuation */
+	assert_false(lf_utf8_valid(S("\xc0\xaf")));     /* overlong '/' */
+	assert_false(lf_utf8_valid(S("\xe0\x80\xaf"))); /* overlong */
 	assert_false(lf_utf8_valid(S("\xf0\x80\x80\xaf"))); /* overlong */
-	assert_false(lf_utf8_valid(S("\xed\xa0\x80")));	   /* surrogate */
+	assert_false(lf_utf8_valid(S("\xed\xa0\x80")));     /* surrogate */
 	assert_false(lf_utf8_valid(S("\xf4\x90\x80\x80"))); /* > U+10FFFF */
-	assert_false(lf_utf8_valid(S("\xe6\x97")));	   /* truncated */
+	assert_false(lf_utf8_valid(S("\xe6\x97")));         /* truncated */
 	assert_false(lf_utf8_valid(S("ok\xc3")));
 	assert_int_equal(lf_utf8_decode(S("\xc3("), &cp), 0);
 	assert_int_equal(lf_utf8_decode((const uint8_t *)"", 0, &cp), 0);
@@ -78,7 +78,7 @@ check_escape(const char *in, size_t n, unsigned flags, const char *want)
 
 	lf_buf_init(&b, 4096);
 	assert_int_equal(lf_escape_visible(&b, (const uint8_t *)in, n, flags,
-			     NULL),
+	                     NULL),
 	    LF_OK);
 	assert_non_null(b.data);
 	assert_string_equal((char *)b.data, want);
@@ -104,7 +104,7 @@ escape_makes_everything_visible(void **state)
 	/* "invoice\u202Efdp.exe": the right-to-left override that hides
 	 * an .exe behind a .pdf-looking name. */
 	check_escape("invoice\xe2\x80\xae"
-		     "fdp.exe",
+	             "fdp.exe",
 	    17, 0, "invoice\\u{202E}fdp.exe");
 	check_escape("zero\xe2\x80\x8bwidth", 12, 0, "zero\\u{200B}width");
 	check_escape("c1\xc2\x85", 4, 0, "c1\\u{0085}");
@@ -129,11 +129,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(utf8_accepts_well_formed),
-		cmocka_unit_test(utf8_rejects_malformed),
-		cmocka_unit_test(hex_round_trip),
-		cmocka_unit_test(escape_makes_everything_visible),
-		cmocka_unit_test(deceptive_set),
+	    cmocka_unit_test(utf8_accepts_well_formed),
+	    cmocka_unit_test(utf8_rejects_malformed),
+	    cmocka_unit_test(hex_round_trip),
+	    cmocka_unit_test(escape_makes_everything_visible),
+	    cmocka_unit_test(deceptive_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,12 +17,15 @@ static const struct {
 	size_t n;
 	const char *tlsh;
 } known[] = {
-	{300, "T137E0E753510130D4A89345BA12353973FFC5DCAA1645531147C04443751D7"
-	      "61D94DD15"},
-	{1000, "T13C11C89FE726B3A02557807512F92013D527DF950EDDAE244B4205C6B22"
-	       "C3D69608C6D"},
-	{100000, "T1A7A312C176DC7E0AD1ABD5E7C9CBACE417AB905DC49D2A8848120D8C3"
-		 "C8A03D999E57E"},
+    {300,
+        "T137E0E753510130D4A89345BA12353973FFC5DCAA1645531147C04443751D7"
+        "61D94DD15"},
+    {1000,
+        "T13C11C89FE726B3A02557807512F92013D527DF950EDDAE244B4205C6B22"
+        "C3D69608C6D"},
+    {100000,
+        "T1A7A312C176DC7E0AD1ABD5E7C9CBACE417AB905DC49D2A8848120D8C3"
+        "C8A03D999E57E"},
 };
 
 static void
@@ -116,10 +119,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(matches_debian_tlsh),
-		cmocka_unit_test(any_split_gives_the_same_digest),
-		cmocka_unit_test(undefined_when_short_or_uniform),
-		cmocka_unit_test(length_is_in_the_digest),
+	    cmocka_unit_test(matches_debian_tlsh),
+	    cmocka_unit_test(any_split_gives_the_same_digest),
+	    cmocka_unit_test(undefined_when_short_or_uniform),
+	    cmocka_unit_test(length_is_in_the_digest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -124,14 +124,14 @@ static void
 sorted_as_full_paths_links_skipped(void **state)
 {
 	static const char *want[] = {
-		F "/a.txt A",
-		F "/a/x X",
-		F "/b BB",
-		F "/deep/1/2/f F",
-		SKIP "1 /dlink ",
-		SKIP "2 /fifo ",
-		SKIP "1 /link ",
-		SKIP "1 /loop ",
+	    F "/a.txt A",
+	    F "/a/x X",
+	    F "/b BB",
+	    F "/deep/1/2/f F",
+	    SKIP "1 /dlink ",
+	    SKIP "2 /fifo ",
+	    SKIP "1 /link ",
+	    SKIP "1 /loop ",
 	};
 	struct lf_limits l;
 	struct seen s;
@@ -149,14 +149,14 @@ static void
 following_links_stops_at_loops(void **state)
 {
 	static const char *want[] = {
-		F "/a.txt A",
-		F "/a/x X",
-		F "/b BB",
-		F "/deep/1/2/f F",
-		F "/dlink/x X",
-		SKIP "2 /fifo ",
-		F "/link A",
-		SKIP "4 /loop ",
+	    F "/a.txt A",
+	    F "/a/x X",
+	    F "/b BB",
+	    F "/deep/1/2/f F",
+	    F "/dlink/x X",
+	    SKIP "2 /fifo ",
+	    F "/link A",
+	    SKIP "4 /loop ",
 	};
 	struct lf_limits l;
 	struct seen s;
@@ -254,11 +254,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(sorted_as_full_paths_links_skipped),
-		cmocka_unit_test(following_links_stops_at_loops),
-		cmocka_unit_test(limits_are_reported),
-		cmocka_unit_test(named_things),
-		cmocka_unit_test(callback_can_stop_the_walk),
+	    cmocka_unit_test(sorted_as_full_paths_links_skipped),
+	    cmocka_unit_test(following_links_stops_at_loops),
+	    cmocka_unit_test(limits_are_reported),
+	    cmocka_unit_test(named_things),
+	    cmocka_unit_test(callback_can_stop_the_walk),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -157,8 +157,7 @@ human_bytes(char *out, size_t outsz, double v)
 		v /= 1024;
 		u++;
 	}
-	(void)snprintf(out, outsz, u == 0 ? "%.0f %s" : "%.2f %s", v,
-	    units[u]);
+	(void)snprintf(out, outsz, u == 0 ? "%.0f %s" : "%.2f %s", v, units[u]);
 }
 
 void

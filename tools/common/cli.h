@@ -13,10 +13,10 @@
 #include "lf/limits.h"
 
 /* Exit status, the same in every tool (documented in each man page). */
-#define CLI_EXIT_OK 0	   /* success */
+#define CLI_EXIT_OK 0       /* success */
 #define CLI_EXIT_NEGATIVE 1 /* the answer is negative (a check failed) */
-#define CLI_EXIT_USAGE 2   /* usage error */
-#define CLI_EXIT_FAILURE 3 /* operational failure: input, I/O, resources */
+#define CLI_EXIT_USAGE 2    /* usage error */
+#define CLI_EXIT_FAILURE 3  /* operational failure: input, I/O, resources */
 
 /*
  * cli_init: remember the program name for messages, raise the open-file
@@ -77,8 +77,7 @@ void cli_progress_init(struct cli_progress *p, bool wanted);
  * cli_progress_draw: redraw "<done> of <total>  <rate>  <time left>";
  * total is 0 while unknown.  At most four times a second.
  */
-void cli_progress_draw(struct cli_progress *p, uint64_t done,
-    uint64_t total);
+void cli_progress_draw(struct cli_progress *p, uint64_t done, uint64_t total);
 
 /*
  * cli_progress_clear: erase the line, so that messages print cleanly.

@@ -55,8 +55,8 @@ int lf_buf_putc(struct lf_buf *b, uint8_t c, struct lf_error *err);
 /*
  * lf_buf_printf: append formatted text; errors as lf_buf_append.
  */
-int lf_buf_printf(struct lf_buf *b, struct lf_error *err, const char *fmt,
-    ...) __attribute__((format(printf, 3, 4)));
+int lf_buf_printf(struct lf_buf *b, struct lf_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /*
  * lf_buf_steal: hand the storage to the caller (who frees it with free())

@@ -29,12 +29,12 @@ enum lf_digest_alg {
 
 #define LF_DIGEST_BIT(a) (1u << (a))
 #define LF_DIGEST_ALL ((1u << LF_DIGEST_NALGS) - 1)
-#define LF_DIGEST_DEFAULT                                                    \
-	(LF_DIGEST_BIT(LF_MD5) | LF_DIGEST_BIT(LF_SHA1) |                    \
+#define LF_DIGEST_DEFAULT                                 \
+	(LF_DIGEST_BIT(LF_MD5) | LF_DIGEST_BIT(LF_SHA1) | \
 	    LF_DIGEST_BIT(LF_SHA256))
 
 #define LF_SIZE_UNKNOWN UINT64_MAX
-#define LF_SSDEEP_MAX 148 /* FUZZY_MAX_RESULT, NUL included */
+#define LF_SSDEEP_MAX 148      /* FUZZY_MAX_RESULT, NUL included */
 #define LF_DIGEST_TEXT_MAX 160 /* longest text form, NUL included */
 
 struct lf_digest_result {
@@ -44,8 +44,8 @@ struct lf_digest_result {
 	uint8_t sha1[20];
 	uint8_t sha256[32];
 	uint8_t sha512[64];
-	char ssdeep[LF_SSDEEP_MAX];	  /* "blocksize:hash:hash" */
-	char tlsh[LF_TLSH_HEXLEN + 1];	  /* "" when TLSH is not defined */
+	char ssdeep[LF_SSDEEP_MAX];    /* "blocksize:hash:hash" */
+	char tlsh[LF_TLSH_HEXLEN + 1]; /* "" when TLSH is not defined */
 };
 
 struct lf_digest;
@@ -55,8 +55,7 @@ struct lf_digest;
  * set of LF_DIGEST_BIT()s), ready for the first object.  Returns LF_OK and
  * a new context in *out, LF_E_INVAL, LF_E_NOMEM or LF_E_CRYPTO.
  */
-int lf_digest_new(unsigned algs, struct lf_digest **out,
-    struct lf_error *err);
+int lf_digest_new(unsigned algs, struct lf_digest **out, struct lf_error *err);
 
 /*
  * lf_digest_free: free the context.  NULL is allowed.
@@ -119,8 +118,8 @@ int lf_digest_alg_from_name(const char *name, size_t n);
  * "md5,sha256" into a set.  Returns LF_OK or LF_E_INVAL (unknown or empty
  * name); *algs is written only on success.
  */
-int lf_digest_parse_algs(const char *list, unsigned *algs,
-    struct lf_error *err);
+int
+lf_digest_parse_algs(const char *list, unsigned *algs, struct lf_error *err);
 
 /*
  * lf_digest_raw_len: the length in bytes of a cryptographic digest, 0 for
@@ -132,15 +131,15 @@ size_t lf_digest_raw_len(enum lf_digest_alg alg);
  * lf_digest_raw: the bytes of a cryptographic digest in res, NULL for
  * ssdeep and TLSH.  Borrowed from res.
  */
-const uint8_t *lf_digest_raw(const struct lf_digest_result *res,
-    enum lf_digest_alg alg);
+const uint8_t *
+lf_digest_raw(const struct lf_digest_result *res, enum lf_digest_alg alg);
 
 /*
  * lf_digest_text: the text form of alg in res (lowercase hex, the ssdeep
  * string, the TLSH string) into out (LF_DIGEST_TEXT_MAX bytes).  Returns
  * false and writes "" when res lacks it or TLSH is not defined.
  */
-bool lf_digest_text(const struct lf_digest_result *res,
-    enum lf_digest_alg alg, char out[LF_DIGEST_TEXT_MAX]);
+bool lf_digest_text(const struct lf_digest_result *res, enum lf_digest_alg alg,
+    char out[LF_DIGEST_TEXT_MAX]);
 
 #endif

@@ -16,13 +16,13 @@
 #include <stdarg.h>
 
 #define LF_OK 0
-#define LF_E_NOMEM (-1)	 /* out of memory */
-#define LF_E_IO (-2)	 /* a system call failed; sys_errno says which */
-#define LF_E_INVAL (-3)	 /* invalid argument or API misuse */
-#define LF_E_LIMIT (-4)	 /* a limit in struct lf_limits was reached */
-#define LF_E_FORMAT (-5) /* input cannot be read at all in this format */
-#define LF_E_CRYPTO (-6) /* OpenSSL reported a failure */
-#define LF_E_NOTSUP (-7) /* not supported (algorithm, file type) */
+#define LF_E_NOMEM (-1)   /* out of memory */
+#define LF_E_IO (-2)      /* a system call failed; sys_errno says which */
+#define LF_E_INVAL (-3)   /* invalid argument or API misuse */
+#define LF_E_LIMIT (-4)   /* a limit in struct lf_limits was reached */
+#define LF_E_FORMAT (-5)  /* input cannot be read at all in this format */
+#define LF_E_CRYPTO (-6)  /* OpenSSL reported a failure */
+#define LF_E_NOTSUP (-7)  /* not supported (algorithm, file type) */
 #define LF_E_CHANGED (-8) /* input changed while it was being read */
 
 #define LF_ERROR_MSG_MAX 512

@@ -25,17 +25,17 @@
 struct lf_filehash;
 
 struct lf_filehash_opts {
-	unsigned algs;	 /* LF_DIGEST_BIT()s, not empty */
+	unsigned algs;    /* LF_DIGEST_BIT()s, not empty */
 	unsigned threads; /* workers; 0 for one per online CPU */
-	bool magic;	 /* also type each file with libmagic */
+	bool magic;       /* also type each file with libmagic */
 	const struct lf_limits *limits;
 };
 
 struct lf_filehash_result {
-	int status;		       /* LF_OK or the LF_E_* that stopped it */
-	struct lf_error err;	       /* when status is not LF_OK */
+	int status;          /* LF_OK or the LF_E_* that stopped it */
+	struct lf_error err; /* when status is not LF_OK */
 	struct lf_digest_result digest; /* when status is LF_OK */
-	bool typed;		       /* magic was asked and is filled */
+	bool typed;                     /* magic was asked and is filled */
 	struct lf_magic_result magic;
 };
 
@@ -57,9 +57,9 @@ typedef void (*lf_filehash_tick_fn)(void *arg);
  * engine in *out, or LF_E_INVAL, LF_E_NOMEM, LF_E_CRYPTO, LF_E_IO (thread
  * or libmagic set-up).
  */
-int lf_filehash_new(const struct lf_filehash_opts *opts,
-    lf_filehash_done_fn done, void *arg, struct lf_filehash **out,
-    struct lf_error *err);
+int
+lf_filehash_new(const struct lf_filehash_opts *opts, lf_filehash_done_fn done,
+    void *arg, struct lf_filehash **out, struct lf_error *err);
 
 /*
  * lf_filehash_set_tick: call tick(arg) every interval_ms while waiting.
@@ -74,8 +74,8 @@ void lf_filehash_set_tick(struct lf_filehash *fh, lf_filehash_tick_fn tick,
  * wait for room, delivering earlier results meanwhile.  Returns LF_OK or
  * LF_E_NOMEM (fd closed).
  */
-int lf_filehash_add(struct lf_filehash *fh, int fd, uint64_t size,
-    void *token, struct lf_error *err);
+int lf_filehash_add(struct lf_filehash *fh, int fd, uint64_t size, void *token,
+    struct lf_error *err);
 
 /*
  * lf_filehash_finish: wait for every file added and deliver the results.

@@ -29,13 +29,13 @@
 #include "lf/reader.h"
 
 /* Algorithms a known list can hold: the cryptographic ones. */
-#define LF_HASHLIST_ALGS                                                     \
-	(LF_DIGEST_BIT(LF_MD5) | LF_DIGEST_BIT(LF_SHA1) |                    \
+#define LF_HASHLIST_ALGS                                  \
+	(LF_DIGEST_BIT(LF_MD5) | LF_DIGEST_BIT(LF_SHA1) | \
 	    LF_DIGEST_BIT(LF_SHA256) | LF_DIGEST_BIT(LF_SHA512))
 
 /* What HASHDEEP-1.0 can carry, and so what the writer accepts. */
-#define LF_HASHDEEP_ALGS                                                     \
-	(LF_DIGEST_BIT(LF_MD5) | LF_DIGEST_BIT(LF_SHA1) |                    \
+#define LF_HASHDEEP_ALGS                                  \
+	(LF_DIGEST_BIT(LF_MD5) | LF_DIGEST_BIT(LF_SHA1) | \
 	    LF_DIGEST_BIT(LF_SHA256))
 
 enum lf_audit_status {
@@ -51,23 +51,23 @@ enum lf_audit_status {
 struct lf_known {
 	const uint8_t *name; /* exact bytes, borrowed from the list */
 	size_t name_len;
-	uint64_t size;	     /* LF_SIZE_UNKNOWN when the list has none */
-	unsigned algs;	     /* digests present */
+	uint64_t size; /* LF_SIZE_UNKNOWN when the list has none */
+	unsigned algs; /* digests present */
 	uint8_t md5[16];
 	uint8_t sha1[20];
 	uint8_t sha256[32];
 	uint8_t sha512[64];
-	const char *source;  /* the list it came from (borrowed) */
-	uint64_t line;	     /* its line number there */
+	const char *source; /* the list it came from (borrowed) */
+	uint64_t line;      /* its line number there */
 };
 
 struct lf_audit_match {
 	enum lf_audit_status status;
 	const struct lf_known *known; /* the entry it was compared with,
 					 NULL for new; borrowed */
-	unsigned equal;		      /* algorithms that agree */
-	unsigned differ;	      /* algorithms that do not */
-	bool size_differs;	      /* the list gives another size */
+	unsigned equal;               /* algorithms that agree */
+	unsigned differ;              /* algorithms that do not */
+	bool size_differs;            /* the list gives another size */
 };
 
 struct lf_hashlist;

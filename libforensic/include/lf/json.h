@@ -26,16 +26,16 @@
  * lf_json_doc_new: a new object holding the format header.  Returns a new
  * reference (json_decref it), or NULL when out of memory.
  */
-json_t *lf_json_doc_new(const char *format, int format_version,
-    const char *tool_name);
+json_t *
+lf_json_doc_new(const char *format, int format_version, const char *tool_name);
 
 /*
  * lf_json_set_name: set obj[key] (and obj["<key>_hex"] when needed) from
  * the n bytes at p, as described above.  Returns LF_OK or LF_E_NOMEM
  * (obj may then hold the readable member without the hex one).
  */
-int lf_json_set_name(json_t *obj, const char *key, const uint8_t *p,
-    size_t n, struct lf_error *err);
+int lf_json_set_name(json_t *obj, const char *key, const uint8_t *p, size_t n,
+    struct lf_error *err);
 
 /*
  * lf_json_get_name: the exact bytes of a name written by lf_json_set_name,

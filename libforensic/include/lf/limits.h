@@ -20,16 +20,16 @@ struct lf_limits {
 	uint64_t dir_entries;  /* entries read from one directory */
 	uint64_t list_line;    /* bytes in one line of a known-hash list */
 	uint64_t list_entries; /* entries read from known-hash lists */
-	uint64_t magic_bytes;  /* leading bytes of an object given to libmagic */
+	uint64_t magic_bytes; /* leading bytes of an object given to libmagic */
 };
 
 struct lf_limit_def {
-	const char *name;   /* as given to --limit, e.g. "walk-depth" */
-	size_t offset;	    /* of the uint64_t field in struct lf_limits */
-	uint64_t dflt;	    /* default value */
-	uint64_t min;	    /* smallest accepted value */
-	const char *unit;   /* "bytes", "levels", "entries" */
-	const char *what;   /* one line for --help and the man pages */
+	const char *name; /* as given to --limit, e.g. "walk-depth" */
+	size_t offset;    /* of the uint64_t field in struct lf_limits */
+	uint64_t dflt;    /* default value */
+	uint64_t min;     /* smallest accepted value */
+	const char *unit; /* "bytes", "levels", "entries" */
+	const char *what; /* one line for --help and the man pages */
 };
 
 /*

@@ -20,7 +20,7 @@ struct lf_magic;
 
 struct lf_magic_result {
 	char description[LF_MAGIC_TEXT_MAX]; /* "PDF document, version 1.4" */
-	char mime[LF_MAGIC_TEXT_MAX];	     /* "application/pdf" */
+	char mime[LF_MAGIC_TEXT_MAX];        /* "application/pdf" */
 };
 
 /*

@@ -23,8 +23,8 @@
 
 struct lf_tlsh {
 	uint32_t bucket[256];
-	uint64_t len;	    /* bytes seen */
-	uint8_t recent[4];  /* the last 4 bytes seen, oldest first */
+	uint64_t len;      /* bytes seen */
+	uint8_t recent[4]; /* the last 4 bytes seen, oldest first */
 	uint8_t checksum;
 };
 

@@ -25,9 +25,9 @@
 #include "lf/limits.h"
 
 enum lf_walk_event {
-	LF_WALK_FILE,	 /* a regular file, opened (or stat'ed) */
+	LF_WALK_FILE,    /* a regular file, opened (or stat'ed) */
 	LF_WALK_SKIPPED, /* not hashed on purpose; reason says why */
-	LF_WALK_ERROR	 /* could not be read; sys_errno says why */
+	LF_WALK_ERROR    /* could not be read; sys_errno says why */
 };
 
 enum lf_walk_reason {
@@ -35,7 +35,7 @@ enum lf_walk_reason {
 	LF_WALK_SYMLINK,   /* a symbolic link, and links are not followed */
 	LF_WALK_SPECIAL,   /* FIFO, socket, device */
 	LF_WALK_DIRECTORY, /* a directory, and recursion was not asked */
-	LF_WALK_LOOP,	   /* a followed link leads back to an ancestor */
+	LF_WALK_LOOP,      /* a followed link leads back to an ancestor */
 	LF_WALK_TOO_DEEP,  /* below limits.walk_depth */
 	LF_WALK_TOO_MANY,  /* entries past limits.dir_entries */
 };
@@ -43,19 +43,19 @@ enum lf_walk_reason {
 struct lf_walk_entry {
 	enum lf_walk_event event;
 	enum lf_walk_reason reason; /* for LF_WALK_SKIPPED */
-	int sys_errno;		    /* for LF_WALK_ERROR */
-	const char *path;	    /* as walked, NUL-terminated, any bytes */
+	int sys_errno;              /* for LF_WALK_ERROR */
+	const char *path;           /* as walked, NUL-terminated, any bytes */
 	size_t path_len;
-	bool named;		    /* given by the caller, not found below */
-	int fd;			    /* LF_WALK_FILE with open_files: an open
+	bool named;     /* given by the caller, not found below */
+	int fd;         /* LF_WALK_FILE with open_files: an open
 				       read-only descriptor the callback now
 				       owns and must close; else -1 */
-	struct stat st;		    /* LF_WALK_FILE: the file's status */
+	struct stat st; /* LF_WALK_FILE: the file's status */
 };
 
 struct lf_walk_opts {
-	bool recurse;	 /* descend into named directories */
-	bool follow;	 /* follow symbolic links */
+	bool recurse;    /* descend into named directories */
+	bool follow;     /* follow symbolic links */
 	bool open_files; /* open regular files (else only stat them) */
 	const struct lf_limits *limits;
 };
