@@ -58,8 +58,8 @@ STATIC_LIB := $(BUILD)/lib/libforensic.a
 SHARED_LIB := $(BUILD)/lib/libforensic.so.$(VERSION)
 
 .SECONDARY:
-.PHONY: all deps check test unit cli demo sanitize fuzz bench lint format \
-	install clean
+.PHONY: all deps check test unit unit-tests cli demo sanitize fuzz bench \
+	lint format install clean
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(TOOLS) $(BUILD)/libforensic.pc
 
@@ -111,7 +111,9 @@ check: deps
 test: all $(UNITS) $(FUZZ_REPLAYS)
 	@sh tests/run.sh $(BUILD)
 
-unit: all $(UNITS)
+unit-tests: all $(UNITS)
+
+unit: unit-tests
 	@sh tests/run.sh $(BUILD) unit
 
 cli: all
@@ -123,9 +125,15 @@ demo: deps
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
+# ASan and UBSan over every test, then ThreadSanitizer over the unit tests
+# (the parallel hashing engine's among them).
 sanitize:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize \
 		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" test
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/tsan \
+		CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" \
+		unit-tests
+	@TSAN_OPTIONS=halt_on_error=1 sh tests/run.sh $(BUILD)/tsan unit
 
 fuzz:
 	@sh tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS)

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "lf/digest.h"
+#include "lf/md5.h"
 #include "lf/text.h"
 
 _Static_assert(LF_SSDEEP_MAX >= FUZZY_MAX_RESULT, "ssdeep result size");
@@ -33,6 +34,7 @@ struct lf_digest {
 	EVP_MD *md[LF_DIGEST_NALGS]; /* fetched once: implicit fetches
 					       cost more than small objects */
 	EVP_MD_CTX *ctx[LF_DIGEST_NALGS];
+	struct lf_md5 md5;
 	struct fuzzy_state *fuzzy;
 	struct lf_tlsh tlsh;
 };
@@ -123,6 +125,8 @@ lf_digest_reset(struct lf_digest *d, uint64_t expected_size,
 			    "ssdeep: size %llu is too large",
 			    (unsigned long long)expected_size);
 	}
+	if (has(d, LF_MD5))
+		lf_md5_init(&d->md5);
 	if (has(d, LF_TLSH))
 		lf_tlsh_init(&d->tlsh);
 	return LF_OK;
@@ -141,6 +145,9 @@ lf_digest_update_one(struct lf_digest *d, enum lf_digest_alg alg, const void *p,
 		    "more than the %llu bytes expected",
 		    (unsigned long long)d->expected);
 	switch (alg) {
+	case LF_MD5:
+		lf_md5_update(&d->md5, p, n);
+		break;
 	case LF_SSDEEP:
 		if (fuzzy_update(d->fuzzy, p, n) != 0)
 			return lf_error_set(err, LF_E_CHANGED,
@@ -171,6 +178,69 @@ lf_digest_update(struct lf_digest *d, const void *p, size_t n,
 			return rc;
 	}
 	return LF_OK;
+}
+
+/* MD5's pieces pass through here to be counted against the sizes. */
+struct counted {
+	struct lf_digest *const *ds;
+	lf_digest_piece_fn piece;
+	void *arg;
+	int rc;
+	struct lf_error *err;
+};
+
+static bool
+counted_piece(void *arg, size_t stream, const uint8_t **p, size_t *n)
+{
+	struct counted *c = arg;
+	struct lf_digest *d = c->ds[stream];
+
+	if (!c->piece(c->arg, stream, p, n))
+		return false;
+	if (d->expected != LF_SIZE_UNKNOWN &&
+	    (*n > d->expected || d->fed[LF_MD5] > d->expected - *n)) {
+		if (c->rc == LF_OK)
+			c->rc = lf_error_set(c->err, LF_E_CHANGED,
+			    "more than the %llu bytes expected",
+			    (unsigned long long)d->expected);
+		return false;
+	}
+	d->fed[LF_MD5] += *n;
+	return true;
+}
+
+int
+lf_digest_update_streams(struct lf_digest *const ds[], size_t count,
+    enum lf_digest_alg alg, lf_digest_piece_fn piece, void *arg,
+    struct lf_error *err)
+{
+	struct lf_md5 *ms[LF_MD5_MAX_STREAMS * 4];
+	struct counted c = {ds, piece, arg, LF_OK, err};
+	const uint8_t *p;
+	size_t i, n;
+	int rc;
+
+	if (alg != LF_MD5) {
+		for (i = 0; i < count; i++) {
+			while (piece(arg, i, &p, &n)) {
+				rc =
+				    lf_digest_update_one(ds[i], alg, p, n, err);
+				if (rc != LF_OK)
+					return rc;
+			}
+		}
+		return LF_OK;
+	}
+	if (count > sizeof(ms) / sizeof(ms[0]))
+		return lf_error_set(err, LF_E_INVAL, "too many streams");
+	for (i = 0; i < count; i++) {
+		if (!has(ds[i], LF_MD5))
+			return lf_error_set(err, LF_E_INVAL,
+			    "md5 not in this digest");
+		ms[i] = &ds[i]->md5;
+	}
+	lf_md5_update_streams(ms, count, counted_piece, &c);
+	return c.rc;
 }
 
 int
@@ -204,6 +274,8 @@ lf_digest_final(struct lf_digest *d, struct lf_digest_result *res,
 			return lf_error_set(err, LF_E_CRYPTO, "%s: final",
 			    algs_info[a].name);
 	}
+	if (has(d, LF_MD5))
+		lf_md5_final(&d->md5, r.md5);
 	if (has(d, LF_SSDEEP) && fuzzy_digest(d->fuzzy, r.ssdeep, 0) != 0)
 		return lf_error_set(err, LF_E_CHANGED, "ssdeep: cannot finish");
 	if (has(d, LF_TLSH))

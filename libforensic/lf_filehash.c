@@ -1,14 +1,18 @@
 /*
  * lf_filehash.c: parallel file hashing with ordered results.
  *
- * Why this shape: hashing is CPU-bound (page-cache reads run at 10 GB/s
- * and more), MD5 alone is over half the cost of md5+sha1+sha256, and one
- * digest cannot be split across cores.  So each worker takes whole files;
- * a large file is read in chunks into its owner's ring buffer and each
- * algorithm (a "lane") digests the chunks in order, and any worker that has
- * no file of its own may take a lane.  A chunk slot is reused once every
- * lane has passed it.  One mutex guards all shared state: it is taken a
- * few thousand times a second, far from contention.
+ * Why this shape.  Hashing is CPU-bound (page-cache reads run at 10 GB/s
+ * and more) and MD5, over half the cost of md5+sha1+sha256, cannot use a
+ * whole core on one stream.  So each worker owns a batch of files hashed
+ * side by side: a reader fills a ring of slots with the next piece of
+ * every file in the batch, and each algorithm (a "lane") digests the slots
+ * in order, MD5 for the batch's files 16 at once in vector lanes.
+ * Any worker with nothing of its own may read for or take a lane of
+ * another's batch: that is how one large file alone uses every core (MD5
+ * on one, SHA-1 and SHA-256 on another), and how the last files of a run
+ * finish sooner.  A slot is reused once every lane has passed it; a file
+ * is finished when every lane has passed its last slot.  One mutex guards
+ * the shared state; it is taken a few thousand times a second.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,21 +24,22 @@
 #include <unistd.h>
 
 #include "lf/filehash.h"
+#include "lf/md5.h"
 
-#define CHUNK (256 * 1024)          /* fits L2 while every lane reads it */
-#define NCHUNK 8                    /* ring slots per worker */
-#define SPLIT_MIN (8 * 1024 * 1024) /* smaller files stay on one thread */
-#define WINDOW_PER_THREAD 32        /* files in flight per worker */
+/*
+ * A batch holds more files than MD5 has vector lanes: a file that has been
+ * read whole keeps its place until every lane has digested it, and the
+ * lanes must stay full meanwhile.
+ */
+#define MEMBERS 64
+#define NSLOT 4                       /* ring depth: how far lanes drift */
+#define SLOT_BYTES (1024 * 1024)      /* shared by the files read into a slot */
+#define PIECE_MIN 4096                /* the smallest share of a slot */
+#define JOBS_PER_THREAD (4 * MEMBERS) /* files in flight per worker */
 #define MAX_THREADS 64
 #define CACHE_SLOTS 4096 /* distinct contents typed with libmagic */
 
 enum job_state { JOB_FREE, JOB_QUEUED, JOB_RUNNING, JOB_DONE };
-
-struct lane {
-	enum lf_digest_alg alg;
-	uint64_t pos; /* next chunk (sequence number) this lane digests */
-	bool busy;
-};
 
 struct job {
 	enum job_state state;
@@ -42,16 +47,35 @@ struct job {
 	uint64_t size; /* LF_SIZE_UNKNOWN for a stream */
 	void *token;
 	struct lf_filehash_result res;
+};
 
-	/* Split execution: lanes on any worker, chunks in the owner's ring. */
-	bool split;
-	struct lf_digest *digest; /* the owner's */
-	uint8_t *ring;            /* the owner's, NCHUNK * CHUNK bytes */
-	uint8_t *mbuf;            /* the owner's libmagic window */
-	size_t *mlen;
-	uint64_t head; /* chunks read */
-	bool reading, eof, failed;
-	size_t chunk_len[NCHUNK];
+struct member {
+	struct job *job;     /* NULL when the member is free */
+	struct lf_digest *d; /* the member's own, reused job after job */
+	uint64_t first;      /* the slot of its first chunk */
+	uint64_t last;       /* the slot of its last chunk, or UINT64_MAX */
+	uint64_t nread;      /* bytes read */
+	bool failed;         /* stop digesting: res holds why */
+	bool finishing;      /* being finalized, not yet free */
+	uint8_t *window;     /* a stream's first bytes, for libmagic */
+	size_t wlen;
+};
+
+struct lane {
+	enum lf_digest_alg alg;
+	uint64_t pos; /* next slot this lane digests */
+	bool busy;
+};
+
+struct batch {
+	struct member m[MEMBERS];
+	uint8_t *ring;              /* NSLOT * SLOT_BYTES bytes */
+	size_t off[NSLOT][MEMBERS]; /* where each member's bytes start */
+	size_t len[NSLOT][MEMBERS]; /* bytes of each member in each slot */
+	uint64_t present[NSLOT];    /* members with an entry in the slot */
+	uint64_t head;              /* slots read */
+	bool reading;
+	int active; /* members with a job */
 	struct lane lanes[LF_DIGEST_NALGS];
 	int nlanes;
 };
@@ -59,11 +83,9 @@ struct job {
 struct worker {
 	struct lf_filehash *fh;
 	pthread_t thread;
-	struct lf_digest *digest;
+	struct batch batch;
 	struct lf_magic *magic;
-	uint8_t *ring;
-	uint8_t *mbuf; /* the first bytes of the current file, for libmagic */
-	size_t mlen;
+	uint8_t *mbuf; /* the first bytes of a file being typed */
 };
 
 struct cache_slot {
@@ -91,24 +113,39 @@ struct lf_filehash {
 	uint64_t next_start;  /* next queued job to start */
 	uint64_t done_prefix; /* jobs before this are all done */
 	uint64_t wake_at;     /* the caller wants done_prefix >= this */
+	uint64_t running;     /* jobs in batches */
 	bool stop;
 	struct worker *workers;
 	unsigned nworkers;
+	struct lf_magic_db *magic_db;
 	atomic_uint_fast64_t bytes;
 
 	pthread_mutex_t cache_mu;
 	struct cache_slot *cache;
 };
 
-/* Relative cost per byte, measured here: the slowest lane goes first. */
-static const int lane_cost[LF_DIGEST_NALGS] = {
-    [LF_MD5] = 131,
-    [LF_SHA1] = 52,
-    [LF_SHA256] = 56,
-    [LF_SHA512] = 118,
-    [LF_SSDEEP] = 470,
-    [LF_TLSH] = 560,
-};
+/*
+ * Relative cost per byte, measured here, so that when lanes are level the
+ * slowest goes first.  MD5 gets cheaper the more files run side by side.
+ */
+static int
+lane_cost(enum lf_digest_alg alg, int files)
+{
+	static const int cost[LF_DIGEST_NALGS] = {
+	    [LF_MD5] = 131,
+	    [LF_SHA1] = 52,
+	    [LF_SHA256] = 56,
+	    [LF_SHA512] = 118,
+	    [LF_SSDEEP] = 470,
+	    [LF_TLSH] = 560,
+	};
+
+	if (alg == LF_MD5)
+		return files <= 1 ? cost[alg] :
+		    files <= 4    ? cost[alg] / 2 :
+		                    cost[alg] / 5;
+	return cost[alg];
+}
 
 static struct job *
 job_at(struct lf_filehash *fh, uint64_t i)
@@ -116,20 +153,11 @@ job_at(struct lf_filehash *fh, uint64_t i)
 	return &fh->jobs[i % fh->window];
 }
 
-/* Keep the first bytes of the file for libmagic. */
-static void
-keep_magic_bytes(struct lf_filehash *fh, uint8_t *mbuf, size_t *mlen,
-    const uint8_t *p, size_t n)
+static uint8_t *
+slot_data(struct batch *b, uint64_t seq, int m)
 {
-	size_t room;
-
-	if (!fh->o.magic || *mlen >= fh->limits.magic_bytes)
-		return;
-	room = (size_t)fh->limits.magic_bytes - *mlen;
-	if (n > room)
-		n = room;
-	memcpy(mbuf + *mlen, p, n);
-	*mlen += n;
+	return b->ring + (size_t)(seq % NSLOT) * SLOT_BYTES +
+	    b->off[seq % NSLOT][m];
 }
 
 /* Read until n bytes or the end; returns bytes read or -errno. */
@@ -138,19 +166,18 @@ read_full(int fd, uint8_t *buf, size_t n)
 {
 	size_t done = 0;
 	ssize_t got;
+	int fl;
 
 	while (done < n) {
 		got = read(fd, buf + done, n - done);
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN) {
-				/* A stream opened non-blocking: wait for it. */
-				int fl = fcntl(fd, F_GETFL);
-				if (fl >= 0 && (fl & O_NONBLOCK) &&
-				    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == 0)
-					continue;
-			}
+			/* A stream opened non-blocking: wait for it. */
+			if (errno == EAGAIN && (fl = fcntl(fd, F_GETFL)) >= 0 &&
+			    (fl & O_NONBLOCK) &&
+			    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == 0)
+				continue;
 			return -errno;
 		}
 		if (got == 0)
@@ -183,41 +210,73 @@ cache_key(const struct lf_digest_result *d, size_t *klen)
 	return NULL;
 }
 
-/* Type the file once per distinct content. */
-static void
-type_object(struct lf_filehash *fh, struct worker *w,
-    struct lf_filehash_result *res)
+static struct cache_slot *
+cache_find(struct lf_filehash *fh, const struct lf_digest_result *d, bool *hit)
 {
-	struct cache_slot *s = NULL;
 	const uint8_t *key;
 	size_t klen = 0, i, probe;
+	struct cache_slot *s;
 	uint32_t h;
 
-	if ((key = cache_key(&res->digest, &klen)) != NULL) {
-		memcpy(&h, key, sizeof(h));
-		i = h % CACHE_SLOTS;
-		pthread_mutex_lock(&fh->cache_mu);
-		for (probe = 0; probe < 8; probe++) {
-			s = &fh->cache[(i + probe) % CACHE_SLOTS];
-			if (!s->used)
-				break;
-			if (s->size == res->digest.size &&
-			    memcmp(s->key, key, klen) == 0) {
-				res->magic = s->magic;
-				res->typed = true;
-				pthread_mutex_unlock(&fh->cache_mu);
-				return;
-			}
-			s = NULL;
+	*hit = false;
+	if ((key = cache_key(d, &klen)) == NULL)
+		return NULL;
+	memcpy(&h, key, sizeof(h));
+	i = h % CACHE_SLOTS;
+	for (probe = 0; probe < 8; probe++) {
+		s = &fh->cache[(i + probe) % CACHE_SLOTS];
+		if (!s->used)
+			return s;
+		if (s->size == d->size && memcmp(s->key, key, klen) == 0) {
+			*hit = true;
+			return s;
 		}
-		pthread_mutex_unlock(&fh->cache_mu);
 	}
-	(void)lf_magic_buffer(w->magic, w->mbuf, w->mlen, &res->magic, NULL);
+	return NULL;
+}
+
+/*
+ * Type a finished file, once per distinct content: from the file itself
+ * (read again from the page cache) or, for a stream, the bytes kept.
+ */
+static void
+type_file(struct lf_filehash *fh, struct worker *w, struct member *mb)
+{
+	struct lf_filehash_result *res = &mb->job->res;
+	struct cache_slot *s;
+	const uint8_t *p = w->mbuf;
+	size_t klen = 0;
+	long n = 0;
+	bool hit;
+
+	pthread_mutex_lock(&fh->cache_mu);
+	s = cache_find(fh, &res->digest, &hit);
+	if (hit)
+		res->magic = s->magic;
+	pthread_mutex_unlock(&fh->cache_mu);
 	res->typed = true;
+	if (hit)
+		return;
+	if (mb->job->size == LF_SIZE_UNKNOWN) {
+		p = mb->window;
+		n = (long)mb->wlen;
+	} else {
+		size_t want = mb->job->size < fh->limits.magic_bytes ?
+		    (size_t)mb->job->size :
+		    (size_t)fh->limits.magic_bytes;
+		ssize_t got;
+		while ((got = pread(mb->job->fd, w->mbuf + n, want - (size_t)n,
+		            n)) > 0 &&
+		    (size_t)(n += got) < want)
+			;
+	}
+	(void)lf_magic_buffer(w->magic, p != NULL ? p : w->mbuf, (size_t)n,
+	    &res->magic, NULL);
 	if (s == NULL)
 		return;
 	pthread_mutex_lock(&fh->cache_mu);
 	if (!s->used) {
+		const uint8_t *key = cache_key(&res->digest, &klen);
 		s->used = true;
 		s->size = res->digest.size;
 		memset(s->key, 0, sizeof(s->key));
@@ -228,217 +287,13 @@ type_object(struct lf_filehash *fh, struct worker *w,
 }
 
 static void
-finish_result(struct lf_filehash *fh, struct worker *w, struct job *j,
-    struct lf_digest *d, int rc)
+fail_member(struct member *mb, const struct lf_error *e)
 {
-	struct lf_filehash_result *res = &j->res;
-
-	if (rc == LF_OK)
-		rc = lf_digest_final(d, &res->digest, &res->err);
-	res->status = rc;
-	if (rc == LF_OK && fh->o.magic)
-		type_object(fh, w, res);
-}
-
-/* One thread does the whole file. */
-static void
-run_direct(struct lf_filehash *fh, struct worker *w, struct job *j)
-{
-	int rc;
-	long n;
-
-	w->mlen = 0;
-	rc = lf_digest_reset(w->digest, j->size, &j->res.err);
-	if (rc == LF_OK && j->size > CHUNK)
-		(void)posix_fadvise(j->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	while (rc == LF_OK) {
-		n = read_full(j->fd, w->ring, CHUNK);
-		if (n < 0) {
-			rc = lf_error_sys(&j->res.err, (int)-n, "read");
-			break;
-		}
-		if (n == 0)
-			break;
-		keep_magic_bytes(fh, w->mbuf, &w->mlen, w->ring, (size_t)n);
-		rc = lf_digest_update(w->digest, w->ring, (size_t)n,
-		    &j->res.err);
-		atomic_fetch_add(&fh->bytes, (uint64_t)n);
+	if (!mb->failed) {
+		mb->failed = true;
+		mb->job->res.status = e->code;
+		mb->job->res.err = *e;
 	}
-	(void)close(j->fd);
-	j->fd = -1;
-	finish_result(fh, w, j, w->digest, rc);
-}
-
-static uint64_t
-slowest_lane_pos(const struct job *j)
-{
-	uint64_t m = j->head;
-	int i;
-
-	for (i = 0; i < j->nlanes; i++) {
-		if (j->lanes[i].pos < m)
-			m = j->lanes[i].pos;
-	}
-	return m;
-}
-
-/*
- * Do one piece of a split job: read the next chunk, or digest one chunk in
- * one lane.  Called and returns with fh->mu held.  Returns false when
- * there is nothing to do for now.
- */
-static bool
-split_step(struct lf_filehash *fh, struct job *j)
-{
-	struct lane *best = NULL;
-	struct lf_error e;
-	size_t slot;
-	long n;
-	int i, rc;
-
-	if (j->failed)
-		return false;
-	if (!j->reading && !j->eof && j->head - slowest_lane_pos(j) < NCHUNK) {
-		slot = j->head % NCHUNK;
-		j->reading = true;
-		pthread_mutex_unlock(&fh->mu);
-		n = read_full(j->fd, j->ring + slot * CHUNK, CHUNK);
-		if (n > 0)
-			keep_magic_bytes(fh, j->mbuf, j->mlen,
-			    j->ring + slot * CHUNK, (size_t)n);
-		pthread_mutex_lock(&fh->mu);
-		j->reading = false;
-		if (n < 0) {
-			j->failed = true;
-			j->res.status =
-			    lf_error_sys(&j->res.err, (int)-n, "read");
-		} else {
-			if (n > 0) {
-				j->chunk_len[slot] = (size_t)n;
-				j->head++;
-				atomic_fetch_add(&fh->bytes, (uint64_t)n);
-			}
-			if (n < CHUNK)
-				j->eof = true;
-		}
-		pthread_cond_broadcast(&fh->work);
-		return true;
-	}
-	for (i = 0; i < j->nlanes; i++) {
-		struct lane *l = &j->lanes[i];
-		if (l->busy || l->pos >= j->head)
-			continue;
-		if (best == NULL || l->pos < best->pos ||
-		    (l->pos == best->pos &&
-		        lane_cost[l->alg] > lane_cost[best->alg]))
-			best = l;
-	}
-	if (best == NULL)
-		return false;
-	best->busy = true;
-	slot = best->pos % NCHUNK;
-	pthread_mutex_unlock(&fh->mu);
-	rc = lf_digest_update_one(j->digest, best->alg, j->ring + slot * CHUNK,
-	    j->chunk_len[slot], &e);
-	pthread_mutex_lock(&fh->mu);
-	best->busy = false;
-	best->pos++;
-	if (rc != LF_OK && !j->failed) {
-		j->failed = true;
-		j->res.status = rc;
-		j->res.err = e;
-	}
-	pthread_cond_broadcast(&fh->work);
-	return true;
-}
-
-static bool
-split_quiet(const struct job *j)
-{
-	int i;
-
-	if (j->reading)
-		return false;
-	for (i = 0; i < j->nlanes; i++) {
-		if (j->lanes[i].busy)
-			return false;
-	}
-	return true;
-}
-
-static bool
-split_complete(const struct job *j)
-{
-	int i;
-
-	if (!split_quiet(j))
-		return false;
-	if (j->failed)
-		return true;
-	if (!j->eof)
-		return false;
-	for (i = 0; i < j->nlanes; i++) {
-		if (j->lanes[i].pos != j->head)
-			return false;
-	}
-	return true;
-}
-
-/* The owner's side of a split job.  Called and returns with fh->mu held. */
-static void
-run_split(struct lf_filehash *fh, struct worker *w, struct job *j)
-{
-	int a, rc;
-
-	w->mlen = 0;
-	j->digest = w->digest;
-	j->ring = w->ring;
-	j->mbuf = w->mbuf;
-	j->mlen = &w->mlen;
-	j->head = 0;
-	j->reading = j->eof = j->failed = false;
-	j->nlanes = 0;
-	for (a = 0; a < LF_DIGEST_NALGS; a++) {
-		if (fh->o.algs & LF_DIGEST_BIT(a)) {
-			j->lanes[j->nlanes].alg = a;
-			j->lanes[j->nlanes].pos = 0;
-			j->lanes[j->nlanes].busy = false;
-			j->nlanes++;
-		}
-	}
-	rc = lf_digest_reset(w->digest, j->size, &j->res.err);
-	if (rc != LF_OK) {
-		j->failed = true;
-		j->res.status = rc;
-	} else {
-		(void)posix_fadvise(j->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-		j->split = true; /* others may help from now on */
-		pthread_cond_broadcast(&fh->work);
-	}
-	while (!split_complete(j)) {
-		if (!split_step(fh, j))
-			pthread_cond_wait(&fh->work, &fh->mu);
-	}
-	j->split = false;
-	pthread_mutex_unlock(&fh->mu);
-	(void)close(j->fd);
-	j->fd = -1;
-	finish_result(fh, w, j, w->digest, j->failed ? j->res.status : LF_OK);
-	pthread_mutex_lock(&fh->mu);
-}
-
-/* Help any split job of another worker.  Called with fh->mu held. */
-static bool
-help_split(struct lf_filehash *fh)
-{
-	uint64_t i;
-
-	for (i = fh->head; i < fh->tail; i++) {
-		struct job *j = job_at(fh, i);
-		if (j->state == JOB_RUNNING && j->split && split_step(fh, j))
-			return true;
-	}
-	return false;
 }
 
 static void
@@ -452,13 +307,309 @@ job_done(struct lf_filehash *fh, struct job *j)
 		pthread_cond_signal(&fh->ready);
 }
 
-static bool
-worth_splitting(const struct lf_filehash *fh, const struct job *j)
+/*
+ * Finish the members whose last slot is seq, now that every lane has
+ * passed it.  Called and returns with fh->mu held.
+ */
+static void
+finish_members(struct lf_filehash *fh, struct worker *w, struct batch *b,
+    uint64_t seq)
 {
-	unsigned n = (unsigned)__builtin_popcount(fh->o.algs);
+	struct lf_filehash_result *res;
+	struct member *mb;
+	int i, rc;
 
-	return fh->nworkers > 1 && n > 1 &&
-	    (j->size == LF_SIZE_UNKNOWN || j->size >= SPLIT_MIN);
+	for (i = 0; i < MEMBERS; i++) {
+		mb = &b->m[i];
+		if (mb->job == NULL || mb->finishing || mb->last != seq)
+			continue;
+		mb->finishing = true;
+		pthread_mutex_unlock(&fh->mu);
+		res = &mb->job->res;
+		if (!mb->failed) {
+			rc = lf_digest_final(mb->d, &res->digest, &res->err);
+			res->status = rc;
+			if (rc == LF_OK && fh->o.magic)
+				type_file(fh, w, mb);
+		}
+		(void)close(mb->job->fd);
+		mb->job->fd = -1;
+		free(mb->window);
+		mb->window = NULL;
+		pthread_mutex_lock(&fh->mu);
+		job_done(fh, mb->job);
+		mb->job = NULL;
+		mb->finishing = false;
+		b->active--;
+		fh->running--;
+	}
+}
+
+static uint64_t
+slowest_lane(const struct batch *b)
+{
+	uint64_t m = b->head;
+	int i;
+
+	for (i = 0; i < b->nlanes; i++) {
+		if (b->lanes[i].pos < m)
+			m = b->lanes[i].pos;
+	}
+	return m;
+}
+
+/*
+ * How many files one batch may hold now: a fair share of the files
+ * running and waiting, so that four large files go two and two to two
+ * workers rather than four to one.
+ */
+static int
+fair_share(const struct lf_filehash *fh)
+{
+	uint64_t waiting = fh->tail - fh->next_start;
+	uint64_t share =
+	    (fh->running + waiting + fh->nworkers - 1) / fh->nworkers;
+
+	return share < 1 ? 1 : share > MEMBERS ? MEMBERS : (int)share;
+}
+
+/* Give queued files to free members.  Called with fh->mu held. */
+static void
+take_jobs(struct lf_filehash *fh, struct batch *b, uint64_t *fresh)
+{
+	int i, share = fair_share(fh);
+
+	for (i = 0;
+	     i < MEMBERS && b->active < share && fh->next_start < fh->tail;
+	     i++) {
+		struct member *mb = &b->m[i];
+		if (mb->job != NULL)
+			continue;
+		mb->job = job_at(fh, fh->next_start++);
+		mb->job->state = JOB_RUNNING;
+		mb->first = b->head;
+		mb->last = UINT64_MAX;
+		mb->nread = 0;
+		mb->failed = false;
+		mb->wlen = 0;
+		*fresh |= 1ULL << i;
+		b->active++;
+		fh->running++;
+	}
+}
+
+/*
+ * What the reader found for one member, applied under the lock: the reader
+ * works without it, and lanes look at `last' and `failed'.
+ */
+struct outcome {
+	bool done;           /* this was its last piece */
+	struct lf_error err; /* code LF_OK unless it failed */
+};
+
+/* Start a member's job: reset its digest, announce the sequential read. */
+static void
+start_member(struct lf_filehash *fh, struct member *mb, struct outcome *out)
+{
+	struct job *j = mb->job;
+
+	if (lf_digest_reset(mb->d, j->size, &out->err) != LF_OK)
+		return;
+	if (j->size == LF_SIZE_UNKNOWN && fh->o.magic &&
+	    (mb->window = malloc(fh->limits.magic_bytes)) == NULL) {
+		lf_error_set(&out->err, LF_E_NOMEM, "magic window");
+		return;
+	}
+	if (j->size != LF_SIZE_UNKNOWN && j->size > SLOT_BYTES)
+		(void)posix_fadvise(j->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+}
+
+/*
+ * Read one member's next piece, of up to `chunk' bytes, into the slot;
+ * nothing when it failed already (skip).
+ */
+static void
+read_member(struct lf_filehash *fh, struct batch *b, int i, uint64_t seq,
+    size_t chunk, bool skip, struct outcome *out)
+{
+	struct member *mb = &b->m[i];
+	uint8_t *dst = slot_data(b, seq, i);
+	long n = 0;
+	size_t keep;
+
+	if (!skip && out->err.code == LF_OK)
+		n = read_full(mb->job->fd, dst, chunk);
+	if (n < 0) {
+		lf_error_sys(&out->err, (int)-n, "read");
+		n = 0;
+	}
+	b->len[seq % NSLOT][i] = (size_t)n;
+	mb->nread += (uint64_t)n;
+	if (mb->job->size != LF_SIZE_UNKNOWN && mb->nread > mb->job->size)
+		lf_error_set(&out->err, LF_E_CHANGED,
+		    "grew past its size of %llu bytes",
+		    (unsigned long long)mb->job->size);
+	if (mb->window != NULL && mb->wlen < fh->limits.magic_bytes) {
+		keep = (size_t)fh->limits.magic_bytes - mb->wlen;
+		keep = keep < (size_t)n ? keep : (size_t)n;
+		memcpy(mb->window + mb->wlen, dst, keep);
+		mb->wlen += keep;
+	}
+	out->done = (size_t)n < chunk || skip || out->err.code != LF_OK;
+	atomic_fetch_add(&fh->bytes, (uint64_t)n);
+}
+
+/*
+ * Read the next slot of a batch: a piece of every member still reading,
+ * after giving free members queued files.  Called and returns with fh->mu
+ * held; returns false when there is nothing to read now.
+ */
+static bool
+read_slot(struct lf_filehash *fh, struct batch *b)
+{
+	uint64_t fresh = 0, present = 0, failed = 0, seq = b->head;
+	struct outcome out[MEMBERS];
+	size_t chunk, off = 0;
+	int i, readers = 0;
+
+	if (b->reading || seq - slowest_lane(b) >= NSLOT)
+		return false;
+	take_jobs(fh, b, &fresh);
+	for (i = 0; i < MEMBERS; i++) {
+		if (b->m[i].job != NULL && b->m[i].last == UINT64_MAX) {
+			present |= 1ULL << i;
+			failed |= (uint64_t)b->m[i].failed << i;
+			readers++;
+		}
+	}
+	if (present == 0)
+		return false;
+	/* Fewer files share a slot in bigger pieces: with one large file
+	 * alone, the lanes can drift 4 MiB apart. */
+	chunk = SLOT_BYTES / (size_t)readers / PIECE_MIN * PIECE_MIN;
+	b->reading = true;
+	pthread_mutex_unlock(&fh->mu);
+	for (i = 0; i < MEMBERS; i++) {
+		if (!(present & (1ULL << i)))
+			continue;
+		lf_error_clear(&out[i].err);
+		if (fresh & (1ULL << i))
+			start_member(fh, &b->m[i], &out[i]);
+		b->off[seq % NSLOT][i] = off;
+		read_member(fh, b, i, seq, chunk, (failed >> i) & 1, &out[i]);
+		off += chunk;
+	}
+	pthread_mutex_lock(&fh->mu);
+	for (i = 0; i < MEMBERS; i++) {
+		if (!(present & (1ULL << i)))
+			continue;
+		if (out[i].err.code != LF_OK)
+			fail_member(&b->m[i], &out[i].err);
+		if (out[i].done)
+			b->m[i].last = seq;
+	}
+	b->present[seq % NSLOT] = present;
+	b->head++;
+	b->reading = false;
+	pthread_cond_broadcast(&fh->work);
+	return true;
+}
+
+/* The pieces of each member in a lane's claimed slots [from, to). */
+struct claim {
+	struct batch *b;
+	uint64_t from, to;
+	int who[MEMBERS];       /* stream number -> member */
+	uint64_t next[MEMBERS]; /* stream number -> next slot to look at */
+};
+
+static bool
+next_piece(void *arg, size_t stream, const uint8_t **p, size_t *n)
+{
+	struct claim *c = arg;
+	int i = c->who[stream];
+	uint64_t seq;
+
+	for (seq = c->next[stream]; seq < c->to; seq++) {
+		size_t len = c->b->len[seq % NSLOT][i];
+		if (!(c->b->present[seq % NSLOT] & (1ULL << i)) || len == 0)
+			continue;
+		c->next[stream] = seq + 1;
+		*p = slot_data(c->b, seq, i);
+		*n = len;
+		return true;
+	}
+	c->next[stream] = c->to;
+	return false;
+}
+
+/*
+ * Digest, in the lane furthest behind, every slot read and not yet
+ * digested in it.  Called and returns with fh->mu held; returns false when
+ * no lane can move now.
+ */
+static bool
+lane_step(struct lf_filehash *fh, struct worker *self, struct batch *b)
+{
+	struct lf_digest *ds[MEMBERS];
+	struct lane *best = NULL;
+	struct claim c;
+	struct lf_error e;
+	uint64_t before, after, seq;
+	size_t count = 0;
+	int i;
+
+	for (i = 0; i < b->nlanes; i++) {
+		struct lane *l = &b->lanes[i];
+		if (l->busy || l->pos >= b->head)
+			continue;
+		if (best == NULL || l->pos < best->pos ||
+		    (l->pos == best->pos &&
+		        lane_cost(l->alg, b->active) >
+		            lane_cost(best->alg, b->active)))
+			best = l;
+	}
+	if (best == NULL)
+		return false;
+	c.b = b;
+	c.from = best->pos;
+	c.to = b->head;
+	for (i = 0; i < MEMBERS; i++) {
+		struct member *mb = &b->m[i];
+		if (mb->job == NULL || mb->failed || mb->first >= c.to ||
+		    (mb->last != UINT64_MAX && mb->last < c.from))
+			continue;
+		ds[count] = mb->d;
+		c.who[count] = i;
+		c.next[count] = c.from;
+		count++;
+	}
+	best->busy = true;
+	pthread_mutex_unlock(&fh->mu);
+	if (count > 0 &&
+	    lf_digest_update_streams(ds, count, best->alg, next_piece, &c,
+	        &e) != LF_OK) {
+		pthread_mutex_lock(&fh->mu);
+		for (i = 0; i < (int)count; i++)
+			fail_member(&b->m[c.who[i]], &e);
+		pthread_mutex_unlock(&fh->mu);
+	}
+	pthread_mutex_lock(&fh->mu);
+	before = slowest_lane(b);
+	best->busy = false;
+	best->pos = c.to;
+	after = slowest_lane(b);
+	for (seq = before; seq < after; seq++)
+		finish_members(fh, self, b, seq);
+	pthread_cond_broadcast(&fh->work);
+	return true;
+}
+
+/* Any progress on a batch: a read or a lane.  fh->mu held. */
+static bool
+batch_step(struct lf_filehash *fh, struct worker *self, struct batch *b)
+{
+	return read_slot(fh, b) || lane_step(fh, self, b);
 }
 
 static void *
@@ -466,24 +617,21 @@ worker_main(void *p)
 {
 	struct worker *w = p;
 	struct lf_filehash *fh = w->fh;
-	struct job *j;
+	unsigned i;
+	bool moved;
 
 	pthread_mutex_lock(&fh->mu);
 	while (!fh->stop) {
-		if (fh->next_start < fh->tail) {
-			j = job_at(fh, fh->next_start++);
-			j->state = JOB_RUNNING;
-			if (worth_splitting(fh, j)) {
-				run_split(fh, w, j);
-			} else {
-				pthread_mutex_unlock(&fh->mu);
-				run_direct(fh, w, j);
-				pthread_mutex_lock(&fh->mu);
-			}
-			job_done(fh, j);
+		if (batch_step(fh, w, &w->batch))
 			continue;
+		/* Nothing of our own to do: help the others. */
+		moved = false;
+		for (i = 0; i < fh->nworkers && !moved; i++) {
+			struct worker *o = &fh->workers[i];
+			if (o != w)
+				moved = batch_step(fh, w, &o->batch);
 		}
-		if (!help_split(fh))
+		if (!moved)
 			pthread_cond_wait(&fh->work, &fh->mu);
 	}
 	pthread_mutex_unlock(&fh->mu);
@@ -493,27 +641,39 @@ worker_main(void *p)
 static void
 worker_release(struct worker *w)
 {
-	lf_digest_free(w->digest);
+	int i;
+
+	for (i = 0; i < MEMBERS; i++) {
+		lf_digest_free(w->batch.m[i].d);
+		free(w->batch.m[i].window);
+	}
 	lf_magic_free(w->magic);
-	free(w->ring);
+	free(w->batch.ring);
 	free(w->mbuf);
 }
 
 static int
 worker_init(struct lf_filehash *fh, struct worker *w, struct lf_error *err)
 {
-	int rc;
+	struct batch *b = &w->batch;
+	int a, i, rc;
 
 	w->fh = fh;
-	if ((rc = lf_digest_new(fh->o.algs, &w->digest, err)) != LF_OK)
-		return rc;
+	for (i = 0; i < MEMBERS; i++) {
+		if ((rc = lf_digest_new(fh->o.algs, &b->m[i].d, err)) != LF_OK)
+			return rc;
+	}
+	for (a = 0; a < LF_DIGEST_NALGS; a++) {
+		if (fh->o.algs & LF_DIGEST_BIT(a))
+			b->lanes[b->nlanes++].alg = a;
+	}
 	if (fh->o.magic) {
-		if ((rc = lf_magic_new(&w->magic, err)) != LF_OK)
+		if ((rc = lf_magic_new(fh->magic_db, &w->magic, err)) != LF_OK)
 			return rc;
 		if ((w->mbuf = malloc(fh->limits.magic_bytes)) == NULL)
 			return lf_error_set(err, LF_E_NOMEM, "magic buffer");
 	}
-	if ((w->ring = malloc((size_t)NCHUNK * CHUNK)) == NULL)
+	if ((b->ring = malloc((size_t)NSLOT * SLOT_BYTES)) == NULL)
 		return lf_error_set(err, LF_E_NOMEM, "read buffer");
 	return LF_OK;
 }
@@ -548,7 +708,8 @@ lf_filehash_new(const struct lf_filehash_opts *opts, lf_filehash_done_fn done,
 	fh->o.limits = &fh->limits;
 	fh->done = done;
 	fh->arg = arg;
-	fh->window = (size_t)nthreads * WINDOW_PER_THREAD;
+	fh->window = (size_t)nthreads * JOBS_PER_THREAD;
+	fh->wake_at = UINT64_MAX;
 	pthread_mutex_init(&fh->mu, NULL);
 	pthread_mutex_init(&fh->cache_mu, NULL);
 	pthread_cond_init(&fh->work, NULL);
@@ -557,34 +718,47 @@ lf_filehash_new(const struct lf_filehash_opts *opts, lf_filehash_done_fn done,
 	pthread_cond_init(&fh->ready, &ca);
 	pthread_condattr_destroy(&ca);
 	atomic_init(&fh->bytes, 0);
-	fh->wake_at = UINT64_MAX;
 	fh->jobs = calloc(fh->window, sizeof(*fh->jobs));
 	fh->workers = calloc(nthreads, sizeof(*fh->workers));
-	if (opts->magic)
-		fh->cache = calloc(CACHE_SLOTS, sizeof(*fh->cache));
-	if (fh->jobs == NULL || fh->workers == NULL ||
-	    (opts->magic && fh->cache == NULL)) {
+	if (fh->jobs == NULL || fh->workers == NULL) {
 		rc = lf_error_set(err, LF_E_NOMEM, "filehash");
 		goto fail;
 	}
-	for (i = 0; i < nthreads; i++) {
-		if ((rc = worker_init(fh, &fh->workers[i], err)) != LF_OK) {
-			worker_release(&fh->workers[i]);
+	if (opts->magic) {
+		if ((fh->cache = calloc(CACHE_SLOTS, sizeof(*fh->cache))) ==
+		    NULL) {
+			rc = lf_error_set(err, LF_E_NOMEM, "filehash");
 			goto fail;
 		}
+		if ((rc = lf_magic_db_open(&fh->magic_db, err)) != LF_OK)
+			goto fail;
+	}
+	/* Every worker is set up before any starts: they look at each other. */
+	fh->nworkers = nthreads;
+	for (i = 0; i < nthreads; i++) {
+		if ((rc = worker_init(fh, &fh->workers[i], err)) != LF_OK)
+			goto fail_workers;
+	}
+	for (i = 0; i < nthreads; i++) {
 		if (pthread_create(&fh->workers[i].thread, NULL, worker_main,
 		        &fh->workers[i]) != 0) {
-			worker_release(&fh->workers[i]);
-			if (i > 0)
-				break; /* run with the threads we have */
 			rc = lf_error_set(err, LF_E_IO,
 			    "cannot start a worker thread");
-			goto fail;
+			pthread_mutex_lock(&fh->mu);
+			fh->stop = true;
+			pthread_cond_broadcast(&fh->work);
+			pthread_mutex_unlock(&fh->mu);
+			while (i-- > 0)
+				(void)pthread_join(fh->workers[i].thread, NULL);
+			goto fail_workers;
 		}
-		fh->nworkers++;
 	}
 	*out = fh;
 	return LF_OK;
+fail_workers:
+	for (i = 0; i < nthreads; i++)
+		worker_release(&fh->workers[i]);
+	fh->nworkers = 0;
 fail:
 	lf_filehash_free(fh);
 	return rc;
@@ -613,6 +787,8 @@ deliver(struct lf_filehash *fh)
 		j->state = JOB_FREE;
 		fh->head++;
 	}
+	/* Room in the window: members may take what was queued. */
+	pthread_cond_broadcast(&fh->work);
 }
 
 /* Wait until done_prefix reaches target, ticking meanwhile. */
@@ -662,7 +838,6 @@ lf_filehash_add(struct lf_filehash *fh, int fd, uint64_t size, void *token,
 	j->size = size;
 	j->token = token;
 	fh->tail++;
-	/* Broadcast: a split job's owner may be the only waiter signalled. */
 	pthread_cond_broadcast(&fh->work);
 	pthread_mutex_unlock(&fh->mu);
 	return LF_OK;
@@ -703,9 +878,10 @@ lf_filehash_free(struct lf_filehash *fh)
 	}
 	for (k = fh->head; fh->jobs != NULL && k < fh->tail; k++) {
 		struct job *j = job_at(fh, k);
-		if (j->fd >= 0 && j->state == JOB_QUEUED)
+		if (j->fd >= 0 && j->state != JOB_DONE)
 			(void)close(j->fd);
 	}
+	lf_magic_db_close(fh->magic_db);
 	pthread_cond_destroy(&fh->work);
 	pthread_cond_destroy(&fh->ready);
 	pthread_mutex_destroy(&fh->mu);

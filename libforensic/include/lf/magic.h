@@ -1,10 +1,11 @@
 /*
  * lf/magic.h: the real type of an object, from libmagic.
  *
- * A libmagic handle is not thread-safe and costs tens of milliseconds to
- * load, so each thread creates one handle at its start and keeps it.  Each
- * call costs 0.2-0.3 ms whatever the number of bytes, so callers type an
- * object once, on its first bytes only (limits.magic_bytes).
+ * The compiled magic database is mapped once (struct lf_magic_db) and
+ * shared read-only by the handles.  A handle is not thread-safe, so each
+ * thread creates its own at its start and keeps it.  Each call costs
+ * 0.2-0.3 ms whatever the number of bytes, so callers type an object once,
+ * on its first bytes only (limits.magic_bytes).
  */
 #ifndef LF_MAGIC_H
 #define LF_MAGIC_H
@@ -16,6 +17,7 @@
 
 #define LF_MAGIC_TEXT_MAX 256 /* longer descriptions are cut */
 
+struct lf_magic_db;
 struct lf_magic;
 
 struct lf_magic_result {
@@ -24,11 +26,27 @@ struct lf_magic_result {
 };
 
 /*
- * lf_magic_new: load the system's magic database into a new handle for the
- * calling thread.  Returns LF_OK and the handle in *out, LF_E_NOMEM, or
- * LF_E_IO when the database cannot be loaded.
+ * lf_magic_db_open: map the compiled databases that libmagic would load
+ * (the MAGIC environment variable, else its default path; each "NAME"
+ * there is read as "NAME.mgc", and uncompiled text magic is not used).
+ * Returns LF_OK and a new database in *out, LF_E_NOMEM, or LF_E_IO when
+ * none can be mapped.
  */
-int lf_magic_new(struct lf_magic **out, struct lf_error *err);
+int lf_magic_db_open(struct lf_magic_db **out, struct lf_error *err);
+
+/*
+ * lf_magic_db_close: unmap.  Every handle made from it must be freed
+ * first.  NULL is allowed.
+ */
+void lf_magic_db_close(struct lf_magic_db *db);
+
+/*
+ * lf_magic_new: a handle for the calling thread over db, which must
+ * outlive it.  Returns LF_OK and the handle in *out, LF_E_NOMEM, or
+ * LF_E_FORMAT when libmagic rejects the database.
+ */
+int lf_magic_new(struct lf_magic_db *db, struct lf_magic **out,
+    struct lf_error *err);
 
 /*
  * lf_magic_free: free the handle.  NULL is allowed.
@@ -38,8 +56,9 @@ void lf_magic_free(struct lf_magic *m);
 /*
  * lf_magic_buffer: type the n bytes at p (the first bytes of an object, or
  * all of it).  Returns LF_OK and fills *res, or LF_E_FORMAT when libmagic
- * fails on these bytes (res then says "unknown").  The text is libmagic's,
- * and so comes partly from the input: escape it before display.
+ * fails on these bytes (res then says "unknown").  libmagic escapes what
+ * is not printable, but the text still comes partly from the input:
+ * escape it before display.
  */
 int lf_magic_buffer(struct lf_magic *m, const uint8_t *p, size_t n,
     struct lf_magic_result *res, struct lf_error *err);
