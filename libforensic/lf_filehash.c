@@ -33,7 +33,7 @@
  */
 #define MEMBERS 64
 #define NSLOT 4                       /* ring depth: how far lanes drift */
-#define SLOT_BYTES (1024 * 1024)      /* shared by the files read into a slot */
+#define SLOT_BYTES (512 * 1024)      /* shared by the files read into a slot */
 #define PIECE_MIN 4096                /* the smallest share of a slot */
 #define JOBS_PER_THREAD (4 * MEMBERS) /* files in flight per worker */
 #define MAX_THREADS 64
@@ -485,7 +485,7 @@ read_slot(struct lf_filehash *fh, struct batch *b)
 	if (present == 0)
 		return false;
 	/* Fewer files share a slot in bigger pieces: with one large file
-	 * alone, the lanes can drift 4 MiB apart. */
+	 * alone, the lanes can drift 2 MiB apart. */
 	chunk = SLOT_BYTES / (size_t)readers / PIECE_MIN * PIECE_MIN;
 	b->reading = true;
 	pthread_mutex_unlock(&fh->mu);
