@@ -214,7 +214,7 @@ lf_digest_update_streams(struct lf_digest *const ds[], size_t count,
     enum lf_digest_alg alg, lf_digest_piece_fn piece, void *arg,
     struct lf_error *err)
 {
-	struct lf_md5 *ms[LF_MD5_MAX_STREAMS * 4];
+	struct lf_md5 *ms[LF_DIGEST_MAX_STREAMS];
 	struct counted c = {ds, piece, arg, LF_OK, err};
 	const uint8_t *p;
 	size_t i, n;

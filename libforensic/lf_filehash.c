@@ -31,9 +31,9 @@
  * read whole keeps its place until every lane has digested it, and the
  * lanes must stay full meanwhile.
  */
-#define MEMBERS 64
+#define MEMBERS LF_DIGEST_MAX_STREAMS
 #define NSLOT 4                       /* ring depth: how far lanes drift */
-#define SLOT_BYTES (512 * 1024)      /* shared by the files read into a slot */
+#define SLOT_BYTES (512 * 1024)       /* shared by the files read into a slot */
 #define PIECE_MIN 4096                /* the smallest share of a slot */
 #define JOBS_PER_THREAD (4 * MEMBERS) /* files in flight per worker */
 #define MAX_THREADS 64

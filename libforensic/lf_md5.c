@@ -309,21 +309,21 @@ words_generic(v4u M[16], const uint8_t *const p[], size_t off)
 }
 
 __attribute__((target("avx512f"))) static void
-kernel_avx512(uint32_t st[4][LF_MD5_MAX_STREAMS], const uint8_t *const p[],
+kernel_avx512(uint32_t st[4][LF_MD5_LANES], const uint8_t *const p[],
     size_t nblocks)
 {
 	KERNEL_BODY(v16u, words_avx512);
 }
 
 __attribute__((target("avx2"))) static void
-kernel_avx2(uint32_t st[4][LF_MD5_MAX_STREAMS], const uint8_t *const p[],
+kernel_avx2(uint32_t st[4][LF_MD5_LANES], const uint8_t *const p[],
     size_t nblocks)
 {
 	KERNEL_BODY(v8u, words_avx2);
 }
 
 static void
-kernel_generic(uint32_t st[4][LF_MD5_MAX_STREAMS], const uint8_t *const p[],
+kernel_generic(uint32_t st[4][LF_MD5_LANES], const uint8_t *const p[],
     size_t nblocks)
 {
 	KERNEL_BODY(v4u, words_generic);
@@ -332,8 +332,8 @@ kernel_generic(uint32_t st[4][LF_MD5_MAX_STREAMS], const uint8_t *const p[],
 struct kernel {
 	const char *name;
 	size_t lanes;
-	void (*run)(uint32_t st[4][LF_MD5_MAX_STREAMS],
-	    const uint8_t *const p[], size_t nblocks);
+	void (*run)(uint32_t st[4][LF_MD5_LANES], const uint8_t *const p[],
+	    size_t nblocks);
 };
 
 static const struct kernel kernels[] = {
@@ -346,8 +346,8 @@ static const struct kernel kernels[] = {
 struct kernel {
 	const char *name;
 	size_t lanes;
-	void (*run)(uint32_t st[4][LF_MD5_MAX_STREAMS],
-	    const uint8_t *const p[], size_t nblocks);
+	void (*run)(uint32_t st[4][LF_MD5_LANES], const uint8_t *const p[],
+	    size_t nblocks);
 };
 #endif
 
@@ -487,8 +487,8 @@ advance(struct stream *s, size_t blocks)
 static void
 run_kernel(const struct kernel *k, struct stream *lane, size_t nlane)
 {
-	uint32_t st[4][LF_MD5_MAX_STREAMS];
-	const uint8_t *p[LF_MD5_MAX_STREAMS];
+	uint32_t st[4][LF_MD5_LANES];
+	const uint8_t *p[LF_MD5_LANES];
 	size_t i, w, step = ZERO_BLOCKS;
 
 	for (i = 0; i < nlane; i++) {
@@ -536,7 +536,7 @@ lf_md5_update_streams(struct lf_md5 *const ms[], size_t count,
     lf_md5_piece_fn piece, void *arg)
 {
 	struct feeder f = {piece, arg};
-	struct stream lane[LF_MD5_MAX_STREAMS];
+	struct stream lane[LF_MD5_LANES];
 	size_t nlane = 0, next = 0, width = 2, i;
 
 	(void)pthread_once(&pick_once, pick_kernels);
@@ -569,35 +569,6 @@ lf_md5_update_streams(struct lf_md5 *const ms[], size_t count,
 				lane[i] = lane[--nlane];
 		}
 	}
-}
-
-struct one_piece {
-	const uint8_t *const *ps;
-	const size_t *ns;
-	bool *taken;
-};
-
-static bool
-give_one_piece(void *arg, size_t stream, const uint8_t **p, size_t *n)
-{
-	struct one_piece *op = arg;
-
-	if (op->taken[stream])
-		return false;
-	op->taken[stream] = true;
-	*p = op->ps[stream];
-	*n = op->ns[stream];
-	return true;
-}
-
-void
-lf_md5_update_many(struct lf_md5 *const ms[], const uint8_t *const ps[],
-    const size_t ns[], size_t count)
-{
-	bool taken[LF_MD5_MAX_STREAMS] = {false};
-	struct one_piece op = {ps, ns, taken};
-
-	lf_md5_update_streams(ms, count, give_one_piece, &op);
 }
 
 void

@@ -4,6 +4,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,74 @@ tlsh_absent_text_is_empty(void **state)
 	lf_digest_free(d);
 }
 
+struct halves {
+	const uint8_t *data;
+	int given[3];
+};
+
+/* Stream i: its 3000 bytes (from data + 1000 * i) in two pieces. */
+static bool
+two_halves(void *arg, size_t stream, const uint8_t **p, size_t *n)
+{
+	struct halves *h = arg;
+
+	if (h->given[stream] == 2)
+		return false;
+	*p = h->data + 1000 * stream + 1500 * (size_t)h->given[stream];
+	*n = 1500;
+	h->given[stream]++;
+	return true;
+}
+
+static void
+streams_equal_single_updates(void **state)
+{
+	struct lf_digest *ds[3], *one;
+	struct lf_digest_result got, want;
+	struct halves h;
+	uint8_t data[5000];
+	struct lf_error e;
+	int a, i;
+
+	(void)state;
+	lcg_bytes(data, sizeof(data));
+	for (i = 0; i < 3; i++)
+		assert_int_equal(lf_digest_new(LF_DIGEST_DEFAULT, &ds[i], NULL),
+		    LF_OK);
+	for (a = 0; a < 3; a++) {
+		memset(&h, 0, sizeof(h));
+		h.data = data;
+		assert_int_equal(lf_digest_update_streams(ds, 3, a, two_halves,
+		                     &h, NULL),
+		    LF_OK);
+	}
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(lf_digest_final(ds[i], &got, NULL), LF_OK);
+		assert_int_equal(lf_digest_new(LF_DIGEST_DEFAULT, &one, NULL),
+		    LF_OK);
+		assert_int_equal(lf_digest_update(one, data + 1000 * i, 3000,
+		                     NULL),
+		    LF_OK);
+		assert_int_equal(lf_digest_final(one, &want, NULL), LF_OK);
+		assert_memory_equal(got.md5, want.md5, 16);
+		assert_memory_equal(got.sha1, want.sha1, 20);
+		assert_memory_equal(got.sha256, want.sha256, 32);
+		lf_digest_free(one);
+	}
+	/* More than announced: refused, for MD5 as for the others. */
+	for (a = 0; a < 2; a++) {
+		assert_int_equal(lf_digest_reset(ds[0], 2000, NULL), LF_OK);
+		memset(&h, 0, sizeof(h));
+		h.data = data;
+		assert_int_equal(lf_digest_update_streams(ds, 1,
+		                     a == 0 ? LF_MD5 : LF_SHA1, two_halves, &h,
+		                     &e),
+		    LF_E_CHANGED);
+	}
+	for (i = 0; i < 3; i++)
+		lf_digest_free(ds[i]);
+}
+
 static void
 allocation_failures(void **state)
 {
@@ -276,6 +345,7 @@ main(void)
 	    cmocka_unit_test(uneven_lanes_are_refused),
 	    cmocka_unit_test(names_and_lists),
 	    cmocka_unit_test(tlsh_absent_text_is_empty),
+	    cmocka_unit_test(streams_equal_single_updates),
 	    cmocka_unit_test(allocation_failures),
 	};
 

@@ -101,10 +101,12 @@ int lf_digest_update_one(struct lf_digest *d, enum lf_digest_alg alg,
 typedef bool (*lf_digest_piece_fn)(void *arg, size_t stream, const uint8_t **p,
     size_t *n);
 
+#define LF_DIGEST_MAX_STREAMS 64 /* most contexts one call feeds */
+
 /*
  * lf_digest_update_streams: feed algorithm alg of each ds[i], i below
- * count (at most 64, distinct contexts), the pieces piece() gives for
- * stream i.  For MD5 the streams run side by side (lf_md5_update_streams),
+ * count (at most LF_DIGEST_MAX_STREAMS, distinct contexts), the pieces
+ * piece() gives for stream i.  For MD5 the streams run side by side (lf_md5_update_streams),
  * several times faster than one by one.  Errors as lf_digest_update, for
  * the first failure; the streams may then have been fed in part.
  */

@@ -2,7 +2,7 @@
  * lf/md5.h: MD5 (RFC 1321), one stream or many at once.
  *
  * One MD5 stream cannot use more than a fraction of a modern core: each
- * step waits for the one before.  lf_md5_update_many runs up to 16
+ * step waits for the one before.  lf_md5_update_streams runs up to 16
  * independent streams side by side in the lanes of the vector unit (AVX-512
  * or AVX2 when the processor has them, chosen at run time), which is how
  * hashing many files goes past what one stream per core can do.  Each
@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LF_MD5_MAX_STREAMS 16 /* most streams one lf_md5_update_many takes */
+#define LF_MD5_LANES 16 /* most streams run side by side */
 
 struct lf_md5 {
 	uint32_t h[4];
@@ -37,13 +37,6 @@ void lf_md5_init(struct lf_md5 *m);
  * lf_md5_update: add n bytes.
  */
 void lf_md5_update(struct lf_md5 *m, const void *p, size_t n);
-
-/*
- * lf_md5_update_many: add ns[i] bytes at ps[i] to the stream ms[i], for i
- * below count (at most LF_MD5_MAX_STREAMS).  The streams must be distinct.
- */
-void lf_md5_update_many(struct lf_md5 *const ms[], const uint8_t *const ps[],
-    const size_t ns[], size_t count);
 
 /*
  * The caller's source of pieces: set *p and *n to the next piece of stream
