@@ -89,8 +89,10 @@ $(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(COMMON_OBJS) $(STATIC_LIB)
 
 $(BUILD)/libforensic.pc: build-aux/libforensic.pc.in Makefile
 	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+	sed -e 's|@PREFIX@|$(PREFIX)|' \
+		-e 's|@LIBDIR@|$(patsubst $(PREFIX)%,$${prefix}%,$(LIBDIR))|' \
+		-e 's|@INCDIR@|$(patsubst $(PREFIX)%,$${prefix}%,$(INCDIR))|' \
+		-e 's|@VERSION@|$(VERSION)|' $< > $@
 
 # Unit tests wrap the allocator to fail allocations on purpose.
 WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=reallocarray

@@ -5,6 +5,7 @@
 #include <magic.h>
 #include <openssl/crypto.h>
 
+#include "lf/md5.h"
 #include "lf/version.h"
 
 /* libfuzzy has no version call; the build records its package version. */
@@ -24,7 +25,8 @@ lf_version_libraries(struct lf_buf *out, struct lf_error *err)
 	int mv = magic_version();
 
 	return lf_buf_printf(out, err,
-	    "%s, libmagic %d.%02d, jansson %s, libfuzzy %s, TLSH (built in)",
+	    "%s, libmagic %d.%02d, jansson %s, libfuzzy %s, TLSH (built in), "
+	    "MD5 (built in, %s)",
 	    OpenSSL_version(OPENSSL_VERSION), mv / 100, mv % 100,
-	    jansson_version_str(), LF_LIBFUZZY_VERSION);
+	    jansson_version_str(), LF_LIBFUZZY_VERSION, lf_md5_kernel());
 }

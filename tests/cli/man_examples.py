@@ -1,13 +1,16 @@
 #!/usr/bin/python3
-"""Run the EXAMPLES of an mdoc manual page as a test.
+"""Run the examples of a manual page or of the README as a test.
 
 usage: man_examples.py PAGE.1 FIXTURE_DIR
+       man_examples.py README.md FIXTURE_DIR BUILD_DIR
 
-In each literal display (.Bd -literal ... .Ed) of the EXAMPLES section, a
-line starting with "$ " is a command, run with sh in a copy of FIXTURE_DIR
-(the same copy for the whole page, so examples can build on each other);
-the lines after it, up to the next command or the end of the display, are
-its exact standard output.  Exit 0 when every command printed exactly that.
+In a manual page, the literal displays (.Bd -literal ... .Ed) of the
+EXAMPLES section; in a Markdown file, the ```console blocks.  A line
+starting with "$ " is a command, run with sh in a copy of FIXTURE_DIR (the
+same copy for the whole file, so examples can build on each other); the
+lines after it, up to the next command or the end of the block, are its
+exact standard output.  In Markdown, "build/bin/" in a command means the
+tools of BUILD_DIR.  Exit 0 when every command printed exactly that.
 """
 import os
 import re
@@ -54,9 +57,31 @@ def examples(page):
     return cmds
 
 
+def markdown_examples(path, build):
+    cmds = []
+    inside = False
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("```"):
+                inside = line == "```console"
+                continue
+            if not inside:
+                continue
+            if line.startswith("$ "):
+                cmd = line[2:].replace("build/bin/", build + "/bin/")
+                cmds.append([cmd, []])
+            elif cmds:
+                cmds[-1][1].append(line)
+    return cmds
+
+
 def main():
     page, fixture = sys.argv[1], sys.argv[2]
-    cmds = examples(page)
+    if page.endswith(".md"):
+        cmds = markdown_examples(page, os.path.abspath(sys.argv[3]))
+    else:
+        cmds = examples(page)
     if not cmds:
         print("%s: no examples" % page)
         return 1

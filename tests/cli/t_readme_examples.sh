@@ -1,0 +1,8 @@
+# The console examples of README.md run, with their exact output, on the
+# bundled samples.
+. "$LF_TOP/tests/cli/lib.sh"
+
+mkdir -p fixture/tests/data
+cp -R "$LF_TOP/tests/data/samples" fixture/tests/data/
+/usr/bin/python3 "$LF_TOP/tests/cli/man_examples.py" "$LF_TOP/README.md" \
+    fixture "$LF_BUILD" || fail "README examples"
