@@ -52,8 +52,8 @@ struct job {
 struct member {
 	struct job *job;     /* NULL when the member is free */
 	struct lf_digest *d; /* the member's own, reused job after job */
-	uint64_t first;      /* the slot of its first chunk */
-	uint64_t last;       /* the slot of its last chunk, or UINT64_MAX */
+	uint64_t first;      /* the slot of its first piece */
+	uint64_t last;       /* the slot of its last piece, or UINT64_MAX */
 	uint64_t nread;      /* bytes read */
 	bool failed;         /* stop digesting: res holds why */
 	bool finishing;      /* being finalized, not yet free */

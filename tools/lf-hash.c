@@ -404,14 +404,13 @@ audit_text(struct state *s, const struct item *it,
     const struct lf_audit_match *m)
 {
 	const struct lf_known *k = m->known;
+	bool renamed = k != NULL &&
+	    (k->name_len != it->len || memcmp(k->name, it->name, it->len) != 0);
 
 	if (m->status == LF_AUDIT_MATCHED && s->o.verbose == 0)
 		return;
 	(void)lf_buf_printf(&s->line, NULL, "%s: %s",
 	    lf_audit_status_name(m->status), cli_esc(it->name, it->len));
-	if (m->status == LF_AUDIT_MOVED)
-		(void)lf_buf_printf(&s->line, NULL, " (known as %s)",
-		    cli_esc(k->name, k->name_len));
 	if (m->status == LF_AUDIT_PARTIAL) {
 		(void)lf_buf_printf(&s->line, NULL, " (");
 		describe_algs(&s->line, m->equal);
@@ -420,16 +419,13 @@ audit_text(struct state *s, const struct item *it,
 			describe_algs(&s->line, m->differ);
 		else
 			(void)lf_buf_printf(&s->line, NULL, "size");
-		(void)lf_buf_printf(&s->line, NULL, " differ%s%s)",
-		    k->name_len != it->len ||
-		            memcmp(k->name, it->name, it->len) != 0 ?
-		        "; known as " :
-		        "",
-		    k->name_len != it->len ||
-		            memcmp(k->name, it->name, it->len) != 0 ?
-		        cli_esc(k->name, k->name_len) :
-		        "");
+		(void)lf_buf_printf(&s->line, NULL, " differ%s",
+		    renamed ? "; " : ")");
 	}
+	if (renamed)
+		(void)lf_buf_printf(&s->line, NULL, "%sknown as %s)",
+		    m->status == LF_AUDIT_PARTIAL ? "" : " (",
+		    cli_esc(k->name, k->name_len));
 	(void)lf_buf_putc(&s->line, '\n', NULL);
 }
 

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "lf/filehash.h"
+#include "tmptree.h"
 #include "vectors.h"
 
 #define MIB (1024 * 1024)
@@ -68,11 +69,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd);
+	return remove_tree(root);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "lf/walk.h"
+#include "tmptree.h"
 
 struct seen {
 	char lines[64][512];
@@ -81,11 +82,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[600];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	return system(cmd);
+	return remove_tree(root);
 }
 
 static int

@@ -1,15 +1,16 @@
 /*
  * lf/filehash.h: hash many files on all cores, results in order.
  *
- * Files are hashed in parallel, one file per thread; a large file's
- * algorithms are spread over threads that would otherwise be idle (MD5 on
- * one core, SHA-1 and SHA-256 on another), which is how one large file
- * gets more than one core.  Results are delivered in the order the files
- * were added, whatever the threads, by calling the caller's function from
- * the caller's own thread, inside lf_filehash_add and lf_filehash_finish.
+ * Each worker thread hashes a batch of files side by side, MD5 for up to
+ * 16 of them at once in the vector unit (lf_md5_update_streams); a thread
+ * with nothing of its own takes algorithms of another's batch, so that a
+ * single large file still uses every core (MD5 on one, SHA-1 and SHA-256
+ * on another).  Results are delivered in the order the files were added,
+ * whatever the threads, by calling the caller's function from the caller's
+ * own thread, inside lf_filehash_add and lf_filehash_finish.
  *
- * Memory is bounded whatever the file sizes: each thread owns a fixed
- * buffer, and at most a fixed window of files is in flight.
+ * Memory is bounded whatever the file sizes: each worker owns a fixed read
+ * ring (2 MiB), and at most a fixed window of files is in flight.
  */
 #ifndef LF_FILEHASH_H
 #define LF_FILEHASH_H
