@@ -1,5 +1,5 @@
 /*
- * Unit tests: lf_object (the object record) and lf_version.
+ * Unit tests: lf_object (the object record).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +11,6 @@
 #include <cmocka.h>
 
 #include "lf/object.h"
-#include "lf/version.h"
 
 static void
 record_has_every_computed_member(void **state)
@@ -54,27 +53,11 @@ record_has_every_computed_member(void **state)
 	lf_digest_free(d);
 }
 
-static void
-versions_are_reported(void **state)
-{
-	struct lf_buf b;
-
-	(void)state;
-	assert_string_equal(lf_version_string(), LF_VERSION);
-	lf_buf_init(&b, 4096);
-	assert_int_equal(lf_version_libraries(&b, NULL), LF_OK);
-	assert_non_null(strstr((char *)b.data, "OpenSSL 3."));
-	assert_non_null(strstr((char *)b.data, "libmagic 5."));
-	assert_non_null(strstr((char *)b.data, "jansson 2."));
-	lf_buf_release(&b);
-}
-
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(record_has_every_computed_member),
-	    cmocka_unit_test(versions_are_reported),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
