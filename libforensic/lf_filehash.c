@@ -45,6 +45,7 @@ struct job {
 	enum job_state state;
 	int fd;
 	uint64_t size; /* LF_SIZE_UNKNOWN for a stream */
+	off_t start;   /* where reading began: stdin need not be at 0 */
 	void *token;
 	struct lf_filehash_result res;
 };
@@ -266,7 +267,7 @@ type_file(struct lf_filehash *fh, struct worker *w, struct member *mb)
 		    (size_t)fh->limits.magic_bytes;
 		ssize_t got;
 		while ((got = pread(mb->job->fd, w->mbuf + n, want - (size_t)n,
-		            n)) > 0 &&
+		            mb->job->start + n)) > 0 &&
 		    (size_t)(n += got) < want)
 			;
 	}
@@ -420,8 +421,13 @@ start_member(struct lf_filehash *fh, struct member *mb, struct outcome *out)
 		lf_error_set(&out->err, LF_E_NOMEM, "magic window");
 		return;
 	}
-	if (j->size != LF_SIZE_UNKNOWN && j->size > SLOT_BYTES)
-		(void)posix_fadvise(j->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (j->size != LF_SIZE_UNKNOWN) {
+		j->start = lseek(j->fd, 0, SEEK_CUR);
+		if (j->start < 0)
+			j->start = 0;
+		if (j->size > SLOT_BYTES)
+			(void)posix_fadvise(j->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	}
 }
 
 /*

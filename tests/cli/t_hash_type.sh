@@ -26,3 +26,11 @@ contains out '"description":"ELF 64-bit LSB'
 run 0 lf-hash --type -c md5 photo.jpg
 contains out "application/pdf"
 contains out "photo.jpg  (PDF document, version 1.4"
+
+# Standard input typed from where it stands, not from the start of the
+# file behind it.
+{ seq 1 1000; cat doc.pdf; } >mixed
+skip=$(seq 1 1000 | wc -c)
+run 0 sh -c "{ head -c $skip >/dev/null; lf-hash --json --type -c sha256; } <mixed"
+contains out '"mime":"application/pdf"'
+contains out "\"sha256\":\"$(sha256sum <doc.pdf | cut -d' ' -f1)\""
