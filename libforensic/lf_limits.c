@@ -12,7 +12,7 @@
 static const struct lf_limit_def limit_defs[] = {
     {"walk-depth", offsetof(struct lf_limits, walk_depth), 256, 0, "levels",
         "directory levels followed below a named directory"},
-    {"dir-entries", offsetof(struct lf_limits, dir_entries), 1 * MIB, 1,
+    {"dir-entries", offsetof(struct lf_limits, dir_entries), 1048576, 1,
         "entries", "entries read from one directory"},
     {"list-line", offsetof(struct lf_limits, list_line), 64 * KIB, 256, "bytes",
         "length of one line of a known-hash list"},
