@@ -16,7 +16,7 @@ lf_error_clear(struct lf_error *err)
 	err->msg[0] = '\0';
 }
 
-static void
+__attribute__((format(printf, 3, 0))) static void
 error_vset(struct lf_error *err, int code, const char *fmt, va_list ap)
 {
 	err->code = code;

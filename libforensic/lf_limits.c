@@ -21,6 +21,14 @@ static const struct lf_limit_def limit_defs[] = {
     /* 1 MiB costs libmagic no more than 64 KiB and agrees with file(1). */
     {"magic-bytes", offsetof(struct lf_limits, magic_bytes), 1 * MIB, 16,
         "bytes", "leading bytes of each object given to libmagic"},
+    {"header-bytes", offsetof(struct lf_limits, header_bytes), 1 * MIB, 1024,
+	"bytes", "bytes kept of one header block; the rest is skipped"},
+    {"mime-depth", offsetof(struct lf_limits, mime_depth), 64, 1, "levels",
+	"nesting of multiparts and attached messages"},
+    {"mime-parts", offsetof(struct lf_limits, mime_parts), 100000, 1, "parts",
+	"parts of one message; the rest stays in the last one"},
+    {"mime-params", offsetof(struct lf_limits, mime_params), 64, 1,
+	"parameters", "parameters of one header field"},
 };
 
 #define NDEFS (sizeof(limit_defs) / sizeof(limit_defs[0]))

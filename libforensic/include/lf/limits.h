@@ -21,6 +21,10 @@ struct lf_limits {
 	uint64_t list_line;    /* bytes in one line of a known-hash list */
 	uint64_t list_entries; /* entries read from known-hash lists */
 	uint64_t magic_bytes; /* leading bytes of an object given to libmagic */
+	uint64_t header_bytes; /* bytes kept of one header block */
+	uint64_t mime_depth;   /* nesting of multiparts and messages */
+	uint64_t mime_parts;   /* parts in one message */
+	uint64_t mime_params;  /* parameters of one header field */
 };
 
 struct lf_limit_def {

@@ -1,0 +1,46 @@
+/*
+ * lf_codec_impl.h: what each decoder file provides to lf_codec.c.
+ * Private to the library.
+ *
+ * A decoder is a state struct of its own plus these operations.  The
+ * common part (struct lf_decoder in lf_codec.c) counts input offsets and
+ * routes output and anomalies; the codec files only decode.
+ */
+#ifndef LF_CODEC_IMPL_H
+#define LF_CODEC_IMPL_H
+
+#include "lf/codec.h"
+
+/* The services a codec calls back into. */
+struct lf_codec_sink {
+	/* Emit decoded bytes; a non-zero return must be passed back up. */
+	int (*emit)(struct lf_codec_sink *s, unsigned stream, const uint8_t *p,
+	    size_t n);
+	/* Report an anomaly at offset (in the decoder's input). */
+	void (*anomaly)(struct lf_codec_sink *s, const char *code,
+	    enum lf_severity severity, uint64_t offset, const char *detail);
+	struct lf_decoder_info *info; /* the codec fills what it learns */
+};
+
+struct lf_codec_ops {
+	size_t state_size; /* bytes of state, zeroed before init */
+	void (*init)(void *state);
+	/*
+	 * Decode n bytes at p, which start at input offset `offset'.
+	 * Return 0, or what sink->emit returned to stop.
+	 */
+	int (*feed)(void *state, struct lf_codec_sink *sink, const uint8_t *p,
+	    size_t n, uint64_t offset);
+	/* End of input at offset `offset': flush, report what is missing. */
+	int (*finish)(void *state, struct lf_codec_sink *sink,
+	    uint64_t offset);
+};
+
+extern const struct lf_codec_ops lf_codec_identity_ops;
+extern const struct lf_codec_ops lf_codec_base64_ops;
+extern const struct lf_codec_ops lf_codec_qp_ops;
+extern const struct lf_codec_ops lf_codec_uu_ops;
+extern const struct lf_codec_ops lf_codec_yenc_ops;
+extern const struct lf_codec_ops lf_codec_binhex_ops;
+
+#endif

@@ -1,0 +1,259 @@
+/*
+ * Unit tests: the decoder front end, identity, base64, quoted-printable
+ * and uuencode.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lf/codec.h"
+
+struct result {
+	uint8_t out[70000];
+	size_t nout;
+	char codes[512]; /* anomaly codes, space separated */
+	struct lf_decoder_info info;
+};
+
+static int
+collect(void *arg, unsigned stream, const uint8_t *p, size_t n)
+{
+	struct result *r = arg;
+
+	assert_int_equal(stream, LF_CODEC_MAIN);
+	assert_true(r->nout + n <= sizeof(r->out));
+	memcpy(r->out + r->nout, p, n);
+	r->nout += n;
+	return 0;
+}
+
+static void
+note(void *arg, const struct lf_anomaly *a)
+{
+	struct result *r = arg;
+	size_t len = strlen(r->codes);
+
+	snprintf(r->codes + len, sizeof(r->codes) - len, "%s%s",
+	    len > 0 ? " " : "", a->code);
+}
+
+/* Decode in pieces of `step' bytes (0: all at once). */
+static void
+decode(enum lf_codec codec, const char *in, size_t n, size_t step,
+    struct result *r)
+{
+	struct lf_decoder *d;
+	size_t off, k;
+
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(lf_decoder_new(codec, collect, r, note, r, &d, NULL),
+	    LF_OK);
+	for (off = 0; off < n; off += k) {
+		k = step == 0 || n - off < step ? n - off : step;
+		assert_int_equal(lf_decoder_feed(d, (const uint8_t *)in + off,
+				     k),
+		    LF_OK);
+	}
+	assert_int_equal(lf_decoder_finish(d), LF_OK);
+	r->info = *lf_decoder_info(d);
+	lf_decoder_free(d);
+}
+
+/* Every split gives the same bytes and anomalies. */
+static void
+check(enum lf_codec codec, const char *in, size_t n, const char *want,
+    size_t want_len, const char *codes)
+{
+	static const size_t steps[] = {0, 1, 2, 3, 5, 64};
+	struct result *r = malloc(sizeof(*r));
+	size_t i;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		decode(codec, in, n, steps[i], r);
+		assert_int_equal(r->nout, want_len);
+		assert_memory_equal(r->out, want, want_len);
+		assert_string_equal(r->codes, codes);
+	}
+	free(r);
+}
+
+#define CHECK(codec, in, want, codes)                                        \
+	check(codec, in, sizeof(in) - 1, want, sizeof(want) - 1, codes)
+
+static void
+base64_vectors(void **state)
+{
+	(void)state;
+	/* RFC 4648 section 10 */
+	CHECK(LF_CODEC_BASE64, "", "", "");
+	CHECK(LF_CODEC_BASE64, "Zg==", "f", "");
+	CHECK(LF_CODEC_BASE64, "Zm8=", "fo", "");
+	CHECK(LF_CODEC_BASE64, "Zm9v", "foo", "");
+	CHECK(LF_CODEC_BASE64, "Zm9vYg==", "foob", "");
+	CHECK(LF_CODEC_BASE64, "Zm9vYmE=", "fooba", "");
+	CHECK(LF_CODEC_BASE64, "Zm9vYmFy", "foobar", "");
+	/* Line breaks and blanks anywhere are nothing. */
+	CHECK(LF_CODEC_BASE64, "Zm9v\r\nYm Fy\n", "foobar", "");
+	CHECK(LF_CODEC_BASE64, "AAEC/f7/", "\x00\x01\x02\xfd\xfe\xff", "");
+}
+
+static void
+base64_damage(void **state)
+{
+	(void)state;
+	CHECK(LF_CODEC_BASE64, "Zm9vYg", "foob", "base64.missing-padding");
+	CHECK(LF_CODEC_BASE64, "Zm9vYmE", "fooba", "base64.missing-padding");
+	CHECK(LF_CODEC_BASE64, "Zm9vY", "foo", "base64.truncated");
+	CHECK(LF_CODEC_BASE64, "Zm9v!!Ym*Fy", "foobar", "base64.bad-char");
+	CHECK(LF_CODEC_BASE64, "Zg==Zm8=", "ffo",
+	    "base64.data-after-padding");
+	CHECK(LF_CODEC_BASE64, "=Zm9v", "foo", "base64.misplaced-padding");
+	CHECK(LF_CODEC_BASE64, "Zg=", "f", "base64.missing-padding");
+	CHECK(LF_CODEC_BASE64, "Zg===", "f", "base64.misplaced-padding");
+}
+
+static void
+qp_vectors(void **state)
+{
+	(void)state;
+	CHECK(LF_CODEC_QP, "caf=C3=A9", "caf\xc3\xa9", "");
+	CHECK(LF_CODEC_QP, "caf=c3=a9", "caf\xc3\xa9", "");
+	/* Soft breaks, with CRLF, LF, and blanks after the "=". */
+	CHECK(LF_CODEC_QP, "long=\r\nline=\nend= \t\r\nx", "longlineendx", "");
+	/* Line breaks stay as they came; trailing blanks go. */
+	CHECK(LF_CODEC_QP, "a  \r\nb\t\nc", "a\r\nb\nc", "qp.trailing-blanks");
+	CHECK(LF_CODEC_QP, "a b\tc", "a b\tc", "");
+	/* A bare CR is data. */
+	CHECK(LF_CODEC_QP, "a\rb\r", "a\rb\r", "");
+	/* "=" at the very end is a soft break. */
+	CHECK(LF_CODEC_QP, "end=", "end", "");
+}
+
+static void
+qp_damage(void **state)
+{
+	(void)state;
+	CHECK(LF_CODEC_QP, "50=%", "50=%", "qp.bad-escape");
+	CHECK(LF_CODEC_QP, "=G1=4", "=G1=4", "qp.bad-escape");
+	CHECK(LF_CODEC_QP, "a=  b", "a=  b", "qp.bad-escape");
+	CHECK(LF_CODEC_QP, "x=4\ny", "x=4\ny", "qp.bad-escape");
+}
+
+static void
+identity_and_names(void **state)
+{
+	bool known;
+
+	(void)state;
+	CHECK(LF_CODEC_IDENTITY, "as\0is\r\n", "as\0is\r\n", "");
+	assert_int_equal(lf_codec_from_cte((const uint8_t *)" Base64\r\n", 9,
+			     &known),
+	    LF_CODEC_BASE64);
+	assert_true(known);
+	assert_int_equal(lf_codec_from_cte((const uint8_t *)"x-uue", 5,
+			     &known),
+	    LF_CODEC_UUENCODE);
+	assert_int_equal(lf_codec_from_cte((const uint8_t *)"base64 ", 7,
+			     &known),
+	    LF_CODEC_BASE64);
+	assert_true(known);
+	assert_int_equal(lf_codec_from_cte((const uint8_t *)"base-64", 7,
+			     &known),
+	    LF_CODEC_IDENTITY);
+	assert_false(known);
+	assert_string_equal(lf_codec_name(LF_CODEC_QP), "quoted-printable");
+}
+
+/* uuencode of "hello world, this is a uuencode test with more than 45
+ * bytes of data!!\n" by Python's binascii.b2a_uu (spaces, not '`'). */
+#define UU_TEXT                                                              \
+	"hello world, this is a uuencode test with more than 45 bytes of "  \
+	"data!!\n"
+#define UU_LINE1                                                             \
+	"M:&5L;&\\@=V]R;&0L('1H:7,@:7,@82!U=65N8V]D92!T97-T('=I=&@@;6]R\n"
+#define UU_LINE2 ":92!T:&%N(#0U(&)Y=&5S(&]F(&1A=&$A(0H \n"
+
+static void
+uuencode_blocks(void **state)
+{
+	struct result *r = malloc(sizeof(*r));
+
+	(void)state;
+	CHECK(LF_CODEC_UUENCODE,
+	    "begin 644 in.txt\n" UU_LINE1 UU_LINE2 "`\nend\n", UU_TEXT, "");
+	decode(LF_CODEC_UUENCODE,
+	    "begin 644 in.txt\r\n" UU_LINE1 UU_LINE2 "`\nend\n",
+	    strlen("begin 644 in.txt\r\n" UU_LINE1 UU_LINE2 "`\nend\n"), 0, r);
+	assert_true(r->info.has_name);
+	assert_int_equal(r->info.name_len, 6);
+	assert_memory_equal(r->info.name, "in.txt", 6);
+	assert_true(r->info.has_mode);
+	assert_int_equal(r->info.mode, 0644);
+	assert_true(r->info.complete);
+	/* Trailing spaces stripped by a mailer: the missing characters
+	 * were zeros, and the data is whole. */
+	CHECK(LF_CODEC_UUENCODE,
+	    "begin 644 x\n" UU_LINE1 ":92!T:&%N(#0U(&)Y=&5S(&]F(&1A=&$A(0H\n"
+	    "`\nend\n",
+	    UU_TEXT, "uu.short-line");
+	/* Text around the block, a missing end, no block at all. */
+	CHECK(LF_CODEC_UUENCODE,
+	    "see below\nbegin 600 y\n" UU_LINE2 "end\ntrailer\n",
+	    "e than 45 bytes of data!!\n", "uu.text-before uu.text-after");
+	CHECK(LF_CODEC_UUENCODE, "begin 644 z\n" UU_LINE2, "e than 45 bytes "
+	    "of data!!\n", "uu.no-end");
+	CHECK(LF_CODEC_UUENCODE, "nothing here\n", "",
+	    "uu.text-before uu.no-begin");
+	free(r);
+}
+
+static int
+stop_at_once(void *arg, unsigned stream, const uint8_t *p, size_t n)
+{
+	(void)arg;
+	(void)stream;
+	(void)p;
+	(void)n;
+	return 77;
+}
+
+static void
+output_can_stop(void **state)
+{
+	struct lf_decoder *d;
+
+	(void)state;
+	assert_int_equal(lf_decoder_new(LF_CODEC_BASE64, stop_at_once, NULL,
+			     NULL, NULL, &d, NULL),
+	    LF_OK);
+	assert_int_equal(lf_decoder_feed(d, (const uint8_t *)"Zm9v", 4), 77);
+	assert_int_equal(lf_decoder_feed(d, (const uint8_t *)"Zm9v", 4), 77);
+	assert_int_equal(lf_decoder_finish(d), 77);
+	lf_decoder_free(d);
+	assert_int_equal(lf_decoder_new(99, stop_at_once, NULL, NULL, NULL,
+			     &d, NULL),
+	    LF_E_INVAL);
+	lf_decoder_free(NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(base64_vectors),
+	    cmocka_unit_test(base64_damage),
+	    cmocka_unit_test(qp_vectors),
+	    cmocka_unit_test(qp_damage),
+	    cmocka_unit_test(identity_and_names),
+	    cmocka_unit_test(uuencode_blocks),
+	    cmocka_unit_test(output_can_stop),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
