@@ -347,9 +347,11 @@ const struct lf_codec_ops lf_codec_base64_ops = {sizeof(struct b64),
 /*
  * quoted-printable (RFC 2045 6.7): "=XX" is a byte; "=" then optional
  * blanks then a line break is a soft break; blanks at the end of a line
- * were possibly added in transport and are dropped; line breaks are kept
- * as they came (CRLF or LF).  A "=" that starts none of these is kept as
- * it is, as the common readers do.
+ * were possibly added in transport and are dropped.  A hard line break,
+ * CRLF or a bare LF, decodes as CRLF: that is its canonical form (rule 4),
+ * so a message stored with either line end gives the same bytes (mime4j
+ * does the same; Python's email keeps the LF).  A "=" that starts none of
+ * these is kept as it is, as the common readers do.
  */
 
 #define QP_OUT 4096
@@ -543,7 +545,7 @@ qp_byte(struct qp *q, struct lf_codec_sink *sink, uint8_t c, uint64_t off)
 			q->reported_blanks = true;
 		}
 		q->nheld = 0;
-		return qp_out(q, sink, &c, 1);
+		return qp_out(q, sink, crlf, 2);
 	default:
 		if ((rc = qp_release(q, sink)) != 0)
 			return rc;

@@ -29,6 +29,10 @@ static const struct lf_limit_def limit_defs[] = {
 	"parts of one message; the rest stays in the last one"},
     {"mime-params", offsetof(struct lf_limits, mime_params), 64, 1,
 	"parameters", "parameters of one header field"},
+    /* The object, its content and OpenSSL's copy are all in memory. */
+    {"smime-bytes", offsetof(struct lf_limits, smime_bytes), 8 * MIB, 0,
+	"bytes", "S/MIME objects up to this size are opened to parse the "
+		 "message they sign"},
 };
 
 #define NDEFS (sizeof(limit_defs) / sizeof(limit_defs[0]))

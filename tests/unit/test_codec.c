@@ -126,8 +126,8 @@ qp_vectors(void **state)
 	CHECK(LF_CODEC_QP, "caf=c3=a9", "caf\xc3\xa9", "");
 	/* Soft breaks, with CRLF, LF, and blanks after the "=". */
 	CHECK(LF_CODEC_QP, "long=\r\nline=\nend= \t\r\nx", "longlineendx", "");
-	/* Line breaks stay as they came; trailing blanks go. */
-	CHECK(LF_CODEC_QP, "a  \r\nb\t\nc", "a\r\nb\nc", "qp.trailing-blanks");
+	/* Hard line breaks decode as CRLF; trailing blanks go. */
+	CHECK(LF_CODEC_QP, "a  \r\nb\t\nc", "a\r\nb\r\nc", "qp.trailing-blanks");
 	CHECK(LF_CODEC_QP, "a b\tc", "a b\tc", "");
 	/* A bare CR is data. */
 	CHECK(LF_CODEC_QP, "a\rb\r", "a\rb\r", "");
@@ -142,7 +142,7 @@ qp_damage(void **state)
 	CHECK(LF_CODEC_QP, "50=%", "50=%", "qp.bad-escape");
 	CHECK(LF_CODEC_QP, "=G1=4", "=G1=4", "qp.bad-escape");
 	CHECK(LF_CODEC_QP, "a=  b", "a=  b", "qp.bad-escape");
-	CHECK(LF_CODEC_QP, "x=4\ny", "x=4\ny", "qp.bad-escape");
+	CHECK(LF_CODEC_QP, "x=4\ny", "x=4\r\ny", "qp.bad-escape");
 }
 
 static void

@@ -25,6 +25,7 @@ struct lf_limits {
 	uint64_t mime_depth;   /* nesting of multiparts and messages */
 	uint64_t mime_parts;   /* parts in one message */
 	uint64_t mime_params;  /* parameters of one header field */
+	uint64_t smime_bytes;  /* bytes of an S/MIME object opened */
 };
 
 struct lf_limit_def {
