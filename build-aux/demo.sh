@@ -17,26 +17,35 @@ show() {
 }
 
 cat <<'TXT'
-libforensic demo: three suspect messages (tests/data/samples), hashed,
-typed, compared and audited with lf-hash.
+libforensic demo: three suspect messages (tests/data/samples) taken apart
+into a quarantine store with lf-extract, then hashed, compared and audited
+with lf-hash.
 TXT
 
 echo
-echo "1. The object record of each message: size, digest, real type."
-show lf-hash --type -c sha256 -r samples
+echo "1. Every object of every message into the store, named by SHA-256,"
+echo "   with its real type and what an analyst should look at."
+show lf-extract -o quarantine samples
 
 echo
-echo "2. The two invoice lures differ (other recipient, other time), so"
+echo "2. The store: read-only files named by hash; the raw messages too."
+show find quarantine/objects -type f -printf '%m %s %p\n'
+
+echo
+echo "3. The attachment that arrived twice is stored once; its bytes, as"
+echo "   the report named them:"
+show lf-extract --no-store -p 2 samples/invoice-1.eml
+
+echo
+echo "4. The two invoice lures differ (other recipient, other time), so"
 echo "   their SHA-256 differ; their fuzzy hashes show one campaign."
 show lf-hash -c tlsh,ssdeep -r samples
 
 echo
-echo "3. A list in sha256sum's own format, checked by sha256sum."
+echo "5. A list in sha256sum's own format, checked by sha256sum, and an"
+echo "   audit against it after one message is altered."
 lf-hash -c sha256 -r samples >known.sha256
 show sha256sum -c known.sha256
-
-echo
-echo "4. An audit against that list after one message is altered."
 printf 'X-Tampered: yes\n' >>samples/payroll-update.eml
 set +e
 show lf-hash -a known.sha256 -r samples
@@ -45,5 +54,5 @@ set -e
 echo "(exit status $status: the audit found a difference)"
 
 echo
-echo "5. For machines: one JSON document per message."
-show lf-hash --json -c sha256,tlsh samples/invoice-1.eml
+echo "6. For machines: one JSON document per message."
+show lf-extract --no-store --jsonl samples/invoice-2.eml

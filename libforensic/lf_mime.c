@@ -398,6 +398,7 @@ inherit(struct lf_mime_part *dst, const struct lf_mime_part *src)
 	dst->disposition = src->disposition;
 	dst->codec = src->codec;
 	dst->codec_known = src->codec_known;
+	memcpy(dst->cte, src->cte, sizeof(dst->cte));
 	dst->name_raw = src->name_raw;
 	dst->name_raw_len = src->name_raw_len;
 	dst->name = src->name;
@@ -431,6 +432,26 @@ too_many_parts(struct lf_mime_parser *mp, const struct lf_mime_part *part,
 		    NULL);
 	mp->reported_parts = true;
 	return true;
+}
+
+/* The declared transfer encoding's token, lowercased, for the record. */
+static void
+cte_token(char out[32], const uint8_t *v, size_t n)
+{
+	size_t i = 0, k = 0;
+
+	while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' ||
+			    v[i] == '\n'))
+		i++;
+	for (; i < n && k < 31; i++) {
+		if (!(v[i] == '-' || v[i] == '_' || v[i] == '.' ||
+			(v[i] >= '0' && v[i] <= '9') ||
+			((v[i] | 0x20) >= 'a' && (v[i] | 0x20) <= 'z')))
+			break;
+		out[k++] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] | 0x20
+							     : v[i]);
+	}
+	out[k] = '\0';
 }
 
 static bool
@@ -515,6 +536,7 @@ end_headers(struct lf_mime_parser *mp, struct frame *f)
 	if (f->ncte > 0) {
 		part->codec = lf_codec_from_cte(f->cte_raw.data, f->cte_raw.len,
 		    &part->codec_known);
+		cte_token(part->cte, f->cte_raw.data, f->cte_raw.len);
 		if (!part->codec_known)
 			report(mp, part, "mime.unknown-encoding", LF_SEV_MEDIUM,
 			    part->offset, NULL);

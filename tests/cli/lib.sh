@@ -93,3 +93,16 @@ awkward_tree() {
 sorted_files() {
 	find "$1" -type f -print0 | sort -z
 }
+
+# corpora: the public test corpora beside the source tree (LF_CORPORA
+# overrides).  They are data the tests need: missing is a failure.
+corpora() {
+	for c in "${LF_CORPORA:-}" "$LF_TOP/../shared/corpora" \
+	    /work/shared/corpora; do
+		if [ -n "$c" ] && [ -d "$c/mail" ]; then
+			echo "$c"
+			return 0
+		fi
+	done
+	fail "no test corpora (shared/corpora beside the tree, or LF_CORPORA)"
+}

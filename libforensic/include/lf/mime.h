@@ -58,6 +58,8 @@ struct lf_mime_part {
 	struct lf_mime_field disposition; /* type "" when there was none */
 	enum lf_codec codec;		  /* from Content-Transfer-Encoding */
 	bool codec_known;		  /* the encoding was one we know */
+	char cte[32]; /* Content-Transfer-Encoding as declared, lowercased,
+			 "" when there was none */
 	bool after_close; /* a part after its multipart's close boundary */
 
 	/* The name: filename= of Content-Disposition, else name= of

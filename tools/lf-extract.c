@@ -1,0 +1,757 @@
+/*
+ * lf-extract: take suspect messages apart into a quarantine store named by
+ * hash, and report every part, object, anomaly and finding.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/cli.h"
+#include "lf/digest.h"
+#include "lf/extract.h"
+#include "lf/json.h"
+#include "lf/mbox.h"
+#include "lf/mime.h"
+#include "lf/partial.h"
+#include "lf/text.h"
+#include "lf/walk.h"
+
+#define READ_CHUNK (256 * 1024)
+
+enum output { OUT_TEXT, OUT_JSON, OUT_JSONL };
+
+struct options {
+	const char *store_dir;
+	bool no_store;
+	bool no_type;
+	bool attachments_only;
+	enum output out;
+	const char *dump_part; /* -p */
+	unsigned algs;
+	enum lf_mbox_format mbox_format;
+	bool quiet;
+	int verbose;
+	struct lf_limits limits;
+};
+
+struct state {
+	struct options o;
+	struct lf_extract *x;
+	struct lf_store *store;
+	struct lf_store *aside; /* --no-store: message/partial fragments */
+	char aside_dir[64];
+	struct lf_partials *partials;
+	char partial_source[128]; /* names a reassembled message */
+	struct lf_magic_db *magic_db;
+	struct lf_magic *magic;
+	int status;
+	uint64_t messages;
+	bool json_first;
+	uint8_t *buf;
+	const char *source; /* the input being read */
+	/* mbox splitting */
+	bool in_message;
+	uint64_t mbox_skipped; /* a byte order mark before the first line */
+};
+
+static void
+usage(FILE *fp)
+{
+	(void)fprintf(fp,
+	    "usage: lf-extract [options] INPUT...\n"
+	    "\n"
+	    "Take messages apart (.eml, mbox, Maildir, directories, '-' for "
+	    "standard\ninput) into a quarantine store named by hash, and "
+	    "report every part.\n"
+	    "\n"
+	    "  -o, --store DIR      the store (default ./quarantine)\n"
+	    "      --no-store       store nothing\n"
+	    "      --no-type        do not type objects with libmagic\n"
+	    "      --attachments-only  report and store attachments only\n"
+	    "      --json           reports as one JSON array\n"
+	    "      --jsonl          reports as JSON Lines, one per message\n"
+	    "  -p, --part PART      write one part's decoded bytes to stdout\n"
+	    "  -c, --hash LIST      digests of each object (default all six)\n"
+	    "      --mbox-format F  auto, mboxo, mboxrd, mboxcl, mboxcl2\n"
+	    "      --limit NAME=N   change a limit (see below)\n"
+	    "  -q, --quiet          no notes on stderr\n"
+	    "  -h, --help           this help\n"
+	    "  -V, --version        version and library versions\n"
+	    "\n"
+	    "Exit status: 0 success, 2 usage, 3 an input could not be read "
+	    "or stored.\n");
+}
+
+static enum lf_mbox_format
+parse_mbox_format(const char *s)
+{
+	static const struct {
+		const char *name;
+		enum lf_mbox_format f;
+	} names[] = {{"auto", LF_MBOX_AUTO}, {"mboxo", LF_MBOX_O},
+	    {"mboxrd", LF_MBOX_RD}, {"mboxcl", LF_MBOX_CL},
+	    {"mboxcl2", LF_MBOX_CL2}};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(s, names[i].name) == 0)
+			return names[i].f;
+	}
+	cli_usage_error("--mbox-format: '%s' is not auto, mboxo, mboxrd, "
+			"mboxcl or mboxcl2",
+	    cli_esc(s, strlen(s)));
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	enum {
+		OPT_NO_STORE = 256,
+		OPT_NO_TYPE,
+		OPT_ATTACH,
+		OPT_JSON,
+		OPT_JSONL,
+		OPT_MBOX,
+		OPT_LIMIT
+	};
+	static const struct option longopts[] = {
+	    {"store", required_argument, NULL, 'o'},
+	    {"no-store", no_argument, NULL, OPT_NO_STORE},
+	    {"no-type", no_argument, NULL, OPT_NO_TYPE},
+	    {"attachments-only", no_argument, NULL, OPT_ATTACH},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"jsonl", no_argument, NULL, OPT_JSONL},
+	    {"part", required_argument, NULL, 'p'},
+	    {"hash", required_argument, NULL, 'c'},
+	    {"mbox-format", required_argument, NULL, OPT_MBOX},
+	    {"limit", required_argument, NULL, OPT_LIMIT},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct lf_error err;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->store_dir = "quarantine";
+	o->algs = LF_DIGEST_ALL;
+	lf_limits_default(&o->limits);
+	while ((c = getopt_long(argc, argv, "o:p:c:qvhV", longopts, NULL)) !=
+	    -1) {
+		switch (c) {
+		case 'o':
+			o->store_dir = optarg;
+			break;
+		case OPT_NO_STORE:
+			o->no_store = true;
+			break;
+		case OPT_NO_TYPE:
+			o->no_type = true;
+			break;
+		case OPT_ATTACH:
+			o->attachments_only = true;
+			break;
+		case OPT_JSON:
+			o->out = OUT_JSON;
+			break;
+		case OPT_JSONL:
+			o->out = OUT_JSONL;
+			break;
+		case 'p':
+			o->dump_part = optarg;
+			break;
+		case 'c':
+			if (lf_digest_parse_algs(optarg, &o->algs, &err) !=
+			    LF_OK)
+				cli_usage_error("-c: %s", err.msg);
+			break;
+		case OPT_MBOX:
+			o->mbox_format = parse_mbox_format(optarg);
+			break;
+		case OPT_LIMIT:
+			cli_limit_option(&o->limits, optarg);
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			cli_print_limits();
+			exit(CLI_EXIT_OK);
+		case 'V':
+			cli_version();
+			exit(CLI_EXIT_OK);
+		default:
+			(void)fprintf(stderr, "Try '%s --help'.\n", cli_prog());
+			exit(CLI_EXIT_USAGE);
+		}
+	}
+}
+
+/* The readable summary of one report. */
+static const char *
+jstr(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/* The decoded form of a {"raw", "decoded"} member, or NULL. */
+static const char *
+decoded(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	if (!json_is_object(v))
+		return NULL;
+	return jstr(v, json_object_get(v, "decoded") != NULL ? "decoded"
+							       : "raw");
+}
+
+static void
+print_text(const json_t *r)
+{
+	const json_t *msg = json_object_get(r, "message");
+	const json_t *parts = json_object_get(r, "parts");
+	const json_t *anoms = json_object_get(r, "anomalies");
+	const json_t *p, *date;
+	const char *s;
+	size_t i, k;
+
+	s = jstr(r, "source");
+	(void)printf("%s", cli_esc(s, strlen(s)));
+	if (json_object_get(r, "mbox_offset") != NULL)
+		(void)printf(" @%lld", (long long)json_integer_value(
+					   json_object_get(r, "mbox_offset")));
+	(void)printf("  %lld bytes  sha256 %s\n",
+	    (long long)json_integer_value(json_object_get(msg, "size")),
+	    jstr(msg, "sha256"));
+	if ((s = decoded(r, "from")) != NULL)
+		(void)printf("  From:    %s\n", cli_esc(s, strlen(s)));
+	if ((s = decoded(r, "subject")) != NULL)
+		(void)printf("  Subject: %s\n", cli_esc(s, strlen(s)));
+	date = json_object_get(r, "date");
+	if (json_is_object(date) && json_object_get(date, "utc") != NULL)
+		(void)printf("  Date:    %s (%s)\n", jstr(date, "utc"),
+		    jstr(date, "offset"));
+	json_array_foreach(parts, i, p)
+	{
+		const json_t *obj = json_object_get(p, "object");
+		const json_t *fs = json_object_get(p, "findings");
+		const json_t *f;
+		const char *name = decoded(p, "name");
+		const char *type = jstr(p, "type");
+		const json_t *magic = json_object_get(obj, "magic");
+		(void)printf("  %-8s %-9s %-28s", jstr(p, "path"),
+		    jstr(p, "kind"), type);
+		if (obj != NULL)
+			(void)printf(" %10lld  %.16s",
+			    (long long)json_integer_value(
+				json_object_get(obj, "size")),
+			    jstr(obj, "sha256"));
+		if (name != NULL)
+			(void)printf("  %s", cli_esc(name, strlen(name)));
+		(void)printf("\n");
+		if (json_is_object(magic)) {
+			s = jstr(magic, "description");
+			(void)printf("           is: %s\n",
+			    cli_esc(s, strlen(s)));
+		}
+		json_array_foreach(fs, k, f)
+		{
+			(void)printf("           %s %s: %s\n",
+			    jstr(f, "severity"), jstr(f, "code"),
+			    jstr(f, "detail"));
+		}
+	}
+	if (json_array_size(anoms) > 0) {
+		(void)printf("  anomalies:\n");
+		json_array_foreach(anoms, i, p)
+		{
+			(void)printf("    %-6s %-34s part %-8s offset %lld\n",
+			    jstr(p, "severity"), jstr(p, "code"),
+			    jstr(p, "part"),
+			    (long long)json_integer_value(
+				json_object_get(p, "offset")));
+		}
+	}
+	(void)printf("\n");
+}
+
+static void
+emit_report(struct state *s, json_t *report)
+{
+	struct lf_error err;
+
+	s->messages++;
+	if (lf_partials_note(s->partials, report, &err) != LF_OK &&
+	    !s->o.quiet)
+		cli_warn("%s", err.msg);
+	switch (s->o.out) {
+	case OUT_TEXT:
+		print_text(report);
+		break;
+	case OUT_JSONL:
+		if (lf_json_write_line(report, stdout, &err) != LF_OK)
+			s->status = CLI_EXIT_FAILURE;
+		break;
+	case OUT_JSON:
+		(void)fputs(s->json_first ? "[\n" : ",\n", stdout);
+		s->json_first = false;
+		if (json_dumpf(report, stdout, JSON_INDENT(2)) != 0)
+			s->status = CLI_EXIT_FAILURE;
+		break;
+	}
+}
+
+static void
+failed(struct state *s, const char *what, const struct lf_error *err)
+{
+	cli_warn("'%s': %s: %s", cli_esc(s->source, strlen(s->source)), what,
+	    err->msg);
+	s->status = CLI_EXIT_FAILURE;
+}
+
+static int
+message_begin(struct state *s, uint64_t mbox_offset)
+{
+	struct lf_error err;
+
+	if (lf_extract_begin(s->x, (const uint8_t *)s->source,
+		strlen(s->source), mbox_offset, &err) != LF_OK) {
+		failed(s, "cannot start", &err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+message_end(struct state *s)
+{
+	struct lf_error err;
+	json_t *report;
+
+	if (lf_extract_end(s->x, &report, &err) != LF_OK) {
+		failed(s, "cannot finish", &err);
+		return -1;
+	}
+	emit_report(s, report);
+	json_decref(report);
+	return 0;
+}
+
+static int
+mbox_begin(void *arg, uint64_t offset, const uint8_t *from_line, size_t n)
+{
+	struct state *s = arg;
+
+	(void)from_line;
+	(void)n;
+	s->in_message = true;
+	return message_begin(s, offset + s->mbox_skipped) == 0 ? 0 : 1;
+}
+
+static int
+mbox_data(void *arg, const uint8_t *p, size_t n)
+{
+	struct state *s = arg;
+	struct lf_error err;
+
+	if (lf_extract_feed(s->x, p, n, &err) != LF_OK) {
+		failed(s, "cannot read", &err);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+mbox_end(void *arg, uint64_t end)
+{
+	struct state *s = arg;
+
+	(void)end;
+	s->in_message = false;
+	return message_end(s) == 0 ? 0 : 1;
+}
+
+static void
+mbox_anomaly(void *arg, const struct lf_anomaly *a)
+{
+	struct state *s = arg;
+
+	if (!s->o.quiet && s->o.verbose > 0)
+		cli_warn("'%s': %s at offset %llu",
+		    cli_esc(s->source, strlen(s->source)), a->code,
+		    (unsigned long long)a->offset);
+}
+
+/*
+ * A file that starts with "From " is an mbox: only a From_ line starts one,
+ * and no message header is "From " (the header is "From:").  Some
+ * programs put a UTF-8 byte order mark first: it is skipped (*skip).
+ */
+static bool
+looks_like_mbox(const uint8_t *p, size_t n, size_t *skip)
+{
+	*skip = n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	return n >= *skip + 5 && memcmp(p + *skip, "From ", 5) == 0;
+}
+
+static ssize_t
+read_some(int fd, uint8_t *buf, size_t n)
+{
+	ssize_t got;
+
+	do {
+		got = read(fd, buf, n);
+	} while (got < 0 && errno == EINTR);
+	return got;
+}
+
+/* One input: a message, or an mbox. */
+static void
+extract_fd(struct state *s, int fd)
+{
+	struct lf_mbox_handler mh = {mbox_begin, mbox_data, mbox_end};
+	struct lf_mbox *mb = NULL;
+	struct lf_error err;
+	bool first = true, is_mbox = false;
+	size_t skip = 0;
+	ssize_t got;
+	int rc = 0;
+
+	while ((got = read_some(fd, s->buf, READ_CHUNK)) > 0) {
+		if (first) {
+			first = false;
+			is_mbox = looks_like_mbox(s->buf, (size_t)got,
+			    &skip);
+			if (!is_mbox)
+				skip = 0;
+			is_mbox |= s->o.mbox_format != LF_MBOX_AUTO;
+			s->mbox_skipped = skip;
+			if (is_mbox) {
+				if (lf_mbox_new(s->o.mbox_format, &mh, s,
+					mbox_anomaly, s, &mb, &err) != LF_OK) {
+					failed(s, "mbox", &err);
+					return;
+				}
+			} else if (message_begin(s, LF_NO_OFFSET) != 0) {
+				return;
+			}
+		}
+		if (is_mbox)
+			rc = lf_mbox_feed(mb, s->buf + skip, (size_t)got - skip);
+		else if (lf_extract_feed(s->x, s->buf, (size_t)got, &err) !=
+		    LF_OK) {
+			failed(s, "cannot read", &err);
+			rc = 1;
+		}
+		skip = 0;
+		if (rc != 0)
+			break;
+	}
+	if (got < 0) {
+		cli_warn("'%s': %s", cli_esc(s->source, strlen(s->source)),
+		    strerror(errno));
+		s->status = CLI_EXIT_FAILURE;
+	}
+	if (first && got == 0 && message_begin(s, LF_NO_OFFSET) == 0)
+		(void)message_end(s); /* an empty file is an empty message */
+	else if (rc == 0 && is_mbox)
+		(void)lf_mbox_finish(mb);
+	else if (rc == 0 && !first)
+		(void)message_end(s);
+	lf_mbox_free(mb);
+}
+
+/* A message whose fragments are all in: read it from them, in order. */
+static int
+reassemble(void *arg, const char *id, const uint8_t (*sha256)[32],
+    size_t count)
+{
+	struct state *s = arg;
+	struct lf_store *from = s->store != NULL ? s->store : s->aside;
+	json_t *report, *frags;
+	struct lf_error err;
+	ssize_t got = 0;
+	char hex[65];
+	size_t i;
+	int fd;
+
+	(void)snprintf(s->partial_source, sizeof(s->partial_source),
+	    "message/partial:%s", id);
+	s->source = s->partial_source;
+	if (from == NULL || message_begin(s, LF_NO_OFFSET) != 0)
+		return 0;
+	if ((frags = json_array()) == NULL)
+		return 1;
+	for (i = 0; i < count && got >= 0; i++) {
+		lf_hex(hex, sha256[i], 32);
+		(void)json_array_append_new(frags, json_string(hex));
+		if (lf_store_read_object(from, sha256[i], &fd, &err) != LF_OK) {
+			failed(s, "fragment", &err);
+			break;
+		}
+		while ((got = read_some(fd, s->buf, READ_CHUNK)) > 0 &&
+		    lf_extract_feed(s->x, s->buf, (size_t)got, &err) == LF_OK)
+			;
+		(void)close(fd);
+	}
+	if (lf_extract_end(s->x, &report, &err) != LF_OK) {
+		json_decref(frags);
+		failed(s, "cannot finish", &err);
+		return 0;
+	}
+	(void)json_object_set_new(report, "reassembled", frags);
+	emit_report(s, report);
+	json_decref(report);
+	return 0;
+}
+
+/* --no-store: a private store for message/partial fragments. */
+static void
+open_aside(struct state *s)
+{
+	struct lf_error err;
+
+	(void)snprintf(s->aside_dir, sizeof(s->aside_dir), "%s/lf-extract.XXXXXX",
+	    getenv("TMPDIR") != NULL && strlen(getenv("TMPDIR")) < 40
+		? getenv("TMPDIR")
+		: "/tmp");
+	if (mkdtemp(s->aside_dir) == NULL ||
+	    lf_store_open(s->aside_dir, &s->aside, &err) != LF_OK) {
+		s->aside_dir[0] = '\0';
+		s->aside = NULL; /* fragments are then not reassembled */
+	}
+}
+
+static int
+remove_entry(const char *path, const struct stat *st, int type,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return type == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+static void
+close_aside(struct state *s)
+{
+	lf_store_close(s->aside);
+	if (s->aside_dir[0] != '\0')
+		(void)nftw(s->aside_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int
+walk_entry(void *arg, const struct lf_walk_entry *e)
+{
+	struct state *s = arg;
+
+	switch (e->event) {
+	case LF_WALK_FILE:
+		s->source = e->path;
+		extract_fd(s, e->fd);
+		(void)close(e->fd);
+		return 0;
+	case LF_WALK_SKIPPED:
+		if (!s->o.quiet && e->reason != LF_WALK_SYMLINK)
+			cli_warn("'%s': %s, skipped",
+			    cli_esc(e->path, e->path_len),
+			    lf_walk_reason_text(e->reason));
+		return 0;
+	case LF_WALK_ERROR:
+		cli_warn("'%s': %s", cli_esc(e->path, e->path_len),
+		    strerror(e->sys_errno));
+		s->status = CLI_EXIT_FAILURE;
+		return 0;
+	}
+	return 0;
+}
+
+/* A Maildir: its cur/ and new/ hold the messages; tmp/ is unfinished. */
+static bool
+is_maildir(const char *path)
+{
+	char sub[4096];
+	struct stat st;
+	static const char *const need[] = {"cur", "new", "tmp"};
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (snprintf(sub, sizeof(sub), "%s/%s", path, need[i]) >=
+			(int)sizeof(sub) ||
+		    lstat(sub, &st) != 0 || !S_ISDIR(st.st_mode))
+			return false;
+	}
+	return true;
+}
+
+static void
+extract_path(struct state *s, const char *path)
+{
+	struct lf_walk_opts wo = {true, false, true, &s->o.limits};
+	struct lf_error err;
+	char sub[4096];
+
+	if (strcmp(path, "-") == 0) {
+		s->source = "-";
+		extract_fd(s, STDIN_FILENO);
+		return;
+	}
+	if (is_maildir(path)) {
+		(void)snprintf(sub, sizeof(sub), "%s/cur", path);
+		(void)lf_walk(sub, &wo, walk_entry, s, &err);
+		(void)snprintf(sub, sizeof(sub), "%s/new", path);
+		(void)lf_walk(sub, &wo, walk_entry, s, &err);
+		return;
+	}
+	if (lf_walk(path, &wo, walk_entry, s, &err) < 0) {
+		cli_warn("'%s': %s", cli_esc(path, strlen(path)), err.msg);
+		s->status = CLI_EXIT_FAILURE;
+	}
+}
+
+/* -p: one part's decoded bytes to stdout. */
+struct dump {
+	const char *path;
+	bool found;
+};
+
+static int
+dump_data(void *arg, const struct lf_mime_part *part, const uint8_t *p,
+    size_t n)
+{
+	struct dump *d = arg;
+
+	if (strcmp(part->path, d->path) != 0)
+		return 0;
+	d->found = true;
+	return fwrite(p, 1, n, stdout) == n ? 0 : 1;
+}
+
+static int
+dump_part(struct state *s, int argc, char **argv)
+{
+	struct lf_mime_handler h = {NULL, NULL, dump_data, NULL, NULL};
+	struct dump d = {s->o.dump_part, false};
+	struct lf_mime_parser *mp;
+	struct lf_error err;
+	ssize_t got;
+	int fd, rc = 0;
+
+	if (argc != 1)
+		cli_usage_error("-p takes exactly one message");
+	fd = strcmp(argv[0], "-") == 0 ? STDIN_FILENO
+				       : open(argv[0], O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		cli_warn("cannot open '%s': %s",
+		    cli_esc(argv[0], strlen(argv[0])), strerror(errno));
+		return CLI_EXIT_FAILURE;
+	}
+	if (lf_mime_parser_new(&s->o.limits, &h, &d, &mp, &err) != LF_OK) {
+		cli_warn("%s", err.msg);
+		return CLI_EXIT_FAILURE;
+	}
+	while (rc == 0 && (got = read_some(fd, s->buf, READ_CHUNK)) > 0)
+		rc = lf_mime_feed(mp, s->buf, (size_t)got);
+	if (rc == 0)
+		rc = lf_mime_finish(mp);
+	lf_mime_parser_free(mp);
+	if (fd != STDIN_FILENO)
+		(void)close(fd);
+	if (rc != 0 || fflush(stdout) != 0) {
+		cli_warn("cannot write part %s", cli_esc(d.path, strlen(d.path)));
+		return CLI_EXIT_FAILURE;
+	}
+	if (!d.found) {
+		cli_warn("no part %s with content",
+		    cli_esc(d.path, strlen(d.path)));
+		return CLI_EXIT_FAILURE;
+	}
+	return CLI_EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct lf_extract_opts xo;
+	struct state s;
+	struct lf_error err;
+	int i;
+
+	cli_init("lf-extract");
+	memset(&s, 0, sizeof(s));
+	parse_options(argc, argv, &s.o);
+	if (optind >= argc)
+		cli_usage_error("no input (use '-' for standard input)");
+	if ((s.buf = malloc(READ_CHUNK)) == NULL) {
+		cli_warn("out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	if (s.o.dump_part != NULL)
+		return dump_part(&s, argc - optind, argv + optind);
+	if (!s.o.no_store &&
+	    lf_store_open(s.o.store_dir, &s.store, &err) != LF_OK) {
+		cli_warn("'%s': %s",
+		    cli_esc(s.o.store_dir, strlen(s.o.store_dir)), err.msg);
+		return CLI_EXIT_FAILURE;
+	}
+	if (!s.o.no_type &&
+	    (lf_magic_db_open(&s.magic_db, &err) != LF_OK ||
+		lf_magic_new(s.magic_db, &s.magic, &err) != LF_OK)) {
+		cli_warn("%s", err.msg);
+		return CLI_EXIT_FAILURE;
+	}
+	if (s.store == NULL)
+		open_aside(&s);
+	if (lf_partials_new(&s.o.limits, &s.partials, &err) != LF_OK) {
+		cli_warn("%s", err.msg);
+		return CLI_EXIT_FAILURE;
+	}
+	memset(&xo, 0, sizeof(xo));
+	xo.limits = &s.o.limits;
+	xo.algs = s.o.algs;
+	xo.store = s.store;
+	xo.partial_store = s.aside;
+	xo.magic = s.magic;
+	xo.attachments_only = s.o.attachments_only;
+	xo.tool = cli_prog();
+	if (lf_extract_new(&xo, &s.x, &err) != LF_OK) {
+		cli_warn("%s", err.msg);
+		return CLI_EXIT_FAILURE;
+	}
+	s.json_first = true;
+	for (i = optind; i < argc; i++)
+		extract_path(&s, argv[i]);
+	(void)lf_partials_each_complete(s.partials, reassemble, &s);
+	if (s.o.out == OUT_JSON)
+		(void)fputs(s.json_first ? "[]\n" : "\n]\n", stdout);
+	if (s.store != NULL && lf_store_sync(s.store, &err) != LF_OK) {
+		cli_warn("%s", err.msg);
+		s.status = CLI_EXIT_FAILURE;
+	}
+	lf_extract_free(s.x);
+	lf_magic_free(s.magic);
+	lf_magic_db_close(s.magic_db);
+	lf_store_close(s.store);
+	close_aside(&s);
+	lf_partials_free(s.partials);
+	free(s.buf);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_warn("cannot write the output: %s", strerror(errno));
+		return CLI_EXIT_FAILURE;
+	}
+	return s.status;
+}
