@@ -102,7 +102,7 @@ close_block(struct lf_embedded *e)
 	int rc = lf_decoder_finish(e->dec);
 
 	if (rc == 0)
-		rc = e->ev.end(e->arg, lf_decoder_info(e->dec));
+		rc = e->ev.end(e->arg, lf_decoder_info(e->dec), e->offset);
 	lf_decoder_free(e->dec);
 	e->dec = NULL;
 	return rc;

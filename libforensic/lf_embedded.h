@@ -20,8 +20,10 @@ struct lf_embedded_events {
 	/* Decoded bytes of the block (BinHex's resource fork is dropped:
 	 * the data fork is the file people open). */
 	int (*data)(void *arg, const uint8_t *p, size_t n);
-	/* The block ends; info is what its framing said (borrowed). */
-	int (*end)(void *arg, const struct lf_decoder_info *info);
+	/* The block ends at text offset `end' (after its end line, or where
+	 * the text ended); info is what its framing said (borrowed). */
+	int (*end)(void *arg, const struct lf_decoder_info *info,
+	    uint64_t end);
 	/* Anomalies of the block's decoder; offsets count text bytes. */
 	void (*anomaly)(void *arg, const struct lf_anomaly *a);
 };

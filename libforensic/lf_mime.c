@@ -140,8 +140,8 @@ struct lf_mime_parser {
 	size_t skip_scope; /* L_SKIP: frames the boundary line is in */
 	uint64_t attributed; /* message bytes handed to their parts */
 	unsigned nraw;	     /* raw parts open */
-	size_t depth_base;   /* frames of the parsers this one is inside */
-	uint64_t parts;
+	uint64_t own_parts;
+	uint64_t *parts;     /* of the whole message: the outermost's */
 	bool reported_parts;
 	int stopped;
 	struct lf_error err;
@@ -425,7 +425,7 @@ static bool
 too_many_parts(struct lf_mime_parser *mp, const struct lf_mime_part *part,
     uint64_t offset)
 {
-	if (mp->parts < mp->lim->mime_parts)
+	if (*mp->parts < mp->lim->mime_parts)
 		return false;
 	if (!mp->reported_parts)
 		report(mp, part, "mime.too-many-parts", LF_SEV_MEDIUM, offset,
@@ -454,10 +454,18 @@ cte_token(char out[32], const uint8_t *v, size_t n)
 	out[k] = '\0';
 }
 
+/*
+ * Would the parts inside the entity of frame f be deeper than mime-depth?
+ * Those of a multipart are one level below it; a message's body is a
+ * part of its own, so what an attached message holds is two below it.
+ */
 static bool
-too_deep(const struct lf_mime_parser *mp)
+too_deep(const struct lf_mime_parser *mp, const struct frame *f,
+    bool multipart)
 {
-	return mp->depth_base + mp->nframes > mp->lim->mime_depth;
+	uint64_t inner = f->part.depth + (multipart || !f->is_message ? 1 : 2);
+
+	return inner > mp->lim->mime_depth;
 }
 
 /* The part whose content is the raw bytes of an attached message. */
@@ -493,9 +501,9 @@ keep_boundary(struct lf_mime_parser *mp, struct frame *f,
 	return LF_OK;
 }
 
-/* Parse the MIME fields and decide what the body is. */
+/* Parse the MIME fields and decide what the body is, from body_at on. */
 static int
-end_headers(struct lf_mime_parser *mp, struct frame *f)
+end_headers(struct lf_mime_parser *mp, struct frame *f, uint64_t body_at)
 {
 	const struct frame *pf = parent_frame(mp);
 	struct lf_mime_part *part = &f->part;
@@ -507,7 +515,7 @@ end_headers(struct lf_mime_parser *mp, struct frame *f)
 	int rc;
 
 	f->in_headers = false;
-	part->body_offset = mp->offset;
+	part->body_offset = body_at;
 	if (f->nctype > 0) {
 		if ((rc = lf_mime_field_parse(f->ctype_raw.data,
 			 f->ctype_raw.len, true, mp->lim, &part->type,
@@ -546,7 +554,7 @@ end_headers(struct lf_mime_parser *mp, struct frame *f)
 	f->role = ROLE_LEAF;
 	if (strcmp(part->type.type, "multipart") == 0) {
 		b = lf_mime_field_param(&part->type, "boundary");
-		if (too_deep(mp)) {
+		if (too_deep(mp, f, true)) {
 			report(mp, part, "mime.too-deep", LF_SEV_MEDIUM,
 			    part->offset, NULL);
 		} else if (b == NULL || b->raw_len == 0) {
@@ -566,7 +574,7 @@ end_headers(struct lf_mime_parser *mp, struct frame *f)
 	} else if (strcmp(part->type.type, "message") == 0 &&
 	    (strcmp(part->type.subtype, "rfc822") == 0 ||
 		strcmp(part->type.subtype, "global") == 0)) {
-		if (too_deep(mp))
+		if (too_deep(mp, f, false))
 			report(mp, part, "mime.too-deep", LF_SEV_MEDIUM,
 			    part->offset, NULL);
 		else if (too_many_parts(mp, part, part->offset))
@@ -592,7 +600,7 @@ end_headers(struct lf_mime_parser *mp, struct frame *f)
 		return rc;
 	if (f->role == ROLE_MULTIPART) {
 		f->mp = MP_PREAMBLE;
-		f->special_from = mp->offset;
+		f->special_from = body_at;
 		return 0;
 	}
 	/* A message's body is a part of its own, numbered below it. */
@@ -602,7 +610,7 @@ end_headers(struct lf_mime_parser *mp, struct frame *f)
 		child_path(f->leaf.path, part->path, 1);
 		f->leaf.depth = part->depth + 1;
 		f->leaf.parent = part;
-		f->leaf.offset = f->leaf.body_offset = mp->offset;
+		f->leaf.offset = f->leaf.body_offset = body_at;
 		inherit(&f->leaf, part);
 		if ((rc = begin(mp, &f->leaf)) != 0)
 			return rc;
@@ -613,8 +621,8 @@ end_headers(struct lf_mime_parser *mp, struct frame *f)
 		const struct lf_mime_part *rp = raw_part(f);
 		f->raw_open = true;
 		mp->nraw++;
-		mp->parts++;
-		if ((rc = push_entity(mp, rp->path, true, mp->offset)) !=
+		(*mp->parts)++;
+		if ((rc = push_entity(mp, rp->path, true, body_at)) !=
 		    LF_OK)
 			return rc;
 		top(mp)->silent = true;
@@ -630,7 +638,7 @@ end_headers(struct lf_mime_parser *mp, struct frame *f)
 	if (strcmp(part->type.type, "application") == 0 &&
 	    (strcmp(part->type.subtype, "pkcs7-mime") == 0 ||
 		strcmp(part->type.subtype, "x-pkcs7-mime") == 0) &&
-	    !too_deep(mp)) {
+	    !too_deep(mp, f, false)) {
 		f->smime = true;
 		lf_buf_init(&f->der, (size_t)mp->lim->smime_bytes);
 	}
@@ -719,12 +727,13 @@ emb_data(void *arg, const uint8_t *p, size_t n)
 }
 
 static int
-emb_end(void *arg, const struct lf_decoder_info *info)
+emb_end(void *arg, const struct lf_decoder_info *info, uint64_t end_offset)
 {
 	struct lf_mime_parser *mp = arg;
 	struct frame *f = top(mp);
 
 	f->emb.decoded = info;
+	f->emb.end_offset = end_offset;
 	if (info->has_name) {
 		f->emb.name_raw = f->emb.name = info->name;
 		f->emb.name_raw_len = f->emb.name_len = info->name_len;
@@ -951,7 +960,7 @@ pop(struct lf_mime_parser *mp, uint64_t at)
 	if (f->in_headers) {
 		/* A boundary may end a header block: a part may be empty. */
 		if ((rc = end_field(mp, f)) != 0 ||
-		    (rc = end_headers(mp, f)) != 0)
+		    (rc = end_headers(mp, f, at)) != 0)
 			return rc;
 		if (top(mp) != f) /* an attached message was pushed: end it */
 			if ((rc = pop(mp, at)) != 0)
@@ -1141,7 +1150,7 @@ on_boundary(struct lf_mime_parser *mp, size_t at, bool close, bool suffix,
 		    mp->line_offset, NULL);
 	else
 		m->mp = MP_IN_PART;
-	mp->parts++;
+	(*mp->parts)++;
 	child_path(path, m->part.path, ++m->nchildren);
 	if ((rc = push_entity(mp, path, false, mp->offset)) != LF_OK)
 		return rc;
@@ -1198,7 +1207,7 @@ header_line(struct lf_mime_parser *mp, struct frame *f, const uint8_t *p,
 			report(mp, &f->part, "header.no-colon", LF_SEV_MEDIUM,
 			    offset, NULL);
 			if ((rc = end_field(mp, f)) != 0 ||
-			    (rc = end_headers(mp, f)) != 0)
+			    (rc = end_headers(mp, f, offset)) != 0)
 				return rc;
 			if (top(mp)->in_headers) /* an attached message's */
 				return header_line(mp, top(mp), p, n, offset,
@@ -1223,7 +1232,7 @@ header_line(struct lf_mime_parser *mp, struct frame *f, const uint8_t *p,
 	if (content_len == 0 && n > 0) { /* the blank line: body next */
 		if ((rc = end_field(mp, f)) != 0)
 			return rc;
-		return end_headers(mp, f);
+		return end_headers(mp, f, mp->offset);
 	}
 	if (p[0] == ' ' || p[0] == '\t') {
 		if (f->field.len == 0) {
@@ -1271,12 +1280,13 @@ feed_headers(struct lf_mime_parser *mp, struct frame *f, const uint8_t *p,
 		*rc = attribute(mp, mp->nframes, p, take);
 	} else {
 		room = mp->hline.max - mp->hline.len;
-		if (take <= room &&
-		    lf_buf_append(&mp->hline, p, take, NULL) == LF_OK) {
-			kept = take;
-		} else {
-			kept = take < room ? take : room;
-			(void)lf_buf_append(&mp->hline, p, kept, NULL);
+		kept = take < room ? take : room;
+		if (lf_buf_append(&mp->hline, p, kept, NULL) != LF_OK) {
+			*rc = stop(mp,
+			    lf_error_set(&mp->err, LF_E_NOMEM, "mime"));
+			return 0;
+		}
+		if (kept < take) {
 			mp->hline_over = true;
 			report(mp, &f->part, "header.too-long", LF_SEV_MEDIUM,
 			    mp->line_offset, "a header line");
@@ -1406,7 +1416,7 @@ feed_lines(struct lf_mime_parser *mp, const uint8_t *p, size_t n, int *rc)
 		    &suffix);
 		if (at >= 0 && (close ||
 				   !too_many_parts(mp, &top(mp)->part,
-				       mp->line_offset))) {
+				       mp->line_offset - mp->nheld))) {
 			mp->ls = complete ? L_START : L_SKIP;
 			mp->skip_scope = (size_t)at + 1;
 			*rc = on_boundary(mp, (size_t)at, close, suffix,
@@ -1496,7 +1506,7 @@ lf_mime_finish(struct lf_mime_parser *mp)
 		at = match_boundary(mp, mp->line, mp->llen, true, &close,
 		    &suffix);
 		if (at >= 0 && (close || !too_many_parts(mp, &f->part,
-						mp->line_offset)))
+						mp->line_offset - mp->nheld)))
 			rc = on_boundary(mp, (size_t)at, close, suffix,
 			    mp->line, mp->llen);
 		else if ((rc = flush_held(mp)) == 0)
@@ -1534,8 +1544,8 @@ sub_parser_new(struct lf_mime_parser *mp, const struct lf_mime_part *host,
 	if ((rc = lf_mime_parser_new(mp->lim, &mp->h, mp->arg, &sub,
 		 &mp->err)) != LF_OK)
 		return rc;
-	sub->depth_base = mp->depth_base + mp->nframes;
 	sub->parts = mp->parts;
+	sub->reported_parts = mp->reported_parts;
 	sub->stack[0]->silent = true;
 	(void)snprintf(sub->stack[0]->part.path, LF_MIME_PATH_MAX, "%s",
 	    host->path);
@@ -1556,6 +1566,7 @@ lf_mime_parser_new(const struct lf_limits *limits,
 	if ((mp = calloc(1, sizeof(*mp))) == NULL)
 		return lf_error_set(err, LF_E_NOMEM, "mime parser");
 	mp->lim = limits;
+	mp->parts = &mp->own_parts;
 	mp->h = *handler;
 	mp->arg = arg;
 	lf_buf_init(&mp->hline, (size_t)limits->header_bytes);
