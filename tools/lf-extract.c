@@ -14,6 +14,7 @@
 
 #include "common/cli.h"
 #include "lf/digest.h"
+#include "lf/expool.h"
 #include "lf/extract.h"
 #include "lf/json.h"
 #include "lf/mbox.h"
@@ -35,6 +36,7 @@ struct options {
 	const char *dump_part; /* -p */
 	unsigned algs;
 	enum lf_mbox_format mbox_format;
+	unsigned threads;
 	bool quiet;
 	int verbose;
 	struct lf_limits limits;
@@ -42,14 +44,16 @@ struct options {
 
 struct state {
 	struct options o;
-	struct lf_extract *x;
+	struct lf_expool *pool;
 	struct lf_store *store;
 	struct lf_store *aside; /* --no-store: message/partial fragments */
 	char aside_dir[64];
 	struct lf_partials *partials;
 	char partial_source[128]; /* names a reassembled message */
 	struct lf_magic_db *magic_db;
-	struct lf_magic *magic;
+	json_t *reassembled; /* fragments of each message reassembled, in
+				the order they are handed to the pool */
+	size_t nreassembled;
 	int status;
 	uint64_t messages;
 	bool json_first;
@@ -79,6 +83,7 @@ usage(FILE *fp)
 	    "  -p, --part PART      write one part's decoded bytes to stdout\n"
 	    "  -c, --hash LIST      digests of each object (default all six)\n"
 	    "      --mbox-format F  auto, mboxo, mboxrd, mboxcl, mboxcl2\n"
+	    "  -j, --threads N      worker threads (default: one per CPU)\n"
 	    "      --limit NAME=N   change a limit (see below)\n"
 	    "  -q, --quiet          no notes on stderr\n"
 	    "  -h, --help           this help\n"
@@ -129,6 +134,7 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"jsonl", no_argument, NULL, OPT_JSONL},
 	    {"part", required_argument, NULL, 'p'},
 	    {"hash", required_argument, NULL, 'c'},
+	    {"threads", required_argument, NULL, 'j'},
 	    {"mbox-format", required_argument, NULL, OPT_MBOX},
 	    {"limit", required_argument, NULL, OPT_LIMIT},
 	    {"quiet", no_argument, NULL, 'q'},
@@ -138,13 +144,17 @@ parse_options(int argc, char **argv, struct options *o)
 	    {NULL, 0, NULL, 0},
 	};
 	struct lf_error err;
+	uint64_t n;
+	long cpus;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->store_dir = "quarantine";
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	o->threads = cpus > 0 && cpus <= 256 ? (unsigned)cpus : 1;
 	o->algs = LF_DIGEST_ALL;
 	lf_limits_default(&o->limits);
-	while ((c = getopt_long(argc, argv, "o:p:c:qvhV", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "o:p:c:j:qvhV", longopts, NULL)) !=
 	    -1) {
 		switch (c) {
 		case 'o':
@@ -172,6 +182,14 @@ parse_options(int argc, char **argv, struct options *o)
 			if (lf_digest_parse_algs(optarg, &o->algs, &err) !=
 			    LF_OK)
 				cli_usage_error("-c: %s", err.msg);
+			break;
+		case 'j':
+			if (lf_parse_size(optarg, &n, &err) != LF_OK || n < 1 ||
+			    n > 256)
+				cli_usage_error(
+				    "-j: '%s' is not a thread count",
+				    cli_esc(optarg, strlen(optarg)));
+			o->threads = (unsigned)n;
 			break;
 		case OPT_MBOX:
 			o->mbox_format = parse_mbox_format(optarg);
@@ -324,13 +342,31 @@ failed(struct state *s, const char *what, const struct lf_error *err)
 	s->status = CLI_EXIT_FAILURE;
 }
 
+/* A message's report, or why it has none: in input order. */
+static void
+pool_emit(void *arg, const char *source, json_t *report,
+    const struct lf_error *err)
+{
+	struct state *s = arg;
+
+	if (report == NULL) {
+		cli_warn("'%s': %s", cli_esc(source, strlen(source)), err->msg);
+		s->status = CLI_EXIT_FAILURE;
+		return;
+	}
+	if (s->reassembled != NULL &&
+	    s->nreassembled < json_array_size(s->reassembled))
+		(void)json_object_set(report, "reassembled",
+		    json_array_get(s->reassembled, s->nreassembled++));
+	emit_report(s, report);
+}
+
 static int
 message_begin(struct state *s, uint64_t mbox_offset)
 {
 	struct lf_error err;
 
-	if (lf_extract_begin(s->x, (const uint8_t *)s->source,
-		strlen(s->source), mbox_offset, &err) != LF_OK) {
+	if (lf_expool_begin(s->pool, s->source, mbox_offset, &err) != LF_OK) {
 		failed(s, "cannot start", &err);
 		return -1;
 	}
@@ -340,15 +376,7 @@ message_begin(struct state *s, uint64_t mbox_offset)
 static int
 message_end(struct state *s)
 {
-	struct lf_error err;
-	json_t *report;
-
-	if (lf_extract_end(s->x, &report, &err) != LF_OK) {
-		failed(s, "cannot finish", &err);
-		return -1;
-	}
-	emit_report(s, report);
-	json_decref(report);
+	lf_expool_end(s->pool);
 	return 0;
 }
 
@@ -367,13 +395,8 @@ static int
 mbox_data(void *arg, const uint8_t *p, size_t n)
 {
 	struct state *s = arg;
-	struct lf_error err;
 
-	if (lf_extract_feed(s->x, p, n, &err) != LF_OK) {
-		failed(s, "cannot read", &err);
-		return 1;
-	}
-	return 0;
+	return lf_expool_feed(s->pool, p, n) == LF_OK ? 0 : 1;
 }
 
 static int
@@ -453,11 +476,8 @@ extract_fd(struct state *s, int fd)
 		}
 		if (is_mbox)
 			rc = lf_mbox_feed(mb, s->buf + skip, (size_t)got - skip);
-		else if (lf_extract_feed(s->x, s->buf, (size_t)got, &err) !=
-		    LF_OK) {
-			failed(s, "cannot read", &err);
-			rc = 1;
-		}
+		else
+			rc = lf_expool_feed(s->pool, s->buf, (size_t)got);
 		skip = 0;
 		if (rc != 0)
 			break;
@@ -483,8 +503,8 @@ reassemble(void *arg, const char *id, const uint8_t (*sha256)[32],
 {
 	struct state *s = arg;
 	struct lf_store *from = s->store != NULL ? s->store : s->aside;
-	json_t *report, *frags;
 	struct lf_error err;
+	json_t *frags;
 	ssize_t got = 0;
 	char hex[65];
 	size_t i;
@@ -493,10 +513,10 @@ reassemble(void *arg, const char *id, const uint8_t (*sha256)[32],
 	(void)snprintf(s->partial_source, sizeof(s->partial_source),
 	    "message/partial:%s", id);
 	s->source = s->partial_source;
-	if (from == NULL || message_begin(s, LF_NO_OFFSET) != 0)
+	if (from == NULL || (frags = json_array()) == NULL ||
+	    json_array_append_new(s->reassembled, frags) != 0 ||
+	    message_begin(s, LF_NO_OFFSET) != 0)
 		return 0;
-	if ((frags = json_array()) == NULL)
-		return 1;
 	for (i = 0; i < count && got >= 0; i++) {
 		lf_hex(hex, sha256[i], 32);
 		(void)json_array_append_new(frags, json_string(hex));
@@ -504,19 +524,11 @@ reassemble(void *arg, const char *id, const uint8_t (*sha256)[32],
 			failed(s, "fragment", &err);
 			break;
 		}
-		while ((got = read_some(fd, s->buf, READ_CHUNK)) > 0 &&
-		    lf_extract_feed(s->x, s->buf, (size_t)got, &err) == LF_OK)
-			;
+		while ((got = read_some(fd, s->buf, READ_CHUNK)) > 0)
+			(void)lf_expool_feed(s->pool, s->buf, (size_t)got);
 		(void)close(fd);
 	}
-	if (lf_extract_end(s->x, &report, &err) != LF_OK) {
-		json_decref(frags);
-		failed(s, "cannot finish", &err);
-		return 0;
-	}
-	(void)json_object_set_new(report, "reassembled", frags);
-	emit_report(s, report);
-	json_decref(report);
+	lf_expool_end(s->pool);
 	return 0;
 }
 
@@ -686,7 +698,7 @@ dump_part(struct state *s, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct lf_extract_opts xo;
+	struct lf_expool_opts po;
 	struct state s;
 	struct lf_error err;
 	int i;
@@ -708,9 +720,7 @@ main(int argc, char **argv)
 		    cli_esc(s.o.store_dir, strlen(s.o.store_dir)), err.msg);
 		return CLI_EXIT_FAILURE;
 	}
-	if (!s.o.no_type &&
-	    (lf_magic_db_open(&s.magic_db, &err) != LF_OK ||
-		lf_magic_new(s.magic_db, &s.magic, &err) != LF_OK)) {
+	if (!s.o.no_type && lf_magic_db_open(&s.magic_db, &err) != LF_OK) {
 		cli_warn("%s", err.msg);
 		return CLI_EXIT_FAILURE;
 	}
@@ -720,30 +730,36 @@ main(int argc, char **argv)
 		cli_warn("%s", err.msg);
 		return CLI_EXIT_FAILURE;
 	}
-	memset(&xo, 0, sizeof(xo));
-	xo.limits = &s.o.limits;
-	xo.algs = s.o.algs;
-	xo.store = s.store;
-	xo.partial_store = s.aside;
-	xo.magic = s.magic;
-	xo.attachments_only = s.o.attachments_only;
-	xo.tool = cli_prog();
-	if (lf_extract_new(&xo, &s.x, &err) != LF_OK) {
+	memset(&po, 0, sizeof(po));
+	po.workers = s.o.threads;
+	po.x.limits = &s.o.limits;
+	po.x.algs = s.o.algs;
+	po.x.store = s.store;
+	po.x.partial_store = s.aside;
+	po.x.attachments_only = s.o.attachments_only;
+	po.x.tool = cli_prog();
+	po.magic_db = s.magic_db;
+	po.emit = pool_emit;
+	po.arg = &s;
+	if (lf_expool_new(&po, &s.pool, &err) != LF_OK) {
 		cli_warn("%s", err.msg);
 		return CLI_EXIT_FAILURE;
 	}
 	s.json_first = true;
 	for (i = optind; i < argc; i++)
 		extract_path(&s, argv[i]);
-	(void)lf_partials_each_complete(s.partials, reassemble, &s);
+	/* Every fragment is noted once every report is out. */
+	lf_expool_drain(s.pool);
+	if ((s.reassembled = json_array()) != NULL)
+		(void)lf_partials_each_complete(s.partials, reassemble, &s);
+	lf_expool_free(s.pool);
+	json_decref(s.reassembled);
 	if (s.o.out == OUT_JSON)
 		(void)fputs(s.json_first ? "[]\n" : "\n]\n", stdout);
 	if (s.store != NULL && lf_store_sync(s.store, &err) != LF_OK) {
 		cli_warn("%s", err.msg);
 		s.status = CLI_EXIT_FAILURE;
 	}
-	lf_extract_free(s.x);
-	lf_magic_free(s.magic);
 	lf_magic_db_close(s.magic_db);
 	lf_store_close(s.store);
 	close_aside(&s);
