@@ -15,20 +15,34 @@
  * - Two Content-Type fields: the multipart one wins if there is one (it
  *   shows more: Python's email takes the first and hides the parts), else
  *   the first.
- * - A boundary line is "--" boundary ["--"] then only blanks (RFC 2046),
- *   so "--abc" does not end a multipart whose boundary is "ab".
- * - A boundary line of an outer multipart ends the inner ones.
- * - Parts after the close boundary are parsed (a known way to hide an
+ * - A line that starts with "--" and a boundary is that boundary's
+ *   delimiter whatever follows (RFC 2046 5.1.1: "it is sufficient that the
+ *   boundary appear in its entirety"); a line that is exactly a boundary
+ *   wins over one that only starts with another, so boundaries that are
+ *   prefixes of each other work.  A delimiter of an outer multipart ends
+ *   the inner ones.
+ * - Parts after the close delimiter are parsed (a known way to hide an
  *   attachment from one reader and show it in another).
- * - A message/rfc822 part with base64 or quoted-printable is kept as a
- *   leaf (RFC 2046 5.2.1 forbids the encoding).
+ * - A message/rfc822 part in base64 or quoted-printable (RFC 2046 5.2.1
+ *   forbids it) is a leaf whose decoded content a parser of its own takes
+ *   apart below it; so is the message an opaque S/MIME signature wraps.
+ *   Offsets there count the decoded content.
  * - A header line without a colon ends the header block; the line is
- *   body (Python does the same).
+ *   body (Python does the same), so no byte vanishes into a header.  A
+ *   From_ line before a message's first field is the mbox's.
+ *
+ * An attached message is one part: its content is its raw bytes, handed
+ * on as the parser attributes them (content, header lines, delimiters of
+ * multiparts inside it); the message inside is parsed in a frame of its
+ * own that the part stands for ("silent": no events of its own).
  *
  * Anomalies (codes are stable):
  *   header.no-colon            medium  a header line without a colon
+ *   header.bad-name            medium  a field name with bytes a name
+ *                                      cannot hold
  *   header.leading-continuation low    a folded line before any field
- *   header.too-long            medium  header block past header-bytes
+ *   header.too-long            medium  header block or line past
+ *                                      header-bytes
  *   header.duplicate           low     a MIME field given twice
  *   header.duplicate-content-type high two Content-Type fields
  *   header.unix-from           info    a "From " line before the headers
@@ -36,8 +50,9 @@
  *   mime.truncated-headers     low     the input ended in a header block
  *   mime.no-boundary           medium  a multipart without a boundary
  *   mime.long-boundary         low     a boundary over 70 characters
+ *   mime.boundary-suffix       low     text after a delimiter on its line
  *   mime.missing-close-boundary low    a multipart never closed
- *   mime.part-after-close      high    a part after the close boundary
+ *   mime.part-after-close      high    a part after the close delimiter
  *   mime.encoded-multipart     low     a multipart with base64 or QP
  *   mime.encoded-message       medium  a message/rfc822 with base64/QP
  *   mime.unknown-encoding      medium  a transfer encoding we do not know
@@ -45,6 +60,11 @@
  *   mime.too-many-parts        medium  parts past mime-parts
  *   mime.message-partial       info    a message/partial fragment
  *   mime.no-type               low     Content-Type without type/subtype
+ *   smime.signed-data          info    an opaque signature, opened
+ *   smime.encrypted            info    an encrypted object, kept whole
+ *   smime.not-opened           info    another CMS content type
+ *   smime.unreadable           medium  not a CMS object
+ *   smime.too-large            low     past smime-bytes: not opened
  * and those of the decoders (lf/codec.h) and parameter parser.
  */
 #include <stdio.h>
