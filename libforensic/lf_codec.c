@@ -256,13 +256,25 @@ b64_partial(struct b64 *b)
 	b->nacc = 0;
 }
 
-static void
-b64_report_once(struct lf_codec_sink *sink, bool *done, const char *code,
-    enum lf_severity sev, uint64_t off)
+/*
+ * Report once; what was decoded before goes out first, so that events
+ * come in the same order however the input was cut.
+ */
+static int
+b64_report_once(struct b64 *b, struct lf_codec_sink *sink, bool *done,
+    const char *code, enum lf_severity sev, uint64_t off)
 {
-	if (!*done)
-		sink->anomaly(sink, code, sev, off, NULL);
+	int rc = 0;
+
+	if (*done)
+		return 0;
 	*done = true;
+	if (b->nout > 0) {
+		rc = sink->emit(sink, LF_CODEC_MAIN, b->out, b->nout);
+		b->nout = 0;
+	}
+	sink->anomaly(sink, code, sev, off, NULL);
+	return rc;
 }
 
 static int
@@ -285,9 +297,11 @@ b64_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
 			if (b->padded) {
 				/* "QQ==QUJD": readers that go on decode the
 				 * rest; so do we, and say so. */
-				b64_report_once(sink, &b->reported_after,
-				    "base64.data-after-padding", LF_SEV_MEDIUM,
-				    offset + i);
+				if ((rc = b64_report_once(b, sink,
+					 &b->reported_after,
+					 "base64.data-after-padding",
+					 LF_SEV_MEDIUM, offset + i)) != 0)
+					return rc;
 				b->padded = false;
 			}
 			b->acc = b->acc << 6 | (uint32_t)(c - 1);
@@ -302,9 +316,11 @@ b64_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
 			if (b->padded && b->pads_left > 0) {
 				b->pads_left--;
 			} else if (b->padded || b->nacc < 2) {
-				b64_report_once(sink, &b->reported_pad,
-				    "base64.misplaced-padding", LF_SEV_LOW,
-				    offset + i);
+				if ((rc = b64_report_once(b, sink,
+					 &b->reported_pad,
+					 "base64.misplaced-padding",
+					 LF_SEV_LOW, offset + i)) != 0)
+					return rc;
 			} else {
 				b->pads_left = b->nacc == 2 ? 1 : 0;
 				b64_partial(b);
@@ -312,8 +328,10 @@ b64_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
 			}
 		} else if (c == B64_INVALID) {
 			/* RFC 2045 6.8: ignored; a scanner should know. */
-			b64_report_once(sink, &b->reported_bad,
-			    "base64.bad-char", LF_SEV_MEDIUM, offset + i);
+			if ((rc = b64_report_once(b, sink, &b->reported_bad,
+				 "base64.bad-char", LF_SEV_MEDIUM,
+				 offset + i)) != 0)
+				return rc;
 		}
 	}
 	rc = sink->emit(sink, LF_CODEC_MAIN, b->out, b->nout);
@@ -393,6 +411,21 @@ qp_out(struct qp *q, struct lf_codec_sink *sink, const uint8_t *p,
 	return 0;
 }
 
+/* An anomaly, after what was decoded before it (see b64_report_once). */
+static int
+qp_report(struct qp *q, struct lf_codec_sink *sink, const char *code,
+    enum lf_severity sev, uint64_t off)
+{
+	int rc = 0;
+
+	if (q->nout > 0) {
+		rc = sink->emit(sink, LF_CODEC_MAIN, q->out, q->nout);
+		q->nout = 0;
+	}
+	sink->anomaly(sink, code, sev, off, NULL);
+	return rc;
+}
+
 /* Let the held bytes through as data. */
 static int
 qp_release(struct qp *q, struct lf_codec_sink *sink)
@@ -424,11 +457,13 @@ qp_init(void *state)
 static int
 qp_bad_escape(struct qp *q, struct lf_codec_sink *sink, uint64_t off)
 {
+	int rc = 0;
+
 	if (!q->reported_bad)
-		sink->anomaly(sink, "qp.bad-escape", LF_SEV_LOW, off, NULL);
+		rc = qp_report(q, sink, "qp.bad-escape", LF_SEV_LOW, off);
 	q->reported_bad = true;
 	q->state = QP_TEXT;
-	return qp_release(q, sink);
+	return rc != 0 ? rc : qp_release(q, sink);
 }
 
 static int
@@ -443,9 +478,11 @@ qp_byte(struct qp *q, struct lf_codec_sink *sink, uint8_t c, uint64_t off)
 	case QP_CR:
 		if (c == '\n') {
 			if (q->nheld > 1 && !q->reported_blanks) {
-				sink->anomaly(sink, "qp.trailing-blanks",
-				    LF_SEV_INFO, off, NULL);
 				q->reported_blanks = true;
+				if ((rc = qp_report(q, sink,
+					 "qp.trailing-blanks", LF_SEV_INFO,
+					 off)) != 0)
+					return rc;
 			}
 			q->nheld = 0;
 			q->state = QP_TEXT;
@@ -540,9 +577,10 @@ qp_byte(struct qp *q, struct lf_codec_sink *sink, uint8_t c, uint64_t off)
 		return 0;
 	case '\n':
 		if (q->nheld > 0 && !q->reported_blanks) {
-			sink->anomaly(sink, "qp.trailing-blanks", LF_SEV_INFO,
-			    off, NULL);
 			q->reported_blanks = true;
+			if ((rc = qp_report(q, sink, "qp.trailing-blanks",
+				 LF_SEV_INFO, off)) != 0)
+				return rc;
 		}
 		q->nheld = 0;
 		return qp_out(q, sink, crlf, 2);

@@ -191,11 +191,12 @@ on_header(void *arg, const struct lf_mime_part *part, const uint8_t *name,
 	json_t *h;
 	int i, rc;
 
-	(void)offset;
 	if (part->depth != 0)
 		return 0;
 	if ((h = json_object()) == NULL ||
-	    json_array_append_new(x->headers, h) != 0)
+	    json_array_append_new(x->headers, h) != 0 ||
+	    json_object_set_new(h, "offset", json_integer((json_int_t)offset)) !=
+		0)
 		return fail(x, lf_error_set(&x->err, LF_E_NOMEM, "report"));
 	if ((rc = lf_json_set_name(h, "name", name, nlen, &x->err)) !=
 		LF_OK ||

@@ -25,7 +25,8 @@ static const struct lf_limit_def limit_defs[] = {
 	"bytes", "bytes kept of one header block; the rest is skipped"},
     {"mime-depth", offsetof(struct lf_limits, mime_depth), 64, 1, "levels",
 	"nesting of multiparts and attached messages"},
-    {"mime-parts", offsetof(struct lf_limits, mime_parts), 100000, 1, "parts",
+    /* Each part's record is a few KiB of report held until it is out. */
+    {"mime-parts", offsetof(struct lf_limits, mime_parts), 10000, 1, "parts",
 	"parts of one message; the rest stays in the last one"},
     {"mime-params", offsetof(struct lf_limits, mime_params), 64, 1,
 	"parameters", "parameters of one header field"},

@@ -101,10 +101,10 @@ struct frame {
 	/* Header block. */
 	struct lf_buf field;	     /* the field being read, folded */
 	uint64_t field_offset;
-	uint64_t header_bytes;	     /* of this block, for the limit */
 	bool any_field;
-	bool truncated;
+	bool field_cut;		     /* ... past header-bytes */
 	struct lf_buf ctype_raw, cte_raw, disp_raw;
+	uint64_t ctype_at, disp_at; /* where their values start */
 	int nctype, ncte, ndisp;
 
 	/* Multipart. */
@@ -158,6 +158,7 @@ struct lf_mime_parser {
 	bool held_sep;	 /* ... of a close delimiter: not content */
 	bool pending_cr; /* a CR at the end of a piece, maybe a line end */
 	size_t skip_scope; /* L_SKIP: frames the boundary line is in */
+	uint64_t skip_from; /* ... and where what follows it was begun */
 	uint64_t attributed; /* message bytes handed to their parts */
 	unsigned nraw;	     /* raw parts open */
 	uint64_t own_parts;
@@ -362,6 +363,8 @@ end_field(struct lf_mime_parser *mp, struct frame *f)
 		/* Of two, the multipart one: it shows the parts. */
 		bool replace = f->nctype > 0 && value_is_multipart(v, vlen) &&
 		    !value_is_multipart(f->ctype_raw.data, f->ctype_raw.len);
+		if (f->nctype == 0 || replace)
+			f->ctype_at = f->field_offset + (uint64_t)(v - p);
 		if (keep_field(&f->ctype_raw, &f->nctype, v, vlen,
 			replace) == 2)
 			report(mp, &f->part, "header.duplicate-content-type",
@@ -371,6 +374,8 @@ end_field(struct lf_mime_parser *mp, struct frame *f)
 			report(mp, &f->part, "header.duplicate", LF_SEV_LOW,
 			    f->field_offset, "Content-Transfer-Encoding");
 	} else if (field_is(p, nlen, "Content-Disposition")) {
+		if (f->ndisp == 0)
+			f->disp_at = f->field_offset + (uint64_t)(v - p);
 		if (keep_field(&f->disp_raw, &f->ndisp, v, vlen, false) ==
 		    2)
 			report(mp, &f->part, "header.duplicate", LF_SEV_LOW,
@@ -537,6 +542,7 @@ end_headers(struct lf_mime_parser *mp, struct frame *f, uint64_t body_at)
 	f->in_headers = false;
 	part->body_offset = body_at;
 	if (f->nctype > 0) {
+		ctx.base = f->ctype_at;
 		if ((rc = lf_mime_field_parse(f->ctype_raw.data,
 			 f->ctype_raw.len, true, mp->lim, &part->type,
 			 field_anomaly, &ctx, &mp->err)) != LF_OK)
@@ -554,6 +560,7 @@ end_headers(struct lf_mime_parser *mp, struct frame *f, uint64_t body_at)
 		(void)snprintf(part->type.subtype, sizeof(part->type.subtype),
 		    "%s", digest ? "rfc822" : "plain");
 	}
+	ctx.base = f->disp_at;
 	if (f->ndisp > 0 &&
 	    (rc = lf_mime_field_parse(f->disp_raw.data, f->disp_raw.len,
 		 false, mp->lim, &part->disposition, field_anomaly, &ctx,
@@ -1179,15 +1186,55 @@ on_boundary(struct lf_mime_parser *mp, size_t at, bool close, bool suffix,
 }
 
 /*
+ * Where the colon of a field line is (n bytes, no line end): the name
+ * before it, then maybe blanks (obsolete syntax).  NULL when the line is
+ * not a field.  Names with bytes a name cannot hold count, with an
+ * anomaly (header.bad-name), as mime4j and Python take them.
+ */
+static const uint8_t *
+field_colon(const uint8_t *p, size_t n)
+{
+	const uint8_t *colon = memchr(p, ':', n);
+	size_t i, k;
+
+	for (i = 0; colon != NULL && p + i < colon; i++) {
+		if (p[i] == ' ' || p[i] == '\t') {
+			for (k = i; p + k < colon && (p[k] == ' ' || p[k] == '\t');
+			     k++)
+				;
+			return p + k == colon && i > 0 ? colon : NULL;
+		}
+	}
+	return colon == p ? NULL : colon;
+}
+
+/* A From_ line before a message's headers: an mbox's, kept when the
+ * message was saved or attached. */
+static bool
+unix_from(const struct frame *f, const uint8_t *p, size_t n)
+{
+	return !f->any_field && f->is_message && n >= 5 &&
+	    memcmp(p, "From ", 5) == 0;
+}
+
+/* Would header_line take this line (n bytes, no line end) as a header? */
+static bool
+header_like(const struct frame *f, const uint8_t *p, size_t n)
+{
+	return n > 0 && (p[0] == ' ' || p[0] == '\t' ||
+			    field_colon(p, n) != NULL || unix_from(f, p, n));
+}
+
+/*
  * A complete header line (line end included) of the innermost frame, at
- * offset; attributed: its bytes were handed on already (a line too long
- * to keep).
+ * offset; attributed: its bytes were handed on already (a field line too
+ * long to keep).
  */
 static int
 header_line(struct lf_mime_parser *mp, struct frame *f, const uint8_t *p,
     size_t n, uint64_t offset, bool attributed)
 {
-	size_t content_len = n;
+	size_t content_len = n, room;
 	const uint8_t *colon;
 	size_t i;
 	int rc;
@@ -1195,27 +1242,9 @@ header_line(struct lf_mime_parser *mp, struct frame *f, const uint8_t *p,
 	while (content_len > 0 &&
 	    (p[content_len - 1] == '\n' || p[content_len - 1] == '\r'))
 		content_len--;
-	colon = memchr(p, ':', content_len);
 	if (content_len > 0 && p[0] != ' ' && p[0] != '\t') {
-		/* A field name: printable, maybe blanks before the colon
-		 * (obsolete); other bytes are kept, with an anomaly. */
-		for (i = 0; colon != NULL && p + i < colon; i++) {
-			if (p[i] == ' ' || p[i] == '\t') {
-				size_t k = i;
-				while (p + k < colon &&
-				    (p[k] == ' ' || p[k] == '\t'))
-					k++;
-				if (p + k != colon)
-					colon = NULL;
-				break;
-			}
-		}
-		if (colon == p)
-			colon = NULL;
-		/* A From_ line before a message's headers: an mbox's, kept
-		 * when the message was saved or attached. */
-		if (colon == NULL && !f->any_field && f->is_message &&
-		    content_len >= 5 && memcmp(p, "From ", 5) == 0) {
+		colon = field_colon(p, content_len);
+		if (colon == NULL && unix_from(f, p, content_len)) {
 			report(mp, &f->part, "header.unix-from", LF_SEV_INFO,
 			    offset, NULL);
 			return attributed ? 0
@@ -1232,8 +1261,6 @@ header_line(struct lf_mime_parser *mp, struct frame *f, const uint8_t *p,
 			if (top(mp)->in_headers) /* an attached message's */
 				return header_line(mp, top(mp), p, n, offset,
 				    attributed);
-			if (attributed)
-				return deliver(mp, p, n);
 			if (p[n - 1] == '\n' && boundaries_open(mp))
 				return data_then_hold(mp, p, n);
 			return content(mp, p, n);
@@ -1265,17 +1292,20 @@ header_line(struct lf_mime_parser *mp, struct frame *f, const uint8_t *p,
 			return rc;
 		f->field_offset = offset;
 		f->any_field = true;
+		f->field_cut = false;
 	}
-	if (f->truncated)
+	if (f->field_cut)
 		return 0;
-	if (f->header_bytes + n > mp->lim->header_bytes ||
-	    lf_buf_append(&f->field, p, n, NULL) != LF_OK) {
-		f->truncated = true;
+	/* A field past header-bytes is kept cut there; the fields after it
+	 * still count (a long Subject must not hide a Content-Type). */
+	room = f->field.max - f->field.len;
+	if (lf_buf_append(&f->field, p, n < room ? n : room, NULL) != LF_OK)
+		return stop(mp, lf_error_set(&mp->err, LF_E_NOMEM, "mime"));
+	if (n > room) {
+		f->field_cut = true;
 		report(mp, &f->part, "header.too-long", LF_SEV_MEDIUM, offset,
-		    NULL);
-		return 0;
+		    "a header field");
 	}
-	f->header_bytes += n;
 	return 0;
 }
 
@@ -1305,6 +1335,18 @@ feed_headers(struct lf_mime_parser *mp, struct frame *f, const uint8_t *p,
 			*rc = stop(mp,
 			    lf_error_set(&mp->err, LF_E_NOMEM, "mime"));
 			return 0;
+		}
+		if (kept < take &&
+		    !header_like(f, mp->hline.data, mp->hline.len)) {
+			/* Too long for a header line and not a field: the
+			 * body begins with it, and the rest of it is body. */
+			mp->offset += kept;
+			*rc = header_line(mp, f, mp->hline.data, mp->hline.len,
+			    mp->line_offset, false);
+			lf_buf_reset(&mp->hline);
+			if (top(mp) != NULL && !top(mp)->in_headers)
+				mp->ls = L_STREAM;
+			return kept;
 		}
 		if (kept < take) {
 			mp->hline_over = true;
@@ -1344,7 +1386,7 @@ skip_line(struct lf_mime_parser *mp, const uint8_t *p, size_t n, int *rc)
 {
 	const uint8_t *nl = memchr(p, '\n', n);
 	size_t take = nl != NULL ? (size_t)(nl - p) + 1 : n;
-	uint64_t from = mp->offset;
+	uint64_t from = mp->skip_from;
 	struct frame *f;
 
 	*rc = attribute(mp, mp->skip_scope, p, take);
@@ -1439,6 +1481,7 @@ feed_lines(struct lf_mime_parser *mp, const uint8_t *p, size_t n, int *rc)
 				       mp->line_offset - mp->nheld))) {
 			mp->ls = complete ? L_START : L_SKIP;
 			mp->skip_scope = (size_t)at + 1;
+			mp->skip_from = mp->offset;
 			*rc = on_boundary(mp, (size_t)at, close, suffix,
 			    mp->line, mp->llen);
 			mp->llen = 0;
