@@ -323,8 +323,6 @@ compatible(enum family a, enum family b)
 	/* libmagic calls HTML, RTF, CSV and scripts text, often enough. */
 	if (b == FAM_TEXT && (a == FAM_HTML || a == FAM_RTF || a == FAM_TEXT))
 		return true;
-	if (a == FAM_TEXT && (b == FAM_HTML || b == FAM_SCRIPT))
-		return false;
 	return false;
 }
 
@@ -332,7 +330,8 @@ static int
 mismatch(json_t *arr, const char *what, const char *declared,
     enum family real, struct lf_error *err)
 {
-	char detail[256];
+	/* Room for the longest declared value lf_findings_type passes. */
+	char detail[512];
 
 	(void)snprintf(detail, sizeof(detail), "%s %s, content %s", what,
 	    declared, family_name[real]);
