@@ -36,10 +36,7 @@ struct options {
 	const char *dump_part; /* -p */
 	unsigned algs;
 	enum lf_mbox_format mbox_format;
-	unsigned threads;
-	bool quiet;
-	int verbose;
-	struct lf_limits limits;
+	struct cli_common c; /* -j, --limit, -q, -v */
 };
 
 struct state {
@@ -122,8 +119,7 @@ parse_options(int argc, char **argv, struct options *o)
 		OPT_ATTACH,
 		OPT_JSON,
 		OPT_JSONL,
-		OPT_MBOX,
-		OPT_LIMIT
+		OPT_MBOX
 	};
 	static const struct option longopts[] = {
 	    {"store", required_argument, NULL, 'o'},
@@ -134,28 +130,21 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"jsonl", no_argument, NULL, OPT_JSONL},
 	    {"part", required_argument, NULL, 'p'},
 	    {"hash", required_argument, NULL, 'c'},
-	    {"threads", required_argument, NULL, 'j'},
 	    {"mbox-format", required_argument, NULL, OPT_MBOX},
-	    {"limit", required_argument, NULL, OPT_LIMIT},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
+	    CLI_COMMON_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
 	struct lf_error err;
-	uint64_t n;
-	long cpus;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->store_dir = "quarantine";
-	cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	o->threads = cpus > 0 && cpus <= 256 ? (unsigned)cpus : 1;
 	o->algs = LF_DIGEST_ALL;
-	lf_limits_default(&o->limits);
-	while ((c = getopt_long(argc, argv, "o:p:c:j:qvhV", longopts, NULL)) !=
-	    -1) {
+	cli_common_init(&o->c);
+	while ((c = getopt_long(argc, argv, "o:p:c:" CLI_COMMON_SHORTOPTS,
+		    longopts, NULL)) != -1) {
+		if (cli_common_option(&o->c, c, optarg, usage))
+			continue;
 		switch (c) {
 		case 'o':
 			o->store_dir = optarg;
@@ -183,36 +172,11 @@ parse_options(int argc, char **argv, struct options *o)
 			    LF_OK)
 				cli_usage_error("-c: %s", err.msg);
 			break;
-		case 'j':
-			if (lf_parse_size(optarg, &n, &err) != LF_OK || n < 1 ||
-			    n > 256)
-				cli_usage_error(
-				    "-j: '%s' is not a thread count",
-				    cli_esc(optarg, strlen(optarg)));
-			o->threads = (unsigned)n;
-			break;
 		case OPT_MBOX:
 			o->mbox_format = parse_mbox_format(optarg);
 			break;
-		case OPT_LIMIT:
-			cli_limit_option(&o->limits, optarg);
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			cli_print_limits();
-			exit(CLI_EXIT_OK);
-		case 'V':
-			cli_version();
-			exit(CLI_EXIT_OK);
 		default:
-			(void)fprintf(stderr, "Try '%s --help'.\n", cli_prog());
-			exit(CLI_EXIT_USAGE);
+			break; /* getopt_long returns only the options above */
 		}
 	}
 }
@@ -315,7 +279,7 @@ emit_report(struct state *s, json_t *report)
 
 	s->messages++;
 	if (lf_partials_note(s->partials, report, &err) != LF_OK &&
-	    !s->o.quiet)
+	    !s->o.c.quiet)
 		cli_warn("%s", err.msg);
 	switch (s->o.out) {
 	case OUT_TEXT:
@@ -414,7 +378,7 @@ mbox_anomaly(void *arg, const struct lf_anomaly *a)
 {
 	struct state *s = arg;
 
-	if (!s->o.quiet && s->o.verbose > 0)
+	if (!s->o.c.quiet && s->o.c.verbose > 0)
 		cli_warn("'%s': %s at offset %llu",
 		    cli_esc(s->source, strlen(s->source)), a->code,
 		    (unsigned long long)a->offset);
@@ -578,7 +542,7 @@ walk_entry(void *arg, const struct lf_walk_entry *e)
 		(void)close(e->fd);
 		return 0;
 	case LF_WALK_SKIPPED:
-		if (!s->o.quiet && e->reason != LF_WALK_SYMLINK)
+		if (!s->o.c.quiet && e->reason != LF_WALK_SYMLINK)
 			cli_warn("'%s': %s, skipped",
 			    cli_esc(e->path, e->path_len),
 			    lf_walk_reason_text(e->reason));
@@ -613,7 +577,7 @@ is_maildir(const char *path)
 static void
 extract_path(struct state *s, const char *path)
 {
-	struct lf_walk_opts wo = {true, false, true, &s->o.limits};
+	struct lf_walk_opts wo = {true, false, true, &s->o.c.limits};
 	struct lf_error err;
 	char sub[4096];
 
@@ -672,7 +636,7 @@ dump_part(struct state *s, int argc, char **argv)
 		    cli_esc(argv[0], strlen(argv[0])), strerror(errno));
 		return CLI_EXIT_FAILURE;
 	}
-	if (lf_mime_parser_new(&s->o.limits, &h, &d, &mp, &err) != LF_OK) {
+	if (lf_mime_parser_new(&s->o.c.limits, &h, &d, &mp, &err) != LF_OK) {
 		cli_warn("%s", err.msg);
 		return CLI_EXIT_FAILURE;
 	}
@@ -712,8 +676,11 @@ main(int argc, char **argv)
 		cli_warn("out of memory");
 		return CLI_EXIT_FAILURE;
 	}
-	if (s.o.dump_part != NULL)
-		return dump_part(&s, argc - optind, argv + optind);
+	if (s.o.dump_part != NULL) {
+		i = dump_part(&s, argc - optind, argv + optind);
+		free(s.buf);
+		return i;
+	}
 	if (!s.o.no_store &&
 	    lf_store_open(s.o.store_dir, &s.store, &err) != LF_OK) {
 		cli_warn("'%s': %s",
@@ -726,13 +693,13 @@ main(int argc, char **argv)
 	}
 	if (s.store == NULL)
 		open_aside(&s);
-	if (lf_partials_new(&s.o.limits, &s.partials, &err) != LF_OK) {
+	if (lf_partials_new(&s.o.c.limits, &s.partials, &err) != LF_OK) {
 		cli_warn("%s", err.msg);
 		return CLI_EXIT_FAILURE;
 	}
 	memset(&po, 0, sizeof(po));
-	po.workers = s.o.threads;
-	po.x.limits = &s.o.limits;
+	po.workers = cli_threads(&s.o.c);
+	po.x.limits = &s.o.c.limits;
 	po.x.algs = s.o.algs;
 	po.x.store = s.store;
 	po.x.partial_store = s.aside;

@@ -39,12 +39,9 @@ struct options {
 	bool type;
 	bool json;
 	bool hashdeep;
-	bool quiet;
-	int verbose;
-	unsigned threads;
 	const char **known; /* --audit lists */
 	int nknown;
-	struct lf_limits limits;
+	struct cli_common c; /* -j, --limit, -q, -v */
 };
 
 struct item {
@@ -102,7 +99,7 @@ usage(FILE *fp)
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_TYPE = 256, OPT_JSON, OPT_HASHDEEP, OPT_LIMIT };
+	enum { OPT_TYPE = 256, OPT_JSON, OPT_HASHDEEP };
 	static const struct option longopts[] = {
 	    {"hash", required_argument, NULL, 'c'},
 	    {"recursive", no_argument, NULL, 'r'},
@@ -111,27 +108,23 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {"hashdeep", no_argument, NULL, OPT_HASHDEEP},
 	    {"audit", required_argument, NULL, 'a'},
-	    {"threads", required_argument, NULL, 'j'},
-	    {"limit", required_argument, NULL, OPT_LIMIT},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
+	    CLI_COMMON_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
 	struct lf_error err;
-	uint64_t n;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->algs = LF_DIGEST_DEFAULT;
-	lf_limits_default(&o->limits);
+	cli_common_init(&o->c);
 	if ((o->known = calloc((size_t)argc, sizeof(*o->known))) == NULL) {
 		cli_warn("out of memory");
 		exit(CLI_EXIT_FAILURE);
 	}
-	while ((c = getopt_long(argc, argv, "c:rLa:j:qvhV", longopts, NULL)) !=
-	    -1) {
+	while ((c = getopt_long(argc, argv, "c:rLa:" CLI_COMMON_SHORTOPTS,
+		    longopts, NULL)) != -1) {
+		if (cli_common_option(&o->c, c, optarg, usage))
+			continue;
 		switch (c) {
 		case 'c':
 			if (lf_digest_parse_algs(optarg, &o->algs, &err) !=
@@ -157,33 +150,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'a':
 			o->known[o->nknown++] = optarg;
 			break;
-		case 'j':
-			if (lf_parse_size(optarg, &n, &err) != LF_OK ||
-			    n > 1024)
-				cli_usage_error(
-				    "-j: '%s' is not a thread count",
-				    cli_esc(optarg, strlen(optarg)));
-			o->threads = (unsigned)n;
-			break;
-		case OPT_LIMIT:
-			cli_limit_option(&o->limits, optarg);
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			cli_print_limits();
-			exit(CLI_EXIT_OK);
-		case 'V':
-			cli_version();
-			exit(CLI_EXIT_OK);
 		default:
-			(void)fprintf(stderr, "Try '%s --help'.\n", cli_prog());
-			exit(CLI_EXIT_USAGE);
+			break; /* getopt_long returns only the options above */
 		}
 	}
 	if (o->json && o->hashdeep)
@@ -407,7 +375,7 @@ audit_text(struct state *s, const struct item *it,
 	bool renamed = k != NULL &&
 	    (k->name_len != it->len || memcmp(k->name, it->name, it->len) != 0);
 
-	if (m->status == LF_AUDIT_MATCHED && s->o.verbose == 0)
+	if (m->status == LF_AUDIT_MATCHED && s->o.c.verbose == 0)
 		return;
 	(void)lf_buf_printf(&s->line, NULL, "%s: %s",
 	    lf_audit_status_name(m->status), cli_esc(it->name, it->len));
@@ -539,7 +507,7 @@ walk_entry(void *arg, const struct lf_walk_entry *e)
 		return queue_file(s, e->fd, (uint64_t)e->st.st_size, e->path,
 		    e->path_len);
 	case LF_WALK_SKIPPED:
-		if (s->o.quiet)
+		if (s->o.c.quiet)
 			return 0;
 		if (e->reason == LF_WALK_SYMLINK)
 			hint = " (-L follows)";
@@ -599,7 +567,7 @@ count_main(void *arg)
 {
 	struct counter *c = arg;
 	struct lf_walk_opts wo = {c->s->o.recurse, c->s->o.follow, false,
-	    &c->s->o.limits};
+	    &c->s->o.c.limits};
 	int i;
 
 	for (i = 0; i < c->npaths; i++) {
@@ -629,7 +597,7 @@ load_lists(struct state *s)
 	struct lf_error err;
 	int i, fd, rc;
 
-	if (lf_hashlist_new(&s->o.limits, &s->hl, &err) != LF_OK) {
+	if (lf_hashlist_new(&s->o.c.limits, &s->hl, &err) != LF_OK) {
 		cli_warn("%s", err.msg);
 		exit(CLI_EXIT_FAILURE);
 	}
@@ -788,14 +756,14 @@ main(int argc, char **argv)
 
 	memset(&fo, 0, sizeof(fo));
 	fo.algs = s.o.algs;
-	fo.threads = s.o.threads;
+	fo.threads = cli_threads(&s.o.c);
 	fo.magic = s.o.type && s.hl == NULL;
-	fo.limits = &s.o.limits;
+	fo.limits = &s.o.c.limits;
 	if (lf_filehash_new(&fo, file_done, &s, &s.fh, &err) != LF_OK) {
 		cli_warn("%s", err.msg);
 		return CLI_EXIT_FAILURE;
 	}
-	cli_progress_init(&s.progress, !s.o.quiet);
+	cli_progress_init(&s.progress, !s.o.c.quiet);
 	if (s.progress.on) {
 		lf_filehash_set_tick(s.fh, tick, 250);
 		counter.s = &s;
@@ -810,7 +778,7 @@ main(int argc, char **argv)
 	wo.recurse = s.o.recurse;
 	wo.follow = s.o.follow;
 	wo.open_files = true;
-	wo.limits = &s.o.limits;
+	wo.limits = &s.o.c.limits;
 	for (i = 0; i < npaths; i++) {
 		if (strcmp(paths[i], "-") == 0) {
 			hash_stdin(&s);

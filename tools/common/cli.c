@@ -111,16 +111,14 @@ cli_version(void)
 }
 
 void
-cli_limit_option(struct lf_limits *l, const char *arg)
+cli_common_init(struct cli_common *cc)
 {
-	struct lf_error err;
-
-	if (lf_limits_set(l, arg, &err) != LF_OK)
-		cli_usage_error("--limit: %s", err.msg);
+	memset(cc, 0, sizeof(*cc));
+	lf_limits_default(&cc->limits);
 }
 
-void
-cli_print_limits(void)
+static void
+print_limits(void)
 {
 	const struct lf_limit_def *d;
 	size_t n, i;
@@ -130,6 +128,60 @@ cli_print_limits(void)
 	for (i = 0; i < n; i++)
 		(void)printf("  %-14s %-10llu %s %s\n", d[i].name,
 		    (unsigned long long)d[i].dflt, d[i].unit, d[i].what);
+}
+
+bool
+cli_common_option(struct cli_common *cc, int c, const char *arg,
+    void (*usage)(FILE *))
+{
+	struct lf_error err;
+	uint64_t n;
+
+	switch (c) {
+	case 'j':
+		if (lf_parse_size(arg, &n, &err) != LF_OK ||
+		    n > CLI_MAX_THREADS)
+			cli_usage_error("-j: '%s' is not a thread count "
+					"(0 to %d)",
+			    cli_esc(arg, strlen(arg)), CLI_MAX_THREADS);
+		cc->threads = (unsigned)n;
+		return true;
+	case CLI_OPT_LIMIT:
+		if (lf_limits_set(&cc->limits, arg, &err) != LF_OK)
+			cli_usage_error("--limit: %s", err.msg);
+		return true;
+	case 'q':
+		cc->quiet = true;
+		return true;
+	case 'v':
+		cc->verbose++;
+		return true;
+	case 'h':
+		usage(stdout);
+		print_limits();
+		exit(CLI_EXIT_OK);
+	case 'V':
+		cli_version();
+		exit(CLI_EXIT_OK);
+	case '?':
+	case ':':
+		/* getopt_long has said what was wrong. */
+		(void)fprintf(stderr, "Try '%s --help'.\n", prog_name);
+		exit(CLI_EXIT_USAGE);
+	default:
+		return false;
+	}
+}
+
+unsigned
+cli_threads(const struct cli_common *cc)
+{
+	long n;
+
+	if (cc->threads > 0)
+		return cc->threads;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > CLI_MAX_THREADS ? CLI_MAX_THREADS : (unsigned)n;
 }
 
 void

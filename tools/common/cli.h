@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "lf/limits.h"
@@ -53,15 +54,47 @@ void cli_usage_error(const char *fmt, ...)
 void cli_version(void);
 
 /*
- * cli_limit_option: apply --limit NAME=VALUE to l, or exit with a usage
- * error.
+ * The options every tool shares: -j/--threads N, --limit NAME=VALUE,
+ * -q/--quiet, -v/--verbose, -h/--help, -V/--version.  A tool lists
+ * CLI_COMMON_SHORTOPTS and CLI_COMMON_LONGOPTS beside its own and hands
+ * each option getopt_long returns to cli_common_option first.
  */
-void cli_limit_option(struct lf_limits *l, const char *arg);
+#define CLI_OPT_LIMIT 0x1000 /* above any tool's own long-only options */
+#define CLI_MAX_THREADS 256
+#define CLI_COMMON_SHORTOPTS "j:qvhV"
+#define CLI_COMMON_LONGOPTS                                                    \
+	{"threads", required_argument, NULL, 'j'},                             \
+	    {"limit", required_argument, NULL, CLI_OPT_LIMIT},                 \
+	    {"quiet", no_argument, NULL, 'q'},                                 \
+	    {"verbose", no_argument, NULL, 'v'},                               \
+	    {"help", no_argument, NULL, 'h'},                                  \
+	    {"version", no_argument, NULL, 'V'}
+
+struct cli_common {
+	struct lf_limits limits; /* the defaults, then each --limit */
+	unsigned threads;	 /* -j; 0 means one per online processor */
+	bool quiet;
+	int verbose; /* how many -v */
+};
+
+/* cli_common_init: the defaults. */
+void cli_common_init(struct cli_common *cc);
 
 /*
- * cli_print_limits: the limit table, for --help.
+ * cli_common_option: if c (a getopt_long result, arg its optarg) is a
+ * shared option, apply it and return true; return false for the tool's own
+ * options.  --help prints usage(stdout) and the limit table and exits 0,
+ * --version exits 0, a bad value or an unknown option exits with
+ * CLI_EXIT_USAGE.
  */
-void cli_print_limits(void);
+bool cli_common_option(struct cli_common *cc, int c, const char *arg,
+    void (*usage)(FILE *));
+
+/*
+ * cli_threads: the -j value, with 0 resolved to the number of online
+ * processors (at most CLI_MAX_THREADS).
+ */
+unsigned cli_threads(const struct cli_common *cc);
 
 /* The progress line on stderr, only when stderr is a terminal. */
 struct cli_progress {
