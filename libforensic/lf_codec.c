@@ -286,6 +286,24 @@ b64_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
 	int rc;
 
 	for (i = 0; i < n; i++) {
+		/* Most input is whole quanta of the alphabet: four at once. */
+		while (b->nacc == 0 && !b->padded && n - i >= 4 &&
+		    b->nout <= B64_OUT - 3) {
+			uint32_t c0 = b64_code[p[i]], c1 = b64_code[p[i + 1]],
+				 c2 = b64_code[p[i + 2]],
+				 c3 = b64_code[p[i + 3]];
+			/* Outside 1..64 (invalid 0 wraps round) stops it. */
+			if (((c0 - 1) | (c1 - 1) | (c2 - 1) | (c3 - 1)) > 63)
+				break;
+			uint32_t v = (c0 - 1) << 18 | (c1 - 1) << 12 |
+			    (c2 - 1) << 6 | (c3 - 1);
+			b->out[b->nout++] = (uint8_t)(v >> 16);
+			b->out[b->nout++] = (uint8_t)(v >> 8);
+			b->out[b->nout++] = (uint8_t)v;
+			i += 4;
+		}
+		if (i == n)
+			break;
 		uint8_t c = b64_code[p[i]];
 		if (b->nout > B64_OUT - 3) {
 			if ((rc = sink->emit(sink, LF_CODEC_MAIN, b->out,
@@ -398,16 +416,22 @@ static int
 qp_out(struct qp *q, struct lf_codec_sink *sink, const uint8_t *p,
     size_t n)
 {
+	size_t k;
 	int rc;
 
-	if (q->nout + n > QP_OUT) {
-		if ((rc = sink->emit(sink, LF_CODEC_MAIN, q->out, q->nout)) !=
-		    0)
-			return rc;
-		q->nout = 0;
+	while (n > 0) {
+		if (q->nout == QP_OUT) {
+			if ((rc = sink->emit(sink, LF_CODEC_MAIN, q->out,
+				 q->nout)) != 0)
+				return rc;
+			q->nout = 0;
+		}
+		k = n < QP_OUT - q->nout ? n : QP_OUT - q->nout;
+		memcpy(q->out + q->nout, p, k);
+		q->nout += k;
+		p += k;
+		n -= k;
 	}
-	memcpy(q->out + q->nout, p, n);
-	q->nout += n;
 	return 0;
 }
 
@@ -591,6 +615,33 @@ qp_byte(struct qp *q, struct lf_codec_sink *sink, uint8_t c, uint64_t off)
 	}
 }
 
+/*
+ * How many bytes from p decode as themselves with nothing held: neither
+ * '=' nor a line end, and blanks only where a literal follows them in p
+ * (a blank before a line end may be transport padding, so qp_byte judges
+ * it).  The rest goes through qp_byte one at a time.
+ */
+static size_t
+qp_literal_run(const struct qp *q, const uint8_t *p, size_t n)
+{
+	size_t j;
+
+	if (q->state != QP_TEXT || q->nheld > 0)
+		return 0;
+	for (j = 0; j < n; j++) {
+		uint8_t c = p[j];
+
+		if (c == '=' || c == '\r' || c == '\n')
+			break;
+		if ((c == ' ' || c == '\t') &&
+		    (j + 1 == n || p[j + 1] == '=' || p[j + 1] == '\r' ||
+			p[j + 1] == '\n' || p[j + 1] == ' ' ||
+			p[j + 1] == '\t'))
+			break;
+	}
+	return j;
+}
+
 static int
 qp_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
     uint64_t offset)
@@ -599,9 +650,18 @@ qp_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
 	size_t i;
 	int rc;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n;) {
+		size_t run = qp_literal_run(q, p + i, n - i);
+
+		if (run > 0) {
+			if ((rc = qp_out(q, sink, p + i, run)) != 0)
+				return rc;
+			i += run;
+			continue;
+		}
 		if ((rc = qp_byte(q, sink, p[i], offset + i)) != 0)
 			return rc;
+		i++;
 	}
 	rc = sink->emit(sink, LF_CODEC_MAIN, q->out, q->nout);
 	q->nout = 0;
