@@ -432,10 +432,13 @@ close_object(struct lf_extract *x, struct object *o)
 	if (rc != LF_OK)
 		return rc;
 	if (x->o.magic != NULL) {
-		(void)lf_magic_buffer(x->o.magic, o->window.data != NULL
-			? o->window.data
-			: (const uint8_t *)"",
-		    o->window.len, &mg, NULL);
+		if (!lf_magic_cached(x->o.magic, &res, &mg)) {
+			(void)lf_magic_buffer(x->o.magic,
+			    o->window.data != NULL ? o->window.data
+						   : (const uint8_t *)"",
+			    o->window.len, &mg, NULL);
+			lf_magic_remember(x->o.magic, &res, &mg);
+		}
 		typed = true;
 	}
 	if ((obj = json_object()) == NULL ||

@@ -37,7 +37,6 @@
 #define PIECE_MIN 4096                /* the smallest share of a slot */
 #define JOBS_PER_THREAD (4 * MEMBERS) /* files in flight per worker */
 #define MAX_THREADS 64
-#define CACHE_SLOTS 4096 /* distinct contents typed with libmagic */
 
 enum job_state { JOB_FREE, JOB_QUEUED, JOB_RUNNING, JOB_DONE };
 
@@ -89,13 +88,6 @@ struct worker {
 	uint8_t *mbuf; /* the first bytes of a file being typed */
 };
 
-struct cache_slot {
-	bool used;
-	uint64_t size;
-	uint8_t key[32];
-	struct lf_magic_result magic;
-};
-
 struct lf_filehash {
 	struct lf_filehash_opts o;
 	struct lf_limits limits;
@@ -120,9 +112,6 @@ struct lf_filehash {
 	unsigned nworkers;
 	struct lf_magic_db *magic_db;
 	atomic_uint_fast64_t bytes;
-
-	pthread_mutex_t cache_mu;
-	struct cache_slot *cache;
 };
 
 /*
@@ -189,54 +178,6 @@ read_full(int fd, uint8_t *buf, size_t n)
 }
 
 /*
- * The identity of a content for the libmagic cache: its strongest
- * cryptographic digest (at most 32 bytes of it) and its size.  With only
- * fuzzy hashes there is none, and every file is typed.
- */
-static const uint8_t *
-cache_key(const struct lf_digest_result *d, size_t *klen)
-{
-	static const enum lf_digest_alg pref[] = {LF_SHA256, LF_SHA512, LF_SHA1,
-	    LF_MD5};
-	size_t i;
-
-	for (i = 0; i < sizeof(pref) / sizeof(pref[0]); i++) {
-		if (d->algs & LF_DIGEST_BIT(pref[i])) {
-			*klen = lf_digest_raw_len(pref[i]);
-			if (*klen > 32)
-				*klen = 32;
-			return lf_digest_raw(d, pref[i]);
-		}
-	}
-	return NULL;
-}
-
-static struct cache_slot *
-cache_find(struct lf_filehash *fh, const struct lf_digest_result *d, bool *hit)
-{
-	const uint8_t *key;
-	size_t klen = 0, i, probe;
-	struct cache_slot *s;
-	uint32_t h;
-
-	*hit = false;
-	if ((key = cache_key(d, &klen)) == NULL)
-		return NULL;
-	memcpy(&h, key, sizeof(h));
-	i = h % CACHE_SLOTS;
-	for (probe = 0; probe < 8; probe++) {
-		s = &fh->cache[(i + probe) % CACHE_SLOTS];
-		if (!s->used)
-			return s;
-		if (s->size == d->size && memcmp(s->key, key, klen) == 0) {
-			*hit = true;
-			return s;
-		}
-	}
-	return NULL;
-}
-
-/*
  * Type a finished file, once per distinct content: from the file itself
  * (read again from the page cache) or, for a stream, the bytes kept.
  */
@@ -244,19 +185,11 @@ static void
 type_file(struct lf_filehash *fh, struct worker *w, struct member *mb)
 {
 	struct lf_filehash_result *res = &mb->job->res;
-	struct cache_slot *s;
 	const uint8_t *p = w->mbuf;
-	size_t klen = 0;
 	long n = 0;
-	bool hit;
 
-	pthread_mutex_lock(&fh->cache_mu);
-	s = cache_find(fh, &res->digest, &hit);
-	if (hit)
-		res->magic = s->magic;
-	pthread_mutex_unlock(&fh->cache_mu);
 	res->typed = true;
-	if (hit)
+	if (lf_magic_cached(w->magic, &res->digest, &res->magic))
 		return;
 	if (mb->job->size == LF_SIZE_UNKNOWN) {
 		p = mb->window;
@@ -273,18 +206,7 @@ type_file(struct lf_filehash *fh, struct worker *w, struct member *mb)
 	}
 	(void)lf_magic_buffer(w->magic, p != NULL ? p : w->mbuf, (size_t)n,
 	    &res->magic, NULL);
-	if (s == NULL)
-		return;
-	pthread_mutex_lock(&fh->cache_mu);
-	if (!s->used) {
-		const uint8_t *key = cache_key(&res->digest, &klen);
-		s->used = true;
-		s->size = res->digest.size;
-		memset(s->key, 0, sizeof(s->key));
-		memcpy(s->key, key, klen);
-		s->magic = res->magic;
-	}
-	pthread_mutex_unlock(&fh->cache_mu);
+	lf_magic_remember(w->magic, &res->digest, &res->magic);
 }
 
 static void
@@ -717,7 +639,6 @@ lf_filehash_new(const struct lf_filehash_opts *opts, lf_filehash_done_fn done,
 	fh->window = (size_t)nthreads * JOBS_PER_THREAD;
 	fh->wake_at = UINT64_MAX;
 	pthread_mutex_init(&fh->mu, NULL);
-	pthread_mutex_init(&fh->cache_mu, NULL);
 	pthread_cond_init(&fh->work, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -730,15 +651,8 @@ lf_filehash_new(const struct lf_filehash_opts *opts, lf_filehash_done_fn done,
 		rc = lf_error_set(err, LF_E_NOMEM, "filehash");
 		goto fail;
 	}
-	if (opts->magic) {
-		if ((fh->cache = calloc(CACHE_SLOTS, sizeof(*fh->cache))) ==
-		    NULL) {
-			rc = lf_error_set(err, LF_E_NOMEM, "filehash");
-			goto fail;
-		}
-		if ((rc = lf_magic_db_open(&fh->magic_db, err)) != LF_OK)
-			goto fail;
-	}
+	if (opts->magic && (rc = lf_magic_db_open(&fh->magic_db, err)) != LF_OK)
+		goto fail;
 	/* Every worker is set up before any starts: they look at each other. */
 	fh->nworkers = nthreads;
 	for (i = 0; i < nthreads; i++) {
@@ -891,9 +805,7 @@ lf_filehash_free(struct lf_filehash *fh)
 	pthread_cond_destroy(&fh->work);
 	pthread_cond_destroy(&fh->ready);
 	pthread_mutex_destroy(&fh->mu);
-	pthread_mutex_destroy(&fh->cache_mu);
 	free(fh->jobs);
 	free(fh->workers);
-	free(fh->cache);
 	free(fh);
 }

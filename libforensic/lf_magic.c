@@ -5,9 +5,16 @@
  * (8 MB on Debian 12) into every handle, and a handle per thread, two
  * answers each, made typing cost more memory than everything else.
  * magic_load_buffers() uses the caller's memory in place.
+ *
+ * Typing, not hashing, sets the pace of a whole extraction (0.2-2 ms per
+ * call whatever the size, most of it in soft magic's regular expressions
+ * over text), so the database also remembers the types of recent contents
+ * for every thread, and lf_magic_buffer asks the full question once where
+ * it can (see there).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +27,27 @@
 #include "lf/magic.h"
 
 #define MAX_DBS 8
+#define CACHE_SLOTS 8192 /* recent distinct contents, about 4.5 MiB */
+#define CACHE_PROBES 8
+
+struct cache_slot {
+	bool used;
+	uint64_t size;
+	uint8_t key[32];
+	struct lf_magic_result magic;
+};
 
 struct lf_magic_db {
 	void *buf[MAX_DBS];
 	size_t len[MAX_DBS];
 	size_t n;
+	pthread_mutex_t cache_mu;
+	struct cache_slot *cache; /* CACHE_SLOTS, open addressing */
 };
 
 struct lf_magic {
 	magic_t h;
+	struct lf_magic_db *db;
 };
 
 /*
@@ -47,6 +66,8 @@ lf_magic_db_close(struct lf_magic_db *db)
 		return;
 	for (i = 0; i < db->n; i++)
 		(void)munmap(db->buf[i], db->len[i]);
+	pthread_mutex_destroy(&db->cache_mu);
+	free(db->cache);
 	free(db);
 }
 
@@ -87,8 +108,12 @@ lf_magic_db_open(struct lf_magic_db **out, struct lf_error *err)
 	struct lf_magic_db *db;
 	const char *list, *p, *colon;
 
-	if ((db = calloc(1, sizeof(*db))) == NULL)
+	if ((db = calloc(1, sizeof(*db))) == NULL ||
+	    (db->cache = calloc(CACHE_SLOTS, sizeof(*db->cache))) == NULL) {
+		free(db);
 		return lf_error_set(err, LF_E_NOMEM, "libmagic database");
+	}
+	pthread_mutex_init(&db->cache_mu, NULL);
 	list = magic_getpath(NULL, 0);
 	for (p = list; p != NULL && *p != '\0'; p = colon + 1) {
 		colon = strchr(p, ':');
@@ -98,7 +123,7 @@ lf_magic_db_open(struct lf_magic_db **out, struct lf_error *err)
 			break;
 	}
 	if (db->n == 0) {
-		free(db);
+		lf_magic_db_close(db);
 		return lf_error_set(err, LF_E_IO,
 		    "libmagic: no compiled database (.mgc) in '%s'",
 		    list != NULL ? list : "");
@@ -121,6 +146,7 @@ lf_magic_new(struct lf_magic_db *db, struct lf_magic **out,
 		free(m);
 		return lf_error_set(err, LF_E_NOMEM, "libmagic: cannot open");
 	}
+	m->db = db;
 	if (magic_load_buffers(m->h, db->buf, db->len, db->n) != 0) {
 		why = magic_error(m->h);
 		rc = lf_error_set(err, LF_E_FORMAT, "libmagic: database: %s",
@@ -151,20 +177,121 @@ ask(struct lf_magic *m, int flags, const uint8_t *p, size_t n)
 	return magic_buffer(m->h, p, n);
 }
 
+/*
+ * Two questions, the description and the MIME type, each a full pass.  But
+ * when the description with soft magic (the database) equals the one
+ * without it (a cheap pass over the built-in tests), the database matched
+ * nothing, so it gives no MIME type either and the cheap pass's MIME type
+ * is the answer.  That is the common case, plain text and unknown data,
+ * and saves one full pass in two.  tests/unit/test_magic.c checks the
+ * shortcut against both full passes on every file it is given.
+ */
 int
 lf_magic_buffer(struct lf_magic *m, const uint8_t *p, size_t n,
     struct lf_magic_result *res, struct lf_error *err)
 {
-	const char *d, *t;
+	const char *d, *t, *bare;
 
 	d = ask(m, FLAGS_DESCRIPTION, p, n);
 	(void)snprintf(res->description, sizeof(res->description), "%s",
 	    d != NULL ? d : "unknown");
-	t = ask(m, FLAGS_MIME, p, n);
+	bare = d != NULL ? ask(m, FLAGS_DESCRIPTION | MAGIC_NO_CHECK_SOFT, p, n)
+			 : NULL;
+	if (bare != NULL && strcmp(bare, res->description) == 0)
+		t = ask(m, FLAGS_MIME | MAGIC_NO_CHECK_SOFT, p, n);
+	else
+		t = ask(m, FLAGS_MIME, p, n);
 	(void)snprintf(res->mime, sizeof(res->mime), "%s",
 	    t != NULL ? t : "application/octet-stream");
 	if (d == NULL || t == NULL)
 		return lf_error_set(err, LF_E_FORMAT, "libmagic: %s",
 		    magic_error(m->h) != NULL ? magic_error(m->h) : "failed");
 	return LF_OK;
+}
+
+/*
+ * The identity of a content: its strongest cryptographic digest (at most
+ * 32 bytes of it) and its size.  With only fuzzy hashes there is none.
+ */
+static const uint8_t *
+cache_key(const struct lf_digest_result *d, size_t *klen)
+{
+	static const enum lf_digest_alg pref[] = {LF_SHA256, LF_SHA512, LF_SHA1,
+	    LF_MD5};
+	size_t i;
+
+	for (i = 0; i < sizeof(pref) / sizeof(pref[0]); i++) {
+		if (d->algs & LF_DIGEST_BIT(pref[i])) {
+			*klen = lf_digest_raw_len(pref[i]);
+			if (*klen > 32)
+				*klen = 32;
+			return lf_digest_raw(d, pref[i]);
+		}
+	}
+	return NULL;
+}
+
+/* Locked: the slot holding this content, or where it would go. */
+static struct cache_slot *
+cache_slot(struct lf_magic_db *db, const uint8_t *key, size_t klen,
+    uint64_t size, bool *hit)
+{
+	struct cache_slot *s;
+	uint32_t h;
+	size_t i, probe;
+
+	*hit = false;
+	memcpy(&h, key, sizeof(h));
+	i = h % CACHE_SLOTS;
+	for (probe = 0; probe < CACHE_PROBES; probe++) {
+		s = &db->cache[(i + probe) % CACHE_SLOTS];
+		if (!s->used)
+			return s;
+		if (s->size == size && memcmp(s->key, key, klen) == 0) {
+			*hit = true;
+			return s;
+		}
+	}
+	/* All taken: the newest content replaces the first of them. */
+	return &db->cache[i];
+}
+
+bool
+lf_magic_cached(struct lf_magic *m, const struct lf_digest_result *d,
+    struct lf_magic_result *res)
+{
+	const uint8_t *key;
+	struct cache_slot *s;
+	size_t klen = 0;
+	bool hit;
+
+	if ((key = cache_key(d, &klen)) == NULL)
+		return false;
+	pthread_mutex_lock(&m->db->cache_mu);
+	s = cache_slot(m->db, key, klen, d->size, &hit);
+	if (hit)
+		*res = s->magic;
+	pthread_mutex_unlock(&m->db->cache_mu);
+	return hit;
+}
+
+void
+lf_magic_remember(struct lf_magic *m, const struct lf_digest_result *d,
+    const struct lf_magic_result *res)
+{
+	const uint8_t *key;
+	struct cache_slot *s;
+	size_t klen = 0;
+	bool hit;
+
+	if ((key = cache_key(d, &klen)) == NULL)
+		return;
+	pthread_mutex_lock(&m->db->cache_mu);
+	s = cache_slot(m->db, key, klen, d->size, &hit);
+	s->used = true;
+	s->size = d->size;
+	memset(s->key, 0, sizeof(s->key));
+	memcpy(s->key, key, klen);
+	s->magic = *res;
+	pthread_mutex_unlock(&m->db->cache_mu);
 }

@@ -1,15 +1,22 @@
 /*
  * Unit tests: lf_magic.
  */
+#include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+#include <magic.h>
 
+#include "lf/digest.h"
 #include "lf/magic.h"
 
 static const uint8_t pdf[] = "%PDF-1.4\n1 0 obj\n<< >>\nendobj\n";
@@ -115,6 +122,157 @@ handles_per_thread(void **state)
 	lf_magic_db_close(db);
 }
 
+/*
+ * lf_magic_buffer skips the second full pass when the database matched
+ * nothing.  Hold it to file(1)'s two full passes on every file of a few
+ * system directories (programs, libraries, scripts, documents, compressed
+ * files, text in many languages) and on synthetic inputs.
+ */
+struct reference {
+	magic_t h;
+	struct lf_magic *m;
+	uint8_t *buf;
+	unsigned files, plain; /* compared; where soft magic said nothing */
+};
+
+static void
+compare_one(struct reference *r, const uint8_t *p, size_t n)
+{
+	struct lf_magic_result got;
+	char desc[LF_MAGIC_TEXT_MAX], bare[LF_MAGIC_TEXT_MAX];
+	const char *t;
+
+	(void)lf_magic_buffer(r->m, p, n, &got, NULL);
+	(void)magic_setflags(r->h, MAGIC_NO_CHECK_COMPRESS);
+	t = magic_buffer(r->h, p, n);
+	(void)snprintf(desc, sizeof(desc), "%s", t != NULL ? t : "unknown");
+	assert_string_equal(got.description, desc);
+	(void)magic_setflags(r->h, MAGIC_NO_CHECK_COMPRESS | MAGIC_MIME_TYPE);
+	t = magic_buffer(r->h, p, n);
+	assert_string_equal(got.mime,
+	    t != NULL ? t : "application/octet-stream");
+	(void)magic_setflags(r->h,
+	    MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_SOFT);
+	t = magic_buffer(r->h, p, n);
+	(void)snprintf(bare, sizeof(bare), "%s", t != NULL ? t : "");
+	r->files++;
+	r->plain += strcmp(desc, bare) == 0;
+}
+
+static void
+compare_dir(struct reference *r, const char *dir, unsigned most)
+{
+	struct dirent *e;
+	char path[4096];
+	unsigned n = 0;
+	ssize_t got;
+	DIR *d;
+	int fd;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while (n < most && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' ||
+		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
+		        (int)sizeof(path) ||
+		    (fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK)) < 0)
+			continue;
+		got = read(fd, r->buf, 65536);
+		(void)close(fd);
+		if (got >= 0) {
+			compare_one(r, r->buf, (size_t)got);
+			n++;
+		}
+	}
+	(void)closedir(d);
+}
+
+static void
+shortcut_agrees_with_full_passes(void **state)
+{
+	static const char *const dirs[] = {"/usr/bin", "/usr/sbin",
+	    "/usr/lib/x86_64-linux-gnu", "/usr/share/doc/libmagic1",
+	    "/usr/share/perl5", "/usr/share/common-licenses",
+	    "/usr/share/i18n/charmaps", "/usr/share/i18n/locales",
+	    "/usr/share/misc", "/etc", "/etc/ssl/certs", "/usr/include",
+	    "/usr/share/zoneinfo", "/usr/share/man/man1"};
+	static const char *const texts[] = {"", "x", "hello, world\n",
+	    "#!/bin/sh\necho hi\n", "<html><body>hi</body></html>\n",
+	    "From: a@b\nSubject: s\n\nbody\n", "{\"a\": 1}\n", "a,b\n1,2\n",
+	    "caf\xc3\xa9 cr\xc3\xa8me\r\n", "\xff\xfe\x00\x01binary"};
+	struct lf_magic_db *db;
+	struct reference r;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(lf_magic_db_open(&db, NULL), LF_OK);
+	assert_int_equal(lf_magic_new(db, &r.m, NULL), LF_OK);
+	assert_non_null(r.h = magic_open(MAGIC_NO_CHECK_COMPRESS));
+	assert_int_equal(magic_load(r.h, NULL), 0);
+	assert_non_null(r.buf = malloc(65536));
+	r.files = r.plain = 0;
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		compare_one(&r, (const uint8_t *)texts[i], strlen(texts[i]));
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		compare_dir(&r, dirs[i], 150);
+	print_message("%u inputs, %u where the database matched nothing\n",
+	    r.files, r.plain);
+	/* Both ways were taken, often. */
+	assert_true(r.files >= 300);
+	assert_true(r.plain >= 50 && r.files - r.plain >= 50);
+	free(r.buf);
+	magic_close(r.h);
+	lf_magic_free(r.m);
+	lf_magic_db_close(db);
+}
+
+/* A content typed once is answered for every handle of the database. */
+static void
+types_are_remembered_by_content(void **state)
+{
+	struct lf_digest_result a, b, fuzzy_only;
+	struct lf_magic_result r, got;
+	struct lf_magic_db *db;
+	struct lf_magic *m1, *m2;
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(lf_magic_db_open(&db, NULL), LF_OK);
+	assert_int_equal(lf_magic_new(db, &m1, NULL), LF_OK);
+	assert_int_equal(lf_magic_new(db, &m2, NULL), LF_OK);
+	memset(&a, 0, sizeof(a));
+	a.algs = LF_DIGEST_BIT(LF_SHA256) | LF_DIGEST_BIT(LF_MD5);
+	a.size = sizeof(pdf) - 1;
+	memset(a.sha256, 0xab, sizeof(a.sha256));
+	assert_false(lf_magic_cached(m1, &a, &got));
+	assert_int_equal(lf_magic_buffer(m1, pdf, sizeof(pdf) - 1, &r, NULL),
+	    LF_OK);
+	lf_magic_remember(m1, &a, &r);
+	memset(&got, 0, sizeof(got));
+	assert_true(lf_magic_cached(m2, &a, &got));
+	assert_string_equal(got.mime, "application/pdf");
+	assert_string_equal(got.description, r.description);
+	/* The same digest with another size is another content. */
+	b = a;
+	b.size++;
+	assert_false(lf_magic_cached(m2, &b, &got));
+	/* Without a cryptographic digest nothing is remembered. */
+	memset(&fuzzy_only, 0, sizeof(fuzzy_only));
+	fuzzy_only.algs = LF_DIGEST_BIT(LF_SSDEEP);
+	lf_magic_remember(m1, &fuzzy_only, &r);
+	assert_false(lf_magic_cached(m1, &fuzzy_only, &got));
+	/* Many more contents than slots: the newest are kept, no crash. */
+	for (i = 0; i < 20000; i++) {
+		b = a;
+		memcpy(b.sha256, &i, sizeof(i));
+		lf_magic_remember(m1, &b, &r);
+	}
+	assert_true(lf_magic_cached(m2, &b, &got));
+	lf_magic_free(m1);
+	lf_magic_free(m2);
+	lf_magic_db_close(db);
+}
+
 int
 main(void)
 {
@@ -122,6 +280,8 @@ main(void)
 	    cmocka_unit_test(types_from_first_bytes),
 	    cmocka_unit_test(handles_per_thread),
 	    cmocka_unit_test(missing_database_is_reported),
+	    cmocka_unit_test(shortcut_agrees_with_full_passes),
+	    cmocka_unit_test(types_are_remembered_by_content),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

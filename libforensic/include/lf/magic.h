@@ -4,15 +4,19 @@
  * The compiled magic database is mapped once (struct lf_magic_db) and
  * shared read-only by the handles.  A handle is not thread-safe, so each
  * thread creates its own at its start and keeps it.  Each call costs
- * 0.2-0.3 ms whatever the number of bytes, so callers type an object once,
- * on its first bytes only (limits.magic_bytes).
+ * 0.2-2 ms whatever the number of bytes, so callers type an object on its
+ * first bytes only (limits.magic_bytes), and a content once: the database
+ * remembers the types of recent contents for all its handles
+ * (lf_magic_cached, lf_magic_remember).
  */
 #ifndef LF_MAGIC_H
 #define LF_MAGIC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lf/digest.h"
 #include "lf/error.h"
 
 #define LF_MAGIC_TEXT_MAX 256 /* longer descriptions are cut */
@@ -55,12 +59,30 @@ void lf_magic_free(struct lf_magic *m);
 
 /*
  * lf_magic_buffer: type the n bytes at p (the first bytes of an object, or
- * all of it).  Returns LF_OK and fills *res, or LF_E_FORMAT when libmagic
- * fails on these bytes (res then says "unknown").  libmagic escapes what
- * is not printable, but the text still comes partly from the input:
- * escape it before display.
+ * all of it): libmagic's description and MIME type, the answers file(1)
+ * and file --mime-type give.  Returns LF_OK and fills *res, or
+ * LF_E_FORMAT when libmagic fails on these bytes (res then says
+ * "unknown").  libmagic escapes what is not printable, but the text still
+ * comes partly from the input: escape it before display.
  */
 int lf_magic_buffer(struct lf_magic *m, const uint8_t *p, size_t n,
     struct lf_magic_result *res, struct lf_error *err);
+
+/*
+ * lf_magic_cached: true, with *res filled, when a content with the digests
+ * d (its strongest cryptographic digest and its size) was remembered by a
+ * handle of the same database.  False when it was not, or d has no
+ * cryptographic digest.  Thread-safe.
+ */
+bool lf_magic_cached(struct lf_magic *m, const struct lf_digest_result *d,
+    struct lf_magic_result *res);
+
+/*
+ * lf_magic_remember: remember res as the type of the content d; the
+ * database keeps up to 8192 of them, newer ones taking the place of
+ * older ones.  Thread-safe.
+ */
+void lf_magic_remember(struct lf_magic *m, const struct lf_digest_result *d,
+    const struct lf_magic_result *res);
 
 #endif
