@@ -147,6 +147,20 @@ is_attachment(const struct lf_mime_part *part)
 		strcmp(part->type.subtype, "html") != 0);
 }
 
+/*
+ * Files, not bytes, are what a store costs (lf_store.c), and an inline
+ * text body is already in the stored message, byte for byte, for
+ * lf-extract -p to give back.  Such a body gets a file of its own only when
+ * libmagic says its content is not text.
+ */
+static bool
+deserves_file(const struct lf_mime_part *part, const char *real_mime)
+{
+	return is_attachment(part) ||
+	    (real_mime != NULL && strncmp(real_mime, "text/", 5) != 0 &&
+		strcmp(real_mime, "application/x-empty") != 0);
+}
+
 static int
 set_text(json_t *obj, const char *key, const uint8_t *raw, size_t n,
     struct lf_extract *x)
@@ -467,6 +481,11 @@ close_object(struct lf_extract *x, struct object *o)
 		    detail);
 		if (f == NULL || json_array_append_new(findings, f) != 0)
 			return lf_error_set(&x->err, LF_E_NOMEM, "report");
+	}
+	if (o->w != NULL && !o->unreported &&
+	    !deserves_file(part, typed ? mg.mime : NULL)) {
+		lf_store_abort(o->w);
+		o->w = NULL;
 	}
 	if (o->w != NULL) {
 		rc = lf_store_commit(o->w, res.sha256, &existed, &x->err);

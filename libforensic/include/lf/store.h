@@ -5,11 +5,12 @@
  * under the store directory.  Every file is created relative to the
  * store's directory descriptor with O_EXCL and O_NOFOLLOW: no name from
  * the input ever becomes a path, and a link planted in the store cannot
- * redirect a write.  An object is written under a temporary name in tmp/
- * and renamed into place once complete, so a crash never leaves a part of
- * an object under an object's name; one syncfs() at the end makes the
- * store durable.  An object already there is never written again nor
- * replaced.
+ * redirect a write.  An object gets its name only once complete (an
+ * unnamed O_TMPFILE file linked into place, or where the filesystem cannot,
+ * a file in tmp/ renamed into place), so a crash never leaves a part of an
+ * object under an object's name; one syncfs() at the end makes the store
+ * durable.  An object already there is never written again nor replaced,
+ * and when it was small enough to stay in memory, no file is made for it.
  */
 #ifndef LF_STORE_H
 #define LF_STORE_H
