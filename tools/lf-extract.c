@@ -78,7 +78,7 @@ usage(FILE *fp)
 	    "      --json           reports as one JSON array\n"
 	    "      --jsonl          reports as JSON Lines, one per message\n"
 	    "  -p, --part PART      write one part's decoded bytes to stdout\n"
-	    "  -c, --hash LIST      digests of each object (default all six)\n"
+	    "  -c, --hash LIST      digests of each object (default md5,sha1,sha256)\n"
 	    "      --mbox-format F  auto, mboxo, mboxrd, mboxcl, mboxcl2\n"
 	    "  -j, --threads N      worker threads (default: one per CPU)\n"
 	    "      --limit NAME=N   change a limit (see below)\n"
@@ -139,7 +139,7 @@ parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->store_dir = "quarantine";
-	o->algs = LF_DIGEST_ALL;
+	o->algs = LF_DIGEST_DEFAULT;
 	cli_common_init(&o->c);
 	while ((c = getopt_long(argc, argv, "o:p:c:" CLI_COMMON_SHORTOPTS,
 		    longopts, NULL)) != -1) {
