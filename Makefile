@@ -140,7 +140,14 @@ sanitize:
 fuzz:
 	@sh tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS)
 
-bench: all
+# The GMime peer is built for the benchmark only, never by all or check.
+$(BUILD)/bench/gmime_extract: bench/gmime_extract.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) $(LDFLAGS) \
+		$$(pkg-config --cflags gmime-3.0) -o $@ $< \
+		$$(pkg-config --libs gmime-3.0)
+
+bench: all $(BUILD)/bench/gmime_extract
 	@sh bench/run.sh $(BUILD)
 
 LINT_SRCS = $(wildcard libforensic/*.c libforensic/include/lf/*.h \

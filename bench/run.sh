@@ -1,11 +1,23 @@
 #!/bin/sh
 # make bench: lf-hash against hashdeep, sha256sum and the ideal computed
-# from `openssl speed -multi 2`, in one run.  Not a test: it prints ratios.
-#   bench/run.sh BUILD        (BENCH_DIR overrides where the corpus goes)
+# from `openssl speed -multi 2`, then lf-extract against GMime and ripmime,
+# in one run.  Not a test: it prints ratios.
+#   bench/run.sh BUILD [hash|extract]   (default both)
+# BENCH_DIR overrides where the corpora go; GEN_CORPUS names the message
+# corpus generator.
 set -eu
 build=${1:-build}
+what=${2:-all}
 top=$(cd "$(dirname "$0")/.." && pwd)
 case $build in /*) ;; *) build=$top/$build ;; esac
 data=${BENCH_DIR:-$build/bench-data}
-/usr/bin/python3 "$top/bench/gen_files.py" --out "$data"
-exec /usr/bin/python3 "$top/bench/bench.py" --bin "$build/bin" --data "$data"
+if [ "$what" != extract ]; then
+	/usr/bin/python3 "$top/bench/gen_files.py" --out "$data"
+	/usr/bin/python3 "$top/bench/bench.py" --bin "$build/bin" --data "$data"
+fi
+[ "$what" = hash ] && exit 0
+gen=${GEN_CORPUS:-$top/../shared/bench/gen_corpus.py}
+[ -f "$gen" ] || gen=/work/shared/bench/gen_corpus.py
+echo
+exec /usr/bin/python3 "$top/bench/bench_extract.py" --bin "$build/bin" \
+    --gmime "$build/bench/gmime_extract" --data "$data/extract" --gen "$gen"
