@@ -206,8 +206,8 @@ def measure(a, lf, gm, mbox, eml, big, big_sha, want, work):
     lfq = "%s -q" % q(lf)
     run("gm-decode", "%s --decode %s" % (q(gm), q(mbox)), mbox_bytes)
     run("gm-sha256", "%s --sha256 %s" % (q(gm), q(mbox)), mbox_bytes)
-    run("lf-nostore", "%s --no-store --no-type %s" % (lfq, q(mbox)),
-        mbox_bytes)
+    run("lf-nostore6", "%s --no-store --no-type -c %s %s" % (
+        lfq, "md5,sha1,sha256,sha512,ssdeep,tlsh", q(mbox)), mbox_bytes)
     run("lf-nostore3", "%s --no-store --no-type -c md5,sha1,sha256 %s" % (
         lfq, q(mbox)), mbox_bytes)
     run("gm-write", "%s --write %s %s" % (q(gm), q(out), q(mbox)),
@@ -261,8 +261,7 @@ def measure(a, lf, gm, mbox, eml, big, big_sha, want, work):
         ("mbox", "gmime_extract --sha256", "gm-sha256", None),
         ("mbox", "lf-extract --no-store --no-type -c md5,sha1,sha256",
          "lf-nostore3", [("gm-decode", 1.0), ("gm-sha256", 2.0)]),
-        ("mbox", "  the same, all six digests (default)", "lf-nostore",
-         None),
+        ("mbox", "  the same, all six digests", "lf-nostore6", None),
         ("mbox", "gmime_extract --write DIR", "gm-write", None),
         ("mbox", "ripmime --mailbox", "rip-mbox", None),
         ("mbox", "lf-extract -o STORE", "lf-store", [("rip-mbox", 3.0)]),
