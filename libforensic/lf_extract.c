@@ -429,6 +429,31 @@ on_data(void *arg, const struct lf_mime_part *part, const uint8_t *p,
 	return 0;
 }
 
+/*
+ * Typing is most of what an extraction costs, and most of typing is
+ * libmagic's database searching plain text for formats it could be (1 ms
+ * a part).  The plain text of a message is only displayed as text, so for
+ * it the built-in tests are enough unless they find it is not text; any
+ * other object, and a content seen before as one, gets the full answer.
+ */
+static void
+type_object(struct lf_extract *x, struct object *o,
+    const struct lf_digest_result *res, struct lf_magic_result *mg)
+{
+	const uint8_t *p = o->window.data != NULL ? o->window.data
+						 : (const uint8_t *)"";
+	const struct lf_mime_part *part = o->part;
+
+	if (lf_magic_cached(x->o.magic, res, mg))
+		return;
+	if (!is_attachment(part) && strcmp(part->type.type, "text") == 0 &&
+	    strcmp(part->type.subtype, "plain") == 0 &&
+	    lf_magic_text(x->o.magic, p, o->window.len, mg))
+		return;
+	(void)lf_magic_buffer(x->o.magic, p, o->window.len, mg, NULL);
+	lf_magic_remember(x->o.magic, res, mg);
+}
+
 static int
 close_object(struct lf_extract *x, struct object *o)
 {
@@ -446,13 +471,7 @@ close_object(struct lf_extract *x, struct object *o)
 	if (rc != LF_OK)
 		return rc;
 	if (x->o.magic != NULL) {
-		if (!lf_magic_cached(x->o.magic, &res, &mg)) {
-			(void)lf_magic_buffer(x->o.magic,
-			    o->window.data != NULL ? o->window.data
-						   : (const uint8_t *)"",
-			    o->window.len, &mg, NULL);
-			lf_magic_remember(x->o.magic, &res, &mg);
-		}
+		type_object(x, o, &res, &mg);
 		typed = true;
 	}
 	if ((obj = json_object()) == NULL ||

@@ -192,6 +192,7 @@ lf_magic_buffer(struct lf_magic *m, const uint8_t *p, size_t n,
 {
 	const char *d, *t, *bare;
 
+	res->builtin_only = false;
 	d = ask(m, FLAGS_DESCRIPTION, p, n);
 	(void)snprintf(res->description, sizeof(res->description), "%s",
 	    d != NULL ? d : "unknown");
@@ -207,6 +208,44 @@ lf_magic_buffer(struct lf_magic *m, const uint8_t *p, size_t n,
 		return lf_error_set(err, LF_E_FORMAT, "libmagic: %s",
 		    magic_error(m->h) != NULL ? magic_error(m->h) : "failed");
 	return LF_OK;
+}
+
+/*
+ * The database costs in proportion to the text it searches, up to about
+ * 16 KiB, and a format written in text (PDF, PostScript, RTF, scripts,
+ * XML, HTML) says so in its first lines; this much of it is searched.
+ */
+#define TEXT_HEAD 256
+
+bool
+lf_magic_text(struct lf_magic *m, const uint8_t *p, size_t n,
+    struct lf_magic_result *res)
+{
+	size_t head = n < TEXT_HEAD ? n : TEXT_HEAD;
+	char bare[LF_MAGIC_TEXT_MAX];
+	const char *d, *t;
+
+	t = ask(m, FLAGS_MIME | MAGIC_NO_CHECK_SOFT, p, n);
+	if (t == NULL || strncmp(t, "text/", 5) != 0)
+		return false;
+	/* The first lines: does the database know them as a format? */
+	if ((d = ask(m, FLAGS_DESCRIPTION | MAGIC_NO_CHECK_SOFT, p, head)) ==
+	    NULL)
+		return false;
+	(void)snprintf(bare, sizeof(bare), "%s", d);
+	if ((d = ask(m, FLAGS_DESCRIPTION, p, head)) == NULL ||
+	    strcmp(d, bare) != 0)
+		return false;
+	t = ask(m, FLAGS_MIME | MAGIC_NO_CHECK_SOFT, p, n);
+	if (t == NULL)
+		return false;
+	(void)snprintf(res->mime, sizeof(res->mime), "%s", t);
+	if ((d = ask(m, FLAGS_DESCRIPTION | MAGIC_NO_CHECK_SOFT, p, n)) ==
+	    NULL)
+		return false;
+	(void)snprintf(res->description, sizeof(res->description), "%s", d);
+	res->builtin_only = true;
+	return true;
 }
 
 /*

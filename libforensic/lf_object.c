@@ -47,6 +47,10 @@ lf_object_to_json(json_t *obj, const struct lf_digest_result *d,
 	         (const uint8_t *)magic->description,
 	         strlen(magic->description), err)) != LF_OK)
 		return rc;
-	return lf_json_set_name(m, "mime", (const uint8_t *)magic->mime,
-	    strlen(magic->mime), err);
+	if ((rc = lf_json_set_name(m, "mime", (const uint8_t *)magic->mime,
+	         strlen(magic->mime), err)) != LF_OK)
+		return rc;
+	if (magic->builtin_only)
+		rc = set_new(m, "database", json_false(), err);
+	return rc;
 }

@@ -60,6 +60,20 @@ gz=$(sha256sum <gz.bin | cut -c1-64)
 same "q/objects/$(echo "$gz" | cut -c1-2)/$gz" gz.bin
 [ -z "$(ls q/tmp)" ] || fail "left in tmp/: $(ls q/tmp)"
 
+# The plain text of a message is typed by libmagic's built-in tests alone
+# and says so; the HTML body, the text part that is not text, and the
+# attachments get libmagic's full answer.
+python3 - out <<'PY'
+import json, sys
+parts = {p["path"]: p["object"]["magic"] for p in json.loads(open(sys.argv[1]).readline())["parts"] if "object" in p}
+assert parts["1"].get("database") is False, parts["1"]
+assert parts["1"]["mime"] == "text/plain", parts["1"]
+for path in "2", "3", "4", "5":
+    assert "database" not in parts[path], (path, parts[path])
+assert parts["2"]["mime"] == "text/html", parts["2"]
+assert parts["3"]["mime"] == "application/gzip", parts["3"]
+PY
+
 # The text body is hashed all the same, and -p gives its bytes back.
 lf-extract -q --no-store --no-type --jsonl m.eml >r.json
 run 0 lf-extract -p 1 m.eml

@@ -226,6 +226,40 @@ shortcut_agrees_with_full_passes(void **state)
 	lf_magic_db_close(db);
 }
 
+/* Plain text typed by the built-in tests alone; anything else is not. */
+static void
+text_by_builtin_tests(void **state)
+{
+	static const char script[] = "#!/bin/sh\necho hi\n";
+	struct lf_magic_result r;
+	struct lf_magic_db *db;
+	struct lf_magic *m;
+
+	(void)state;
+	assert_int_equal(lf_magic_db_open(&db, NULL), LF_OK);
+	assert_int_equal(lf_magic_new(db, &m, NULL), LF_OK);
+	assert_true(lf_magic_text(m, (const uint8_t *)"caf\xc3\xa9\r\n", 7,
+	    &r));
+	assert_true(r.builtin_only);
+	assert_string_equal(r.mime, "text/plain");
+	assert_string_equal(r.description,
+	    "Unicode text, UTF-8 text, with CRLF line terminators");
+	/* Formats written in text are known by their first bytes. */
+	assert_false(lf_magic_text(m, (const uint8_t *)script,
+	    sizeof(script) - 1, &r));
+	assert_false(lf_magic_text(m, pdf, sizeof(pdf) - 1, &r));
+	assert_false(lf_magic_text(m, (const uint8_t *)"{\\rtf1\\ansi x}\n", 14,
+	    &r));
+	assert_false(lf_magic_text(m, gz, sizeof(gz), &r));
+	assert_int_equal(lf_magic_buffer(m, (const uint8_t *)script,
+	                     sizeof(script) - 1, &r, NULL),
+	    LF_OK);
+	assert_false(r.builtin_only);
+	assert_non_null(strstr(r.description, "shell script"));
+	lf_magic_free(m);
+	lf_magic_db_close(db);
+}
+
 /* A content typed once is answered for every handle of the database. */
 static void
 types_are_remembered_by_content(void **state)
@@ -282,6 +316,7 @@ main(void)
 	    cmocka_unit_test(missing_database_is_reported),
 	    cmocka_unit_test(shortcut_agrees_with_full_passes),
 	    cmocka_unit_test(types_are_remembered_by_content),
+	    cmocka_unit_test(text_by_builtin_tests),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
