@@ -26,6 +26,7 @@ record_has_every_computed_member(void **state)
 	assert_int_equal(lf_digest_final(d, &res, NULL), LF_OK);
 	snprintf(mg.description, sizeof(mg.description), "ASCII text");
 	snprintf(mg.mime, sizeof(mg.mime), "text/plain");
+	mg.builtin_only = false;
 	assert_int_equal(lf_object_to_json(obj, &res, &mg, NULL), LF_OK);
 	assert_int_equal(json_integer_value(json_object_get(obj, "size")), 3);
 	assert_string_equal(json_string_value(json_object_get(obj, "md5")),
@@ -41,6 +42,14 @@ record_has_every_computed_member(void **state)
 	                        json_object_get(json_object_get(obj, "magic"),
 	                            "mime")),
 	    "text/plain");
+	assert_null(json_object_get(json_object_get(obj, "magic"), "database"));
+	json_decref(obj);
+	/* A type from libmagic's built-in tests alone says so. */
+	obj = json_object();
+	mg.builtin_only = true;
+	assert_int_equal(lf_object_to_json(obj, &res, &mg, NULL), LF_OK);
+	assert_true(json_is_false(
+	    json_object_get(json_object_get(obj, "magic"), "database")));
 	json_decref(obj);
 	/* Only what was computed appears. */
 	obj = json_object();
