@@ -38,27 +38,36 @@ for p in r["parts"]:
 PY
 }
 
+# check_store DIR: what lf-extract -o DIR made of m.eml (report in out).
+check_store() {
+	stored_paths out >paths
+	grep -q '^1 None$' paths || fail "the text body got a file: $(cat paths)"
+	grep -q '^2 None$' paths || fail "the HTML body got a file: $(cat paths)"
+	for part in message 3 4 5; do
+		grep -q "^$part objects/" paths ||
+		    fail "part $part has no file: $(cat paths)"
+	done
+	[ "$(find "$1/objects" -type f | wc -l)" -eq 4 ] ||
+	    fail "expected 4 files: $(find "$1/objects" -type f)"
+	# Each file is its content's SHA-256, read-only, complete.
+	for f in $(find "$1/objects" -type f); do
+		[ "$(sha256sum <"$f" | cut -c1-64)" = "${f##*/}" ] ||
+		    fail "$f does not hold its name's content"
+		[ "$(stat -c %a "$f")" = 400 ] || fail "$f is not mode 0400"
+	done
+	big=$(sha256sum <big.bin | cut -c1-64)
+	same "$1/objects/$(echo "$big" | cut -c1-2)/$big" big.bin
+	gz=$(sha256sum <gz.bin | cut -c1-64)
+	same "$1/objects/$(echo "$gz" | cut -c1-2)/$gz" gz.bin
+	[ -z "$(ls "$1/tmp")" ] || fail "left in tmp/: $(ls "$1/tmp")"
+}
+
+# Files made unnamed and linked into place, and (where a filesystem cannot
+# do that) named in tmp/ and renamed into place.
+LF_STORE_NAMED=1 run 0 lf-extract -o named --jsonl m.eml
+check_store named
 run 0 lf-extract -o q --jsonl m.eml
-stored_paths out >paths
-grep -q '^1 None$' paths || fail "the text body got a file: $(cat paths)"
-grep -q '^2 None$' paths || fail "the HTML body got a file: $(cat paths)"
-for part in message 3 4 5; do
-	grep -q "^$part objects/" paths ||
-	    fail "part $part has no file: $(cat paths)"
-done
-[ "$(find q/objects -type f | wc -l)" -eq 4 ] ||
-    fail "expected 4 files: $(find q/objects -type f)"
-# Each file is its content's SHA-256, read-only, complete.
-for f in $(find q/objects -type f); do
-	[ "$(sha256sum <"$f" | cut -c1-64)" = "${f##*/}" ] ||
-	    fail "$f does not hold its name's content"
-	[ "$(stat -c %a "$f")" = 400 ] || fail "$f is not mode 0400"
-done
-big=$(sha256sum <big.bin | cut -c1-64)
-same "q/objects/$(echo "$big" | cut -c1-2)/$big" big.bin
-gz=$(sha256sum <gz.bin | cut -c1-64)
-same "q/objects/$(echo "$gz" | cut -c1-2)/$gz" gz.bin
-[ -z "$(ls q/tmp)" ] || fail "left in tmp/: $(ls q/tmp)"
+check_store q
 
 # The plain text of a message is typed by libmagic's built-in tests alone
 # and says so; the HTML body, the text part that is not text, and the

@@ -11,6 +11,8 @@
  * object under an object's name; one syncfs() at the end makes the store
  * durable.  An object already there is never written again nor replaced,
  * and when it was small enough to stay in memory, no file is made for it.
+ * The environment variable LF_STORE_NAMED (any value) makes a store use
+ * tmp/ even where it could do without, to test that path.
  */
 #ifndef LF_STORE_H
 #define LF_STORE_H
