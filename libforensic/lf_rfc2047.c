@@ -303,7 +303,8 @@ conv_iconv(iconv_t cd, const uint8_t *p, size_t n, struct lf_buf *out,
 		         err)) != LF_OK)
 			return rc;
 		(*replaced)++;
-		if (e == EINVAL)
+		/* glibc's ISO-2022-CN-EXT can fail with all input taken. */
+		if (e == EINVAL || inleft == 0)
 			break;
 		in++;
 		inleft--;
