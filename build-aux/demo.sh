@@ -23,8 +23,8 @@ with lf-hash.
 TXT
 
 echo
-echo "1. Every object of every message into the store, named by SHA-256,"
-echo "   with its real type and what an analyst should look at."
+echo "1. Every object of every message hashed and typed, and what an analyst"
+echo "   should look at; messages and attachments into the store by SHA-256."
 show lf-extract -o quarantine samples
 
 echo
