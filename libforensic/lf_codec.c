@@ -22,7 +22,7 @@ struct lf_decoder {
 	lf_anomaly_fn anomaly;
 	void *anomaly_arg;
 	uint64_t offset; /* input bytes fed so far */
-	int stopped;	 /* the value out returned to stop, or 0 */
+	int stopped;     /* the value out returned to stop, or 0 */
 	bool finished;
 	struct lf_decoder_info info;
 	void *state; /* ops->state_size bytes, after this struct */
@@ -43,8 +43,7 @@ static const struct {
 #define NCODECS (sizeof(codecs) / sizeof(codecs[0]))
 
 static int
-sink_emit(struct lf_codec_sink *s, unsigned stream, const uint8_t *p,
-    size_t n)
+sink_emit(struct lf_codec_sink *s, unsigned stream, const uint8_t *p, size_t n)
 {
 	struct lf_decoder *d = (struct lf_decoder *)(void *)((char *)s -
 	    offsetof(struct lf_decoder, sink));
@@ -157,8 +156,9 @@ lf_codec_from_cte(const uint8_t *p, size_t n, bool *known)
 		p++;
 		n--;
 	}
-	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
-			    p[n - 1] == '\r' || p[n - 1] == '\n'))
+	while (n > 0 &&
+	    (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r' ||
+	        p[n - 1] == '\n'))
 		n--;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (strlen(names[i].name) == n &&
@@ -208,10 +208,10 @@ const struct lf_codec_ops lf_codec_identity_ops = {0, NULL, identity_feed,
 #define B64_SPACE 66
 
 struct b64 {
-	uint32_t acc;	     /* sextets of the quantum being read */
+	uint32_t acc; /* sextets of the quantum being read */
 	unsigned nacc;
-	bool padded;	     /* a quantum ended with '=' */
-	unsigned pads_left;  /* '=' still expected after it */
+	bool padded;        /* a quantum ended with '=' */
+	unsigned pads_left; /* '=' still expected after it */
 	bool reported_bad, reported_after, reported_pad;
 	uint8_t out[B64_OUT];
 	size_t nout;
@@ -290,8 +290,8 @@ b64_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
 		while (b->nacc == 0 && !b->padded && n - i >= 4 &&
 		    b->nout <= B64_OUT - 3) {
 			uint32_t c0 = b64_code[p[i]], c1 = b64_code[p[i + 1]],
-				 c2 = b64_code[p[i + 2]],
-				 c3 = b64_code[p[i + 3]];
+			         c2 = b64_code[p[i + 2]],
+			         c3 = b64_code[p[i + 3]];
 			/* Outside 1..64 (invalid 0 wraps round) stops it. */
 			if (((c0 - 1) | (c1 - 1) | (c2 - 1) | (c3 - 1)) > 63)
 				break;
@@ -307,7 +307,7 @@ b64_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
 		uint8_t c = b64_code[p[i]];
 		if (b->nout > B64_OUT - 3) {
 			if ((rc = sink->emit(sink, LF_CODEC_MAIN, b->out,
-				 b->nout)) != 0)
+			         b->nout)) != 0)
 				return rc;
 			b->nout = 0;
 		}
@@ -316,9 +316,9 @@ b64_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
 				/* "QQ==QUJD": readers that go on decode the
 				 * rest; so do we, and say so. */
 				if ((rc = b64_report_once(b, sink,
-					 &b->reported_after,
-					 "base64.data-after-padding",
-					 LF_SEV_MEDIUM, offset + i)) != 0)
+				         &b->reported_after,
+				         "base64.data-after-padding",
+				         LF_SEV_MEDIUM, offset + i)) != 0)
 					return rc;
 				b->padded = false;
 			}
@@ -335,9 +335,9 @@ b64_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
 				b->pads_left--;
 			} else if (b->padded || b->nacc < 2) {
 				if ((rc = b64_report_once(b, sink,
-					 &b->reported_pad,
-					 "base64.misplaced-padding",
-					 LF_SEV_LOW, offset + i)) != 0)
+				         &b->reported_pad,
+				         "base64.misplaced-padding", LF_SEV_LOW,
+				         offset + i)) != 0)
 					return rc;
 			} else {
 				b->pads_left = b->nacc == 2 ? 1 : 0;
@@ -347,8 +347,8 @@ b64_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
 		} else if (c == B64_INVALID) {
 			/* RFC 2045 6.8: ignored; a scanner should know. */
 			if ((rc = b64_report_once(b, sink, &b->reported_bad,
-				 "base64.bad-char", LF_SEV_MEDIUM,
-				 offset + i)) != 0)
+			         "base64.bad-char", LF_SEV_MEDIUM,
+			         offset + i)) != 0)
 				return rc;
 		}
 	}
@@ -377,8 +377,8 @@ b64_finish(void *state, struct lf_codec_sink *sink, uint64_t offset)
 	return rc;
 }
 
-const struct lf_codec_ops lf_codec_base64_ops = {sizeof(struct b64),
-    b64_init, b64_feed, b64_finish};
+const struct lf_codec_ops lf_codec_base64_ops = {sizeof(struct b64), b64_init,
+    b64_feed, b64_finish};
 
 /*
  * quoted-printable (RFC 2045 6.7): "=XX" is a byte; "=" then optional
@@ -395,8 +395,8 @@ const struct lf_codec_ops lf_codec_base64_ops = {sizeof(struct b64),
 
 enum qp_state {
 	QP_TEXT,   /* ordinary text; blanks may be held */
-	QP_CR,	   /* a CR is held: line break or data */
-	QP_EQ,	   /* "=" held */
+	QP_CR,     /* a CR is held: line break or data */
+	QP_EQ,     /* "=" held */
 	QP_EQ_HEX, /* "=" and a hex digit held */
 	QP_EQ_WS,  /* "=" and blanks held: a soft break if a line break
 		      follows */
@@ -413,8 +413,7 @@ struct qp {
 };
 
 static int
-qp_out(struct qp *q, struct lf_codec_sink *sink, const uint8_t *p,
-    size_t n)
+qp_out(struct qp *q, struct lf_codec_sink *sink, const uint8_t *p, size_t n)
 {
 	size_t k;
 	int rc;
@@ -422,7 +421,7 @@ qp_out(struct qp *q, struct lf_codec_sink *sink, const uint8_t *p,
 	while (n > 0) {
 		if (q->nout == QP_OUT) {
 			if ((rc = sink->emit(sink, LF_CODEC_MAIN, q->out,
-				 q->nout)) != 0)
+			         q->nout)) != 0)
 				return rc;
 			q->nout = 0;
 		}
@@ -504,8 +503,8 @@ qp_byte(struct qp *q, struct lf_codec_sink *sink, uint8_t c, uint64_t off)
 			if (q->nheld > 1 && !q->reported_blanks) {
 				q->reported_blanks = true;
 				if ((rc = qp_report(q, sink,
-					 "qp.trailing-blanks", LF_SEV_INFO,
-					 off)) != 0)
+				         "qp.trailing-blanks", LF_SEV_INFO,
+				         off)) != 0)
 					return rc;
 			}
 			q->nheld = 0;
@@ -542,8 +541,8 @@ qp_byte(struct qp *q, struct lf_codec_sink *sink, uint8_t c, uint64_t off)
 		break;
 	case QP_EQ_HEX:
 		if (hexval(c) >= 0) {
-			uint8_t v = (uint8_t)(hexval(q->held[1]) << 4 |
-			    hexval(c));
+			uint8_t v =
+			    (uint8_t)(hexval(q->held[1]) << 4 | hexval(c));
 			q->nheld = 0;
 			q->state = QP_TEXT;
 			return qp_out(q, sink, &v, 1);
@@ -603,7 +602,7 @@ qp_byte(struct qp *q, struct lf_codec_sink *sink, uint8_t c, uint64_t off)
 		if (q->nheld > 0 && !q->reported_blanks) {
 			q->reported_blanks = true;
 			if ((rc = qp_report(q, sink, "qp.trailing-blanks",
-				 LF_SEV_INFO, off)) != 0)
+			         LF_SEV_INFO, off)) != 0)
 				return rc;
 		}
 		q->nheld = 0;
@@ -635,8 +634,8 @@ qp_literal_run(const struct qp *q, const uint8_t *p, size_t n)
 			break;
 		if ((c == ' ' || c == '\t') &&
 		    (j + 1 == n || p[j + 1] == '=' || p[j + 1] == '\r' ||
-			p[j + 1] == '\n' || p[j + 1] == ' ' ||
-			p[j + 1] == '\t'))
+		        p[j + 1] == '\n' || p[j + 1] == ' ' ||
+		        p[j + 1] == '\t'))
 			break;
 	}
 	return j;

@@ -21,17 +21,17 @@ enum binhex_phase { BH_BEFORE_DATA, BH_IN_DATA };
 struct lf_embedded {
 	struct lf_embedded_events ev;
 	void *arg;
-	uint64_t offset;      /* text bytes seen */
+	uint64_t offset;         /* text bytes seen */
 	uint8_t start[MARK_MAX]; /* the start of the current line */
 	size_t nstart;
 	uint64_t line_offset;
-	bool line_spilled;    /* the line was longer than MARK_MAX */
+	bool line_spilled;      /* the line was longer than MARK_MAX */
 	struct lf_decoder *dec; /* the block being decoded, or NULL */
 	enum lf_codec codec;
 	enum binhex_phase bh;
 	uint64_t block_offset;
 	uint8_t last_nonblank; /* the last non-blank byte of the line */
-	bool scanned;	       /* the line is known not to be a marker */
+	bool scanned;          /* the line is known not to be a marker */
 	int stopped;
 };
 
@@ -84,8 +84,8 @@ open_block(struct lf_embedded *e, enum lf_codec codec)
 	struct lf_error err;
 	int rc;
 
-	if (lf_decoder_new(codec, dec_out, e, dec_anomaly, e, &e->dec,
-		&err) != LF_OK)
+	if (lf_decoder_new(codec, dec_out, e, dec_anomaly, e, &e->dec, &err) !=
+	    LF_OK)
 		return LF_E_NOMEM;
 	e->codec = codec;
 	e->bh = BH_BEFORE_DATA;
@@ -115,8 +115,9 @@ block_ends(struct lf_embedded *e)
 	const uint8_t *p = e->start;
 	size_t n = e->nstart;
 
-	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r' ||
-			    p[n - 1] == ' ' || p[n - 1] == '\t'))
+	while (n > 0 &&
+	    (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' ' ||
+	        p[n - 1] == '\t'))
 		n--;
 	switch (e->codec) {
 	case LF_CODEC_UUENCODE:
@@ -195,8 +196,8 @@ lf_embedded_feed(struct lf_embedded *e, const uint8_t *p, size_t n)
 		take = nl != NULL ? (size_t)(nl - p) + 1 : n;
 		if (e->nstart == 0 && !e->line_spilled)
 			e->line_offset = e->offset;
-		keep = MARK_MAX - e->nstart < take ? MARK_MAX - e->nstart
-						   : take;
+		keep =
+		    MARK_MAX - e->nstart < take ? MARK_MAX - e->nstart : take;
 		memcpy(e->start + e->nstart, p, keep);
 		e->nstart += keep;
 		if (keep < take)
@@ -218,7 +219,7 @@ lf_embedded_feed(struct lf_embedded *e, const uint8_t *p, size_t n)
 					return e->stopped = rc;
 				if (take > keep &&
 				    (rc = lf_decoder_feed(e->dec, p + keep,
-					 take - keep)) != 0)
+				         take - keep)) != 0)
 					return e->stopped = rc;
 			}
 		}
@@ -226,7 +227,8 @@ lf_embedded_feed(struct lf_embedded *e, const uint8_t *p, size_t n)
 		p += take;
 		n -= take;
 		if (nl != NULL) {
-			if (e->dec != NULL && e->line_offset != e->block_offset &&
+			if (e->dec != NULL &&
+			    e->line_offset != e->block_offset &&
 			    block_ends(e) && (rc = close_block(e)) != 0)
 				return e->stopped = rc;
 			e->nstart = 0;

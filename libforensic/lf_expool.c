@@ -18,7 +18,7 @@
 #include "lf/expool.h"
 
 #define BUF_SIZE (256 * 1024)
-#define QUEUE 4	 /* filled buffers a job may have waiting */
+#define QUEUE 4 /* filled buffers a job may have waiting */
 
 struct buffer {
 	struct buffer *next;
@@ -51,7 +51,7 @@ struct lf_expool {
 	struct job *jobs; /* ring */
 	size_t slots;
 	uint64_t first; /* oldest job not yet emitted */
-	uint64_t next;	/* the number the next job gets */
+	uint64_t next;  /* the number the next job gets */
 	uint64_t claim; /* the next job a worker takes */
 	struct buffer *free_list;
 	struct buffer *fill; /* the caller's buffer for the newest job */
@@ -102,8 +102,8 @@ run_job(struct lf_expool *p, struct lf_extract *x, struct job *j)
 
 	/* Only this worker reads source and mbox_offset now. */
 	pthread_mutex_unlock(&p->mu);
-	rc = lf_extract_begin(x, (const uint8_t *)j->source,
-	    strlen(j->source), j->mbox_offset, &err);
+	rc = lf_extract_begin(x, (const uint8_t *)j->source, strlen(j->source),
+	    j->mbox_offset, &err);
 	pthread_mutex_lock(&p->mu);
 	while ((b = take(p, j)) != NULL) {
 		pthread_mutex_unlock(&p->mu);
@@ -201,8 +201,7 @@ lf_expool_new(const struct lf_expool_opts *opts, struct lf_expool **out,
 	pthread_cond_init(&p->space, NULL);
 	pthread_cond_init(&p->done, NULL);
 	if ((p->jobs = calloc(p->slots, sizeof(*p->jobs))) == NULL ||
-	    (p->threads = calloc(opts->workers, sizeof(*p->threads))) ==
-		NULL) {
+	    (p->threads = calloc(opts->workers, sizeof(*p->threads))) == NULL) {
 		lf_expool_free(p);
 		return lf_error_set(err, LF_E_NOMEM, "expool");
 	}

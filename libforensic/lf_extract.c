@@ -23,10 +23,10 @@
 
 struct object {
 	const struct lf_mime_part *part;
-	json_t *record;		 /* the part's entry in the report */
+	json_t *record; /* the part's entry in the report */
 	struct lf_digest *d;
 	struct lf_store_writer *w;
-	struct lf_buf window;	 /* the first bytes, for libmagic */
+	struct lf_buf window; /* the first bytes, for libmagic */
 	bool html;
 	struct lf_dataurl_scan dataurl;
 	bool unreported; /* stored aside, not in the quarantine store */
@@ -43,25 +43,25 @@ enum { F_FROM, F_TO, F_CC, F_SUBJECT, F_DATE, F_MESSAGE_ID, NFIELDS };
 struct lf_extract {
 	struct lf_extract_opts o;
 	struct lf_mime_parser *mp;
-	struct lf_digest *msg;	       /* the raw message: SHA-256 */
+	struct lf_digest *msg; /* the raw message: SHA-256 */
 	struct lf_store_writer *msgw;
 	json_t *report, *parts, *headers, *anomalies;
 	struct field fields[NFIELDS];
 	struct object *objs;
 	size_t nobjs;
-	struct lf_digest **pool;       /* digests to reuse */
+	struct lf_digest **pool; /* digests to reuse */
 	size_t npool;
 	size_t pool_cap;
 	unsigned algs;
 	uint64_t nparts, nattachments;
-	int rc;			       /* the first error in a handler */
+	int rc; /* the first error in a handler */
 	struct lf_error err;
 };
 
-static const char *const field_names[NFIELDS] = {"From", "To", "Cc",
-    "Subject", "Date", "Message-ID"};
-static const char *const field_keys[NFIELDS] = {"from", "to", "cc",
-    "subject", "date", "message_id"};
+static const char *const field_names[NFIELDS] = {"From", "To", "Cc", "Subject",
+    "Date", "Message-ID"};
+static const char *const field_keys[NFIELDS] = {"from", "to", "cc", "subject",
+    "date", "message_id"};
 
 static const char *
 kind_name(enum lf_mime_kind k)
@@ -144,7 +144,7 @@ is_attachment(const struct lf_mime_part *part)
 		return true;
 	return strcmp(part->type.type, "text") != 0 ||
 	    (strcmp(part->type.subtype, "plain") != 0 &&
-		strcmp(part->type.subtype, "html") != 0);
+	        strcmp(part->type.subtype, "html") != 0);
 }
 
 /*
@@ -158,7 +158,7 @@ deserves_file(const struct lf_mime_part *part, const char *real_mime)
 {
 	return is_attachment(part) ||
 	    (real_mime != NULL && strncmp(real_mime, "text/", 5) != 0 &&
-		strcmp(real_mime, "application/x-empty") != 0);
+	        strcmp(real_mime, "application/x-empty") != 0);
 }
 
 static int
@@ -176,9 +176,9 @@ set_text(json_t *obj, const char *key, const uint8_t *raw, size_t n,
 	lf_buf_init(&dec, 4 * n + 64);
 	rc = lf_rfc2047_decode(raw, n, NULL, &dec, NULL, NULL, &x->err);
 	if (rc == LF_OK)
-		rc = lf_json_set_name(v, "decoded", dec.data != NULL ? dec.data
-								      : (const uint8_t *)"",
-		    dec.len, &x->err);
+		rc = lf_json_set_name(v, "decoded",
+		    dec.data != NULL ? dec.data : (const uint8_t *)"", dec.len,
+		    &x->err);
 	lf_buf_release(&dec);
 	return rc;
 }
@@ -187,13 +187,14 @@ set_text(json_t *obj, const char *key, const uint8_t *raw, size_t n,
 static void
 trim(const uint8_t **p, size_t *n)
 {
-	while (*n > 0 && (**p == ' ' || **p == '\t' || **p == '\r' ||
-			     **p == '\n')) {
+	while (*n > 0 &&
+	    (**p == ' ' || **p == '\t' || **p == '\r' || **p == '\n')) {
 		(*p)++;
 		(*n)--;
 	}
-	while (*n > 0 && ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t' ||
-			     (*p)[*n - 1] == '\r' || (*p)[*n - 1] == '\n'))
+	while (*n > 0 &&
+	    ((*p)[*n - 1] == ' ' || (*p)[*n - 1] == '\t' ||
+	        (*p)[*n - 1] == '\r' || (*p)[*n - 1] == '\n'))
 		(*n)--;
 }
 
@@ -209,11 +210,10 @@ on_header(void *arg, const struct lf_mime_part *part, const uint8_t *name,
 		return 0;
 	if ((h = json_object()) == NULL ||
 	    json_array_append_new(x->headers, h) != 0 ||
-	    json_object_set_new(h, "offset", json_integer((json_int_t)offset)) !=
-		0)
+	    json_object_set_new(h, "offset",
+	        json_integer((json_int_t)offset)) != 0)
 		return fail(x, lf_error_set(&x->err, LF_E_NOMEM, "report"));
-	if ((rc = lf_json_set_name(h, "name", name, nlen, &x->err)) !=
-		LF_OK ||
+	if ((rc = lf_json_set_name(h, "name", name, nlen, &x->err)) != LF_OK ||
 	    (rc = lf_json_set_name(h, "value", value, vlen, &x->err)) != LF_OK)
 		return fail(x, rc);
 	for (i = 0; i < NFIELDS; i++) {
@@ -259,28 +259,26 @@ param_number(const struct lf_mime_part *part, const char *name)
 static int
 add_partial(struct lf_extract *x, json_t *r, const struct lf_mime_part *part)
 {
-	const struct lf_mime_param *id = lf_mime_field_param(&part->type,
-	    "id");
+	const struct lf_mime_param *id = lf_mime_field_param(&part->type, "id");
 	json_int_t number = param_number(part, "number");
 	json_int_t total = param_number(part, "total");
 	json_t *pr = json_object();
 
 	if (pr == NULL || json_object_set_new(r, "partial", pr) != 0 ||
 	    json_object_set_new(pr, "number",
-		number > 0 ? json_integer(number) : json_null()) != 0 ||
+	        number > 0 ? json_integer(number) : json_null()) != 0 ||
 	    json_object_set_new(pr, "total",
-		total > 0 ? json_integer(total) : json_null()) != 0)
+	        total > 0 ? json_integer(total) : json_null()) != 0)
 		return lf_error_set(&x->err, LF_E_NOMEM, "report");
 	if (id == NULL)
-		return json_object_set_new(pr, "id", json_null()) == 0
-		    ? LF_OK
-		    : lf_error_set(&x->err, LF_E_NOMEM, "report");
+		return json_object_set_new(pr, "id", json_null()) == 0 ?
+		    LF_OK :
+		    lf_error_set(&x->err, LF_E_NOMEM, "report");
 	return lf_json_set_name(pr, "id", id->raw, id->raw_len, &x->err);
 }
 
 static int
-part_record(struct lf_extract *x, const struct lf_mime_part *part,
-    json_t **out)
+part_record(struct lf_extract *x, const struct lf_mime_part *part, json_t **out)
 {
 	char type[260];
 	json_t *r;
@@ -296,14 +294,14 @@ part_record(struct lf_extract *x, const struct lf_mime_part *part,
 	    part->kind == LF_MIME_LEAF) {
 		if (json_object_set_new(r, "type", json_string(type)) != 0 ||
 		    json_object_set_new(r, "type_declared",
-			json_boolean(part->type_declared)) != 0 ||
+		        json_boolean(part->type_declared)) != 0 ||
 		    json_object_set_new(r, "encoding",
-			json_string(part->cte[0] != '\0' ? part->cte
-							  : "7bit")) != 0 ||
+		        json_string(
+		            part->cte[0] != '\0' ? part->cte : "7bit")) != 0 ||
 		    json_object_set_new(r, "disposition",
-			part->disposition.type[0] != '\0'
-			    ? json_string(part->disposition.type)
-			    : json_null()) != 0)
+		        part->disposition.type[0] != '\0' ?
+		            json_string(part->disposition.type) :
+		            json_null()) != 0)
 			rc = lf_error_set(&x->err, LF_E_NOMEM, "report");
 	}
 	if (rc == LF_OK && is_partial(part))
@@ -316,7 +314,7 @@ part_record(struct lf_extract *x, const struct lf_mime_part *part,
 		if (nm == NULL || json_object_set_new(r, "name", nm) != 0)
 			rc = lf_error_set(&x->err, LF_E_NOMEM, "report");
 		else if ((rc = lf_json_set_name(nm, "raw", part->name_raw,
-			      part->name_raw_len, &x->err)) == LF_OK)
+		              part->name_raw_len, &x->err)) == LF_OK)
 			rc = lf_json_set_name(nm, "decoded", part->name,
 			    part->name_len, &x->err);
 	}
@@ -342,9 +340,8 @@ open_object(struct lf_extract *x, const struct lf_mime_part *part,
 	memset(o, 0, sizeof(*o));
 	o->part = part;
 	o->record = record;
-	lf_buf_init(&o->window, x->o.magic != NULL
-		? (size_t)x->o.limits->magic_bytes
-		: 0);
+	lf_buf_init(&o->window,
+	    x->o.magic != NULL ? (size_t)x->o.limits->magic_bytes : 0);
 	o->html = strcmp(part->type.type, "text") == 0 &&
 	    strcmp(part->type.subtype, "html") == 0;
 	lf_dataurl_init(&o->dataurl);
@@ -367,16 +364,14 @@ open_object(struct lf_extract *x, const struct lf_mime_part *part,
 }
 
 static int
-object_data(struct lf_extract *x, struct object *o, const uint8_t *p,
-    size_t n)
+object_data(struct lf_extract *x, struct object *o, const uint8_t *p, size_t n)
 {
 	size_t room;
 	int rc;
 
 	if ((rc = lf_digest_update(o->d, p, n, &x->err)) != LF_OK)
 		return rc;
-	if (o->w != NULL &&
-	    (rc = lf_store_write(o->w, p, n, &x->err)) != LF_OK)
+	if (o->w != NULL && (rc = lf_store_write(o->w, p, n, &x->err)) != LF_OK)
 		return rc;
 	if (o->window.max > o->window.len) {
 		room = o->window.max - o->window.len;
@@ -406,7 +401,7 @@ on_begin(void *arg, const struct lf_mime_part *part)
 	if ((rc = part_record(x, part, &record)) != LF_OK)
 		return fail(x, rc);
 	if (json_object_set_new(record, "attachment",
-		json_boolean(attachment)) != 0 ||
+	        json_boolean(attachment)) != 0 ||
 	    json_array_append_new(x->parts, record) != 0)
 		return fail(x, lf_error_set(&x->err, LF_E_NOMEM, "report"));
 	if (content && (rc = open_object(x, part, record)) != LF_OK)
@@ -415,8 +410,7 @@ on_begin(void *arg, const struct lf_mime_part *part)
 }
 
 static int
-on_data(void *arg, const struct lf_mime_part *part, const uint8_t *p,
-    size_t n)
+on_data(void *arg, const struct lf_mime_part *part, const uint8_t *p, size_t n)
 {
 	struct lf_extract *x = arg;
 	struct object *o = find_object(x, part);
@@ -440,8 +434,8 @@ static void
 type_object(struct lf_extract *x, struct object *o,
     const struct lf_digest_result *res, struct lf_magic_result *mg)
 {
-	const uint8_t *p = o->window.data != NULL ? o->window.data
-						 : (const uint8_t *)"";
+	const uint8_t *p =
+	    o->window.data != NULL ? o->window.data : (const uint8_t *)"";
 	const struct lf_mime_part *part = o->part;
 
 	if (lf_magic_cached(x->o.magic, res, mg))
@@ -479,17 +473,17 @@ close_object(struct lf_extract *x, struct object *o)
 	    (findings = json_array()) == NULL ||
 	    json_object_set_new(o->record, "findings", findings) != 0)
 		return lf_error_set(&x->err, LF_E_NOMEM, "report");
-	if ((rc = lf_object_to_json(obj, &res, typed ? &mg : NULL,
-		 &x->err)) != LF_OK)
+	if ((rc = lf_object_to_json(obj, &res, typed ? &mg : NULL, &x->err)) !=
+	    LF_OK)
 		return rc;
 	if (part->name != NULL &&
 	    (rc = lf_findings_name(findings, part->name, part->name_len,
-		 &x->err)) != LF_OK)
+	         &x->err)) != LF_OK)
 		return rc;
 	if ((rc = lf_findings_type(findings, part->type.type,
-		 part->type.subtype, part->name, part->name_len,
-		 typed ? mg.mime : NULL, typed ? mg.description : NULL,
-		 &x->err)) != LF_OK)
+	         part->type.subtype, part->name, part->name_len,
+	         typed ? mg.mime : NULL, typed ? mg.description : NULL,
+	         &x->err)) != LF_OK)
 		return rc;
 	if (o->dataurl.count > 0) {
 		char detail[64];
@@ -514,7 +508,7 @@ close_object(struct lf_extract *x, struct object *o)
 		lf_store_relpath(res.sha256, path);
 		if (!o->unreported &&
 		    json_object_set_new(o->record, "stored",
-			json_string(path)) != 0)
+		        json_string(path)) != 0)
 			return lf_error_set(&x->err, LF_E_NOMEM, "report");
 	}
 	return LF_OK;
@@ -536,9 +530,9 @@ on_end(void *arg, const struct lf_mime_part *part)
 		if (nm == NULL ||
 		    json_object_set_new(o->record, "name", nm) != 0 ||
 		    lf_json_set_name(nm, "raw", part->name_raw,
-			part->name_raw_len, &x->err) != LF_OK ||
-		    lf_json_set_name(nm, "decoded", part->name,
-			part->name_len, &x->err) != LF_OK)
+		        part->name_raw_len, &x->err) != LF_OK ||
+		    lf_json_set_name(nm, "decoded", part->name, part->name_len,
+		        &x->err) != LF_OK)
 			return fail(x, LF_E_NOMEM);
 	}
 	rc = close_object(x, o);
@@ -587,7 +581,8 @@ lf_extract_new(const struct lf_extract_opts *opts, struct lf_extract **out,
 	/* SHA-256 names objects in the store and in the report: always. */
 	x->algs = opts->algs | LF_DIGEST_BIT(LF_SHA256);
 	for (i = 0; i < NFIELDS; i++)
-		lf_buf_init(&x->fields[i].raw, (size_t)opts->limits->header_bytes);
+		lf_buf_init(&x->fields[i].raw,
+		    (size_t)opts->limits->header_bytes);
 	if ((rc = lf_digest_new(LF_DIGEST_BIT(LF_SHA256), &x->msg, err)) !=
 	    LF_OK) {
 		lf_extract_free(x);
@@ -647,11 +642,11 @@ lf_extract_begin(struct lf_extract *x, const uint8_t *source, size_t n,
 		return lf_error_set(err, LF_E_NOMEM, "report");
 	}
 	if ((rc = lf_json_set_name(x->report, "source", source, n, err)) !=
-		LF_OK)
+	    LF_OK)
 		return rc;
 	if (mbox_offset != LF_NO_OFFSET &&
 	    json_object_set_new(x->report, "mbox_offset",
-		json_integer((json_int_t)mbox_offset)) != 0)
+	        json_integer((json_int_t)mbox_offset)) != 0)
 		return lf_error_set(err, LF_E_NOMEM, "report");
 	if ((rc = lf_digest_reset(x->msg, LF_SIZE_UNKNOWN, err)) != LF_OK)
 		return rc;
@@ -698,14 +693,14 @@ add_fields(struct lf_extract *x, json_t *report)
 		struct field *f = &x->fields[i];
 		if (!f->seen) {
 			if (json_object_set_new(report, field_keys[i],
-				json_null()) != 0)
+			        json_null()) != 0)
 				return lf_error_set(&x->err, LF_E_NOMEM,
 				    "report");
 			continue;
 		}
 		if (i != F_DATE) {
 			if ((rc = set_text(report, field_keys[i], f->raw.data,
-				 f->raw.len, x)) != LF_OK)
+			         f->raw.len, x)) != LF_OK)
 				return rc;
 			continue;
 		}
@@ -713,7 +708,7 @@ add_fields(struct lf_extract *x, json_t *report)
 		if (date == NULL ||
 		    json_object_set_new(report, "date", date) != 0 ||
 		    lf_json_set_name(date, "raw", f->raw.data, f->raw.len,
-			&x->err) != LF_OK)
+		        &x->err) != LF_OK)
 			return lf_error_set(&x->err, LF_E_NOMEM, "report");
 		if (lf_date_parse(f->raw.data, f->raw.len, &d, NULL) != LF_OK)
 			continue;
@@ -723,7 +718,7 @@ add_fields(struct lf_extract *x, json_t *report)
 		    abs(d.offset) / 60, abs(d.offset) % 60);
 		if (json_object_set_new(date, "utc", json_string(utc)) != 0 ||
 		    json_object_set_new(date, "offset", json_string(offset)) !=
-			0)
+		        0)
 			return lf_error_set(&x->err, LF_E_NOMEM, "report");
 	}
 	return LF_OK;

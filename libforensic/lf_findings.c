@@ -9,21 +9,21 @@
 #include "lf/text.h"
 
 /* Extensions Windows runs, or hands to a script host. */
-static const char *const executable_ext[] = {"exe", "com", "scr", "pif",
-    "bat", "cmd", "vbs", "vbe", "js", "jse", "wsf", "wsh", "ps1", "psm1",
-    "psd1", "hta", "msi", "msp", "mst", "jar", "lnk", "cpl", "dll", "reg",
-    "scf", "inf", "gadget", "application", "appref-ms", "chm", "sct", "xll",
-    "url", "iqy", "slk", "msc", "ocx", "sys", "drv", "appx", "msix",
-    "appxbundle", "vb", "ws", NULL};
+static const char *const executable_ext[] = {"exe", "com", "scr", "pif", "bat",
+    "cmd", "vbs", "vbe", "js", "jse", "wsf", "wsh", "ps1", "psm1", "psd1",
+    "hta", "msi", "msp", "mst", "jar", "lnk", "cpl", "dll", "reg", "scf", "inf",
+    "gadget", "application", "appref-ms", "chm", "sct", "xll", "url", "iqy",
+    "slk", "msc", "ocx", "sys", "drv", "appx", "msix", "appxbundle", "vb", "ws",
+    NULL};
 
 /* Extensions a lure wants the reader to see. */
-static const char *const document_ext[] = {"pdf", "doc", "docx", "xls",
-    "xlsx", "ppt", "pptx", "txt", "rtf", "jpg", "jpeg", "png", "gif", "bmp",
-    "tif", "tiff", "htm", "html", "csv", "odt", "ods", "zip", "rar", "7z",
-    "mp3", "mp4", "wav", "avi", "eml", "msg", "xml", "json", NULL};
+static const char *const document_ext[] = {"pdf", "doc", "docx", "xls", "xlsx",
+    "ppt", "pptx", "txt", "rtf", "jpg", "jpeg", "png", "gif", "bmp", "tif",
+    "tiff", "htm", "html", "csv", "odt", "ods", "zip", "rar", "7z", "mp3",
+    "mp4", "wav", "avi", "eml", "msg", "xml", "json", NULL};
 
-static const char *const macro_ext[] = {"docm", "dotm", "xlsm", "xltm",
-    "xlam", "xlsb", "pptm", "potm", "ppam", "ppsm", "sldm", NULL};
+static const char *const macro_ext[] = {"docm", "dotm", "xlsm", "xltm", "xlam",
+    "xlsb", "pptm", "potm", "ppam", "ppsm", "sldm", NULL};
 
 static bool
 in_list(const char *const *list, const char *ext)
@@ -115,8 +115,7 @@ device_name(const uint8_t *p, size_t n)
 }
 
 int
-lf_findings_name(json_t *arr, const uint8_t *p, size_t n,
-    struct lf_error *err)
+lf_findings_name(json_t *arr, const uint8_t *p, size_t n, struct lf_error *err)
 {
 	bool bidi = false, invisible = false, control = false, path = false;
 	char last[16], prev[16];
@@ -153,11 +152,11 @@ lf_findings_name(json_t *arr, const uint8_t *p, size_t n,
 		rc = add(arr, "name.control", "medium",
 		    "control characters in the name", err);
 	if (rc == LF_OK && path)
-		rc = add(arr, "name.path", "medium",
-		    "the name holds a path", err);
+		rc = add(arr, "name.path", "medium", "the name holds a path",
+		    err);
 	if (rc == LF_OK && device_name(p, n))
-		rc = add(arr, "name.device", "medium",
-		    "a Windows device name", err);
+		rc = add(arr, "name.device", "medium", "a Windows device name",
+		    err);
 	if (rc == LF_OK && n > 255)
 		rc = add(arr, "name.long", "low", "over 255 bytes", err);
 	extensions(p, n, last, prev, &blanks);
@@ -327,8 +326,8 @@ compatible(enum family a, enum family b)
 }
 
 static int
-mismatch(json_t *arr, const char *what, const char *declared,
-    enum family real, struct lf_error *err)
+mismatch(json_t *arr, const char *what, const char *declared, enum family real,
+    struct lf_error *err)
 {
 	/* Room for the longest declared value lf_findings_type passes. */
 	char detail[512];
@@ -351,9 +350,9 @@ lf_findings_type(json_t *arr, const char *type, const char *subtype,
 	int rc = LF_OK;
 
 	(void)snprintf(declared, sizeof(declared), "%s/%s", type, subtype);
-	decl = type[0] != '\0' && strcmp(declared, "application/octet-stream")
-	    ? mime_family(declared)
-	    : FAM_UNKNOWN;
+	decl = type[0] != '\0' && strcmp(declared, "application/octet-stream") ?
+	    mime_family(declared) :
+	    FAM_UNKNOWN;
 	last[0] = '\0';
 	if (name != NULL)
 		extensions(name, n, last, prev, &blanks);
@@ -366,7 +365,7 @@ lf_findings_type(json_t *arr, const char *type, const char *subtype,
 		    description != NULL ? description : mime, err);
 	if (rc == LF_OK &&
 	    ((last[0] != '\0' && in_list(macro_ext, last)) ||
-		strcasestr(subtype, "macroenabled") != NULL))
+	        strcasestr(subtype, "macroenabled") != NULL))
 		rc = add(arr, "content.macro-office", "high",
 		    "a macro-enabled Office document", err);
 	if (rc == LF_OK && real != FAM_UNKNOWN && !compatible(decl, real))
@@ -435,9 +434,9 @@ lf_dataurl_update(struct lf_dataurl_scan *s, const uint8_t *p, size_t n)
 		memcpy(s->tail, p + n - sizeof(s->tail), sizeof(s->tail));
 		s->ntail = sizeof(s->tail);
 	} else {
-		size_t keep = s->ntail + n > sizeof(s->tail)
-		    ? sizeof(s->tail) - n
-		    : s->ntail;
+		size_t keep = s->ntail + n > sizeof(s->tail) ?
+		    sizeof(s->tail) - n :
+		    s->ntail;
 		memmove(s->tail, s->tail + s->ntail - keep, keep);
 		memcpy(s->tail + keep, p, n);
 		s->ntail = keep + n;

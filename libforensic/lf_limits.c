@@ -22,18 +22,19 @@ static const struct lf_limit_def limit_defs[] = {
     {"magic-bytes", offsetof(struct lf_limits, magic_bytes), 1 * MIB, 16,
         "bytes", "leading bytes of each object given to libmagic"},
     {"header-bytes", offsetof(struct lf_limits, header_bytes), 1 * MIB, 1024,
-	"bytes", "bytes kept of one header block; the rest is skipped"},
+        "bytes", "bytes kept of one header block; the rest is skipped"},
     {"mime-depth", offsetof(struct lf_limits, mime_depth), 64, 1, "levels",
-	"nesting of multiparts and attached messages"},
+        "nesting of multiparts and attached messages"},
     /* Each part's record is a few KiB of report held until it is out. */
     {"mime-parts", offsetof(struct lf_limits, mime_parts), 10000, 1, "parts",
-	"parts of one message; the rest stays in the last one"},
+        "parts of one message; the rest stays in the last one"},
     {"mime-params", offsetof(struct lf_limits, mime_params), 64, 1,
-	"parameters", "parameters of one header field"},
+        "parameters", "parameters of one header field"},
     /* The object, its content and OpenSSL's copy are all in memory. */
     {"smime-bytes", offsetof(struct lf_limits, smime_bytes), 8 * MIB, 0,
-	"bytes", "S/MIME objects up to this size are opened to parse the "
-		 "message they sign"},
+        "bytes",
+        "S/MIME objects up to this size are opened to parse the "
+        "message they sign"},
 };
 
 #define NDEFS (sizeof(limit_defs) / sizeof(limit_defs[0]))

@@ -196,8 +196,9 @@ lf_magic_buffer(struct lf_magic *m, const uint8_t *p, size_t n,
 	d = ask(m, FLAGS_DESCRIPTION, p, n);
 	(void)snprintf(res->description, sizeof(res->description), "%s",
 	    d != NULL ? d : "unknown");
-	bare = d != NULL ? ask(m, FLAGS_DESCRIPTION | MAGIC_NO_CHECK_SOFT, p, n)
-			 : NULL;
+	bare = d != NULL ?
+	    ask(m, FLAGS_DESCRIPTION | MAGIC_NO_CHECK_SOFT, p, n) :
+	    NULL;
 	if (bare != NULL && strcmp(bare, res->description) == 0)
 		t = ask(m, FLAGS_MIME | MAGIC_NO_CHECK_SOFT, p, n);
 	else
@@ -240,8 +241,7 @@ lf_magic_text(struct lf_magic *m, const uint8_t *p, size_t n,
 	if (t == NULL)
 		return false;
 	(void)snprintf(res->mime, sizeof(res->mime), "%s", t);
-	if ((d = ask(m, FLAGS_DESCRIPTION | MAGIC_NO_CHECK_SOFT, p, n)) ==
-	    NULL)
+	if ((d = ask(m, FLAGS_DESCRIPTION | MAGIC_NO_CHECK_SOFT, p, n)) == NULL)
 		return false;
 	(void)snprintf(res->description, sizeof(res->description), "%s", d);
 	res->builtin_only = true;

@@ -90,19 +90,19 @@ enum role {
 enum mp_phase { MP_PREAMBLE, MP_IN_PART, MP_EPILOGUE };
 
 struct frame {
-	struct lf_mime_part part;   /* the entity */
+	struct lf_mime_part part; /* the entity */
 	bool in_headers;
-	bool is_message;	     /* the top level, or attached */
-	bool silent;		     /* a message its part stands for: no
+	bool is_message; /* the top level, or attached */
+	bool silent;     /* a message its part stands for: no
 					begin or end of its own */
 	enum role role;
-	bool raw_open;		     /* its raw part (raw_part()) has begun */
+	bool raw_open; /* its raw part (raw_part()) has begun */
 
 	/* Header block. */
-	struct lf_buf field;	     /* the field being read, folded */
+	struct lf_buf field; /* the field being read, folded */
 	uint64_t field_offset;
 	bool any_field;
-	bool field_cut;		     /* ... past header-bytes */
+	bool field_cut; /* ... past header-bytes */
 	struct lf_buf ctype_raw, cte_raw, disp_raw;
 	uint64_t ctype_at, disp_at; /* where their values start */
 	int nctype, ncte, ndisp;
@@ -114,27 +114,27 @@ struct frame {
 	unsigned nchildren;
 	struct lf_mime_part special; /* preamble or epilogue */
 	bool special_open;
-	uint64_t special_from;	     /* where the preamble/epilogue starts */
-	uint8_t hold[HOLD_MAX];	     /* blank text before it counts */
+	uint64_t special_from;  /* where the preamble/epilogue starts */
+	uint8_t hold[HOLD_MAX]; /* blank text before it counts */
 	size_t nhold;
 
 	/* Leaf. */
 	struct lf_mime_part leaf; /* a message's body; else unused */
 	struct lf_decoder *dec;
-	struct lf_embedded *scan;  /* text: blocks pasted in it */
-	struct lf_mime_part emb;   /* the block being decoded */
-	unsigned nemb[3];	   /* blocks found, per codec */
+	struct lf_embedded *scan;   /* text: blocks pasted in it */
+	struct lf_mime_part emb;    /* the block being decoded */
+	unsigned nemb[3];           /* blocks found, per codec */
 	struct lf_mime_parser *sub; /* the decoded content, parsed as a
 				       message (an encoded message/rfc822) */
-	bool smime;		    /* application/pkcs7-mime: ... */
-	struct lf_buf der;	    /* ... its decoded bytes, to open */
+	bool smime;                 /* application/pkcs7-mime: ... */
+	struct lf_buf der;          /* ... its decoded bytes, to open */
 };
 
 enum line_state {
 	L_START,   /* at the start of a body line */
 	L_COLLECT, /* gathering a line that may be a boundary line */
 	L_STREAM,  /* passing on the rest of a line that is not one */
-	L_SKIP,	   /* the rest of a boundary line too long to gather */
+	L_SKIP,    /* the rest of a boundary line too long to gather */
 };
 
 struct lf_mime_parser {
@@ -155,14 +155,14 @@ struct lf_mime_parser {
 	uint64_t line_offset;
 	uint8_t held[2]; /* the previous body line's end */
 	size_t nheld;
-	bool held_sep;	 /* ... of a close delimiter: not content */
-	bool pending_cr; /* a CR at the end of a piece, maybe a line end */
-	size_t skip_scope; /* L_SKIP: frames the boundary line is in */
-	uint64_t skip_from; /* ... and where what follows it was begun */
+	bool held_sep;       /* ... of a close delimiter: not content */
+	bool pending_cr;     /* a CR at the end of a piece, maybe a line end */
+	size_t skip_scope;   /* L_SKIP: frames the boundary line is in */
+	uint64_t skip_from;  /* ... and where what follows it was begun */
 	uint64_t attributed; /* message bytes handed to their parts */
-	unsigned nraw;	     /* raw parts open */
+	unsigned nraw;       /* raw parts open */
 	uint64_t own_parts;
-	uint64_t *parts;     /* of the whole message: the outermost's */
+	uint64_t *parts; /* of the whole message: the outermost's */
 	bool reported_parts;
 	int stopped;
 	struct lf_error err;
@@ -176,8 +176,7 @@ top(struct lf_mime_parser *mp)
 
 static void
 report(struct lf_mime_parser *mp, const struct lf_mime_part *part,
-    const char *code, enum lf_severity sev, uint64_t offset,
-    const char *detail)
+    const char *code, enum lf_severity sev, uint64_t offset, const char *detail)
 {
 	struct lf_anomaly a = {code, sev, offset, detail};
 
@@ -322,7 +321,8 @@ keep_field(struct lf_buf *slot, int *count, const uint8_t *value, size_t n,
 static bool
 field_is(const uint8_t *name, size_t n, const char *want)
 {
-	return strlen(want) == n && strncasecmp((const char *)name, want, n) == 0;
+	return strlen(want) == n &&
+	    strncasecmp((const char *)name, want, n) == 0;
 }
 
 static bool
@@ -365,8 +365,8 @@ end_field(struct lf_mime_parser *mp, struct frame *f)
 		    !value_is_multipart(f->ctype_raw.data, f->ctype_raw.len);
 		if (f->nctype == 0 || replace)
 			f->ctype_at = f->field_offset + (uint64_t)(v - p);
-		if (keep_field(&f->ctype_raw, &f->nctype, v, vlen,
-			replace) == 2)
+		if (keep_field(&f->ctype_raw, &f->nctype, v, vlen, replace) ==
+		    2)
 			report(mp, &f->part, "header.duplicate-content-type",
 			    LF_SEV_HIGH, f->field_offset, NULL);
 	} else if (field_is(p, nlen, "Content-Transfer-Encoding")) {
@@ -376,8 +376,7 @@ end_field(struct lf_mime_parser *mp, struct frame *f)
 	} else if (field_is(p, nlen, "Content-Disposition")) {
 		if (f->ndisp == 0)
 			f->disp_at = f->field_offset + (uint64_t)(v - p);
-		if (keep_field(&f->disp_raw, &f->ndisp, v, vlen, false) ==
-		    2)
+		if (keep_field(&f->disp_raw, &f->ndisp, v, vlen, false) == 2)
 			report(mp, &f->part, "header.duplicate", LF_SEV_LOW,
 			    f->field_offset, "Content-Disposition");
 	}
@@ -407,8 +406,7 @@ set_name(struct lf_mime_part *part)
 	part->name_len = p->value_len;
 }
 
-static int decoded_out(void *arg, unsigned stream, const uint8_t *p,
-    size_t n);
+static int decoded_out(void *arg, unsigned stream, const uint8_t *p, size_t n);
 static struct lf_mime_part *leaf_part(struct frame *f);
 static const struct lf_embedded_events emb_events;
 static void decoder_anomaly(void *arg, const struct lf_anomaly *a);
@@ -465,16 +463,16 @@ cte_token(char out[32], const uint8_t *v, size_t n)
 {
 	size_t i = 0, k = 0;
 
-	while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' ||
-			    v[i] == '\n'))
+	while (i < n &&
+	    (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n'))
 		i++;
 	for (; i < n && k < 31; i++) {
 		if (!(v[i] == '-' || v[i] == '_' || v[i] == '.' ||
-			(v[i] >= '0' && v[i] <= '9') ||
-			((v[i] | 0x20) >= 'a' && (v[i] | 0x20) <= 'z')))
+		        (v[i] >= '0' && v[i] <= '9') ||
+		        ((v[i] | 0x20) >= 'a' && (v[i] | 0x20) <= 'z')))
 			break;
-		out[k++] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] | 0x20
-							     : v[i]);
+		out[k++] =
+		    (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] | 0x20 : v[i]);
 	}
 	out[k] = '\0';
 }
@@ -485,8 +483,7 @@ cte_token(char out[32], const uint8_t *v, size_t n)
  * part of its own, so what an attached message holds is two below it.
  */
 static bool
-too_deep(const struct lf_mime_parser *mp, const struct frame *f,
-    bool multipart)
+too_deep(const struct lf_mime_parser *mp, const struct frame *f, bool multipart)
 {
 	uint64_t inner = f->part.depth + (multipart || !f->is_message ? 1 : 2);
 
@@ -544,8 +541,8 @@ end_headers(struct lf_mime_parser *mp, struct frame *f, uint64_t body_at)
 	if (f->nctype > 0) {
 		ctx.base = f->ctype_at;
 		if ((rc = lf_mime_field_parse(f->ctype_raw.data,
-			 f->ctype_raw.len, true, mp->lim, &part->type,
-			 field_anomaly, &ctx, &mp->err)) != LF_OK)
+		         f->ctype_raw.len, true, mp->lim, &part->type,
+		         field_anomaly, &ctx, &mp->err)) != LF_OK)
 			return rc;
 		part->type_declared = part->type.type[0] != '\0';
 		part->type_malformed = ctx.bad_type;
@@ -562,9 +559,9 @@ end_headers(struct lf_mime_parser *mp, struct frame *f, uint64_t body_at)
 	}
 	ctx.base = f->disp_at;
 	if (f->ndisp > 0 &&
-	    (rc = lf_mime_field_parse(f->disp_raw.data, f->disp_raw.len,
-		 false, mp->lim, &part->disposition, field_anomaly, &ctx,
-		 &mp->err)) != LF_OK)
+	    (rc = lf_mime_field_parse(f->disp_raw.data, f->disp_raw.len, false,
+	         mp->lim, &part->disposition, field_anomaly, &ctx, &mp->err)) !=
+	        LF_OK)
 		return rc;
 	part->codec = LF_CODEC_IDENTITY;
 	part->codec_known = true;
@@ -600,7 +597,7 @@ end_headers(struct lf_mime_parser *mp, struct frame *f, uint64_t body_at)
 		}
 	} else if (strcmp(part->type.type, "message") == 0 &&
 	    (strcmp(part->type.subtype, "rfc822") == 0 ||
-		strcmp(part->type.subtype, "global") == 0)) {
+	        strcmp(part->type.subtype, "global") == 0)) {
 		if (too_deep(mp, f, false))
 			report(mp, part, "mime.too-deep", LF_SEV_MEDIUM,
 			    part->offset, NULL);
@@ -632,8 +629,8 @@ end_headers(struct lf_mime_parser *mp, struct frame *f, uint64_t body_at)
 	}
 	/* A message's body is a part of its own, numbered below it. */
 	if (f->is_message) {
-		f->leaf.kind = f->role == ROLE_MESSAGE ? LF_MIME_MESSAGE
-						       : LF_MIME_LEAF;
+		f->leaf.kind =
+		    f->role == ROLE_MESSAGE ? LF_MIME_MESSAGE : LF_MIME_LEAF;
 		child_path(f->leaf.path, part->path, 1);
 		f->leaf.depth = part->depth + 1;
 		f->leaf.parent = part;
@@ -649,22 +646,21 @@ end_headers(struct lf_mime_parser *mp, struct frame *f, uint64_t body_at)
 		f->raw_open = true;
 		mp->nraw++;
 		(*mp->parts)++;
-		if ((rc = push_entity(mp, rp->path, true, body_at)) !=
-		    LF_OK)
+		if ((rc = push_entity(mp, rp->path, true, body_at)) != LF_OK)
 			return rc;
 		top(mp)->silent = true;
 		top(mp)->part.depth = rp->depth;
 		return 0;
 	}
-	if ((rc = lf_decoder_new(part->codec, decoded_out, mp,
-		 decoder_anomaly, mp, &f->dec, &mp->err)) != LF_OK)
+	if ((rc = lf_decoder_new(part->codec, decoded_out, mp, decoder_anomaly,
+	         mp, &f->dec, &mp->err)) != LF_OK)
 		return rc;
 	if (parse_decoded &&
 	    (rc = sub_parser_new(mp, leaf_part(f), &f->sub)) != LF_OK)
 		return rc;
 	if (strcmp(part->type.type, "application") == 0 &&
 	    (strcmp(part->type.subtype, "pkcs7-mime") == 0 ||
-		strcmp(part->type.subtype, "x-pkcs7-mime") == 0) &&
+	        strcmp(part->type.subtype, "x-pkcs7-mime") == 0) &&
 	    !too_deep(mp, f, false)) {
 		f->smime = true;
 		lf_buf_init(&f->der, (size_t)mp->lim->smime_bytes);
@@ -672,7 +668,7 @@ end_headers(struct lf_mime_parser *mp, struct frame *f, uint64_t body_at)
 	if (strcmp(part->type.type, "text") == 0 &&
 	    strcmp(part->type.subtype, "html") != 0 &&
 	    (rc = lf_embedded_new(&emb_events, mp, &f->scan, &mp->err)) !=
-		LF_OK)
+	        LF_OK)
 		return rc;
 	return 0;
 }
@@ -727,8 +723,7 @@ emb_begin(void *arg, enum lf_codec codec, uint64_t offset)
 	struct frame *f = top(mp);
 	struct lf_mime_part *leaf = leaf_part(f);
 	static const char *const what[] = {"uuencode", "yenc", "binhex"};
-	int k = codec == LF_CODEC_UUENCODE ? 0 : codec == LF_CODEC_YENC ? 1
-									: 2;
+	int k = codec == LF_CODEC_UUENCODE ? 0 : codec == LF_CODEC_YENC ? 1 : 2;
 	char name[32];
 
 	memset(&f->emb, 0, sizeof(f->emb));
@@ -799,8 +794,9 @@ special_data(struct lf_mime_parser *mp, struct frame *f, const uint8_t *p,
 	int rc;
 
 	if (!f->special_open) {
-		for (i = 0; i < n && (p[i] == '\r' || p[i] == '\n' ||
-					 p[i] == ' ' || p[i] == '\t');
+		for (i = 0; i < n &&
+		     (p[i] == '\r' || p[i] == '\n' || p[i] == ' ' ||
+		         p[i] == '\t');
 		     i++)
 			;
 		if (i == n && f->nhold + n <= HOLD_MAX) {
@@ -808,8 +804,8 @@ special_data(struct lf_mime_parser *mp, struct frame *f, const uint8_t *p,
 			f->nhold += n;
 			return 0;
 		}
-		f->special.kind = f->mp == MP_PREAMBLE ? LF_MIME_PREAMBLE
-						       : LF_MIME_EPILOGUE;
+		f->special.kind =
+		    f->mp == MP_PREAMBLE ? LF_MIME_PREAMBLE : LF_MIME_EPILOGUE;
 		named_path(f->special.path, f->part.path,
 		    f->mp == MP_PREAMBLE ? "preamble" : "epilogue");
 		f->special.depth = f->part.depth + 1;
@@ -821,8 +817,9 @@ special_data(struct lf_mime_parser *mp, struct frame *f, const uint8_t *p,
 		if ((rc = begin(mp, &f->special)) != 0)
 			return rc;
 		if (f->nhold > 0 && mp->h.data != NULL &&
-		    (rc = stop(mp, mp->h.data(mp->arg, &f->special, f->hold,
-				       f->nhold))) != 0)
+		    (rc = stop(mp,
+		         mp->h.data(mp->arg, &f->special, f->hold,
+		             f->nhold))) != 0)
 			return rc;
 		f->nhold = 0;
 	}
@@ -847,8 +844,7 @@ end_special(struct lf_mime_parser *mp, struct frame *f)
  * past the start of.  Bytes are attributed once each, in order.
  */
 static int
-attribute(struct lf_mime_parser *mp, size_t scope, const uint8_t *p,
-    size_t n)
+attribute(struct lf_mime_parser *mp, size_t scope, const uint8_t *p, size_t n)
 {
 	uint64_t at = mp->attributed;
 	size_t i, skip;
@@ -862,13 +858,13 @@ attribute(struct lf_mime_parser *mp, size_t scope, const uint8_t *p,
 		const struct lf_mime_part *rp = raw_part(f);
 		if (rp == NULL || !f->raw_open)
 			continue;
-		skip = rp->body_offset > at
-		    ? (size_t)(rp->body_offset - at < n ? rp->body_offset - at
-							: n)
-		    : 0;
+		skip = rp->body_offset > at ?
+		    (size_t)(rp->body_offset - at < n ? rp->body_offset - at :
+		                                        n) :
+		    0;
 		if (skip < n &&
-		    (rc = stop(mp, mp->h.data(mp->arg, rp, p + skip,
-				       n - skip))) != 0)
+		    (rc = stop(mp,
+		         mp->h.data(mp->arg, rp, p + skip, n - skip))) != 0)
 			return rc;
 	}
 	return 0;
@@ -950,8 +946,7 @@ open_smime(struct lf_mime_parser *mp, struct frame *f)
 	int rc;
 
 	lf_buf_init(&inner, (size_t)mp->lim->smime_bytes);
-	rc = lf_smime_inspect(f->der.data, f->der.len, &kind, &inner,
-	    &mp->err);
+	rc = lf_smime_inspect(f->der.data, f->der.len, &kind, &inner, &mp->err);
 	lf_buf_release(&f->der);
 	f->smime = false;
 	if (rc == LF_OK && kind == LF_SMIME_SIGNED && inner.len > 0) {
@@ -962,9 +957,9 @@ open_smime(struct lf_mime_parser *mp, struct frame *f)
 			rc = sub_feed(mp, f->sub, NULL, 0);
 	} else if (rc == LF_OK) {
 		report(mp, part,
-		    kind == LF_SMIME_ENVELOPED ? "smime.encrypted"
-		    : kind == LF_SMIME_NOT_CMS ? "smime.unreadable"
-					       : "smime.not-opened",
+		    kind == LF_SMIME_ENVELOPED   ? "smime.encrypted" :
+		        kind == LF_SMIME_NOT_CMS ? "smime.unreadable" :
+		                                   "smime.not-opened",
 		    kind == LF_SMIME_NOT_CMS ? LF_SEV_MEDIUM : LF_SEV_INFO,
 		    part->body_offset, lf_smime_kind_name(kind));
 		rc = 0;
@@ -1199,7 +1194,8 @@ field_colon(const uint8_t *p, size_t n)
 
 	for (i = 0; colon != NULL && p + i < colon; i++) {
 		if (p[i] == ' ' || p[i] == '\t') {
-			for (k = i; p + k < colon && (p[k] == ' ' || p[k] == '\t');
+			for (k = i;
+			     p + k < colon && (p[k] == ' ' || p[k] == '\t');
 			     k++)
 				;
 			return p + k == colon && i > 0 ? colon : NULL;
@@ -1221,8 +1217,9 @@ unix_from(const struct frame *f, const uint8_t *p, size_t n)
 static bool
 header_like(const struct frame *f, const uint8_t *p, size_t n)
 {
-	return n > 0 && (p[0] == ' ' || p[0] == '\t' ||
-			    field_colon(p, n) != NULL || unix_from(f, p, n));
+	return n > 0 &&
+	    (p[0] == ' ' || p[0] == '\t' || field_colon(p, n) != NULL ||
+	        unix_from(f, p, n));
 }
 
 /*
@@ -1247,8 +1244,8 @@ header_line(struct lf_mime_parser *mp, struct frame *f, const uint8_t *p,
 		if (colon == NULL && unix_from(f, p, content_len)) {
 			report(mp, &f->part, "header.unix-from", LF_SEV_INFO,
 			    offset, NULL);
-			return attributed ? 0
-					  : attribute(mp, mp->nframes, p, n);
+			return attributed ? 0 :
+			                    attribute(mp, mp->nframes, p, n);
 		}
 		if (colon == NULL) {
 			/* Not a header: the block has ended without a blank
@@ -1353,7 +1350,7 @@ feed_headers(struct lf_mime_parser *mp, struct frame *f, const uint8_t *p,
 			report(mp, &f->part, "header.too-long", LF_SEV_MEDIUM,
 			    mp->line_offset, "a header line");
 			if ((*rc = attribute(mp, mp->nframes, mp->hline.data,
-				 mp->hline.len)) == 0)
+			         mp->hline.len)) == 0)
 				*rc = attribute(mp, mp->nframes, p + kept,
 				    take - kept);
 		}
@@ -1364,12 +1361,12 @@ feed_headers(struct lf_mime_parser *mp, struct frame *f, const uint8_t *p,
 	len = mp->hline.len;
 	over = mp->hline_over;
 	mp->hline_over = false;
-	at = over ? -1
-		  : match_boundary(mp, mp->hline.data, len, true, &close,
-			&suffix);
+	at = over ?
+	    -1 :
+	    match_boundary(mp, mp->hline.data, len, true, &close, &suffix);
 	if (at >= 0)
-		*rc = on_boundary(mp, (size_t)at, close, suffix,
-		    mp->hline.data, len);
+		*rc = on_boundary(mp, (size_t)at, close, suffix, mp->hline.data,
+		    len);
 	else
 		*rc = header_line(mp, f, mp->hline.data, len, mp->line_offset,
 		    over);
@@ -1476,9 +1473,10 @@ feed_lines(struct lf_mime_parser *mp, const uint8_t *p, size_t n, int *rc)
 	if (complete || mp->llen == mp->line_cap) {
 		at = match_boundary(mp, mp->line, mp->llen, complete, &close,
 		    &suffix);
-		if (at >= 0 && (close ||
-				   !too_many_parts(mp, &top(mp)->part,
-				       mp->line_offset - mp->nheld))) {
+		if (at >= 0 &&
+		    (close ||
+		        !too_many_parts(mp, &top(mp)->part,
+		            mp->line_offset - mp->nheld))) {
 			mp->ls = complete ? L_START : L_SKIP;
 			mp->skip_scope = (size_t)at + 1;
 			mp->skip_from = mp->offset;
@@ -1555,9 +1553,9 @@ lf_mime_finish(struct lf_mime_parser *mp)
 	f = top(mp);
 	/* A last line without its end: a boundary, a header line, data. */
 	if (f != NULL && f->in_headers && mp->hline.len > 0) {
-		at = mp->hline_over ? -1
-				    : match_boundary(mp, mp->hline.data,
-					  mp->hline.len, true, &close, &suffix);
+		at = mp->hline_over ? -1 :
+		                      match_boundary(mp, mp->hline.data,
+		                          mp->hline.len, true, &close, &suffix);
 		if (at >= 0)
 			rc = on_boundary(mp, (size_t)at, close, suffix,
 			    mp->hline.data, mp->hline.len);
@@ -1568,8 +1566,10 @@ lf_mime_finish(struct lf_mime_parser *mp)
 	} else if (f != NULL && mp->llen > 0 && mp->ls == L_COLLECT) {
 		at = match_boundary(mp, mp->line, mp->llen, true, &close,
 		    &suffix);
-		if (at >= 0 && (close || !too_many_parts(mp, &f->part,
-						mp->line_offset - mp->nheld)))
+		if (at >= 0 &&
+		    (close ||
+		        !too_many_parts(mp, &f->part,
+		            mp->line_offset - mp->nheld)))
 			rc = on_boundary(mp, (size_t)at, close, suffix,
 			    mp->line, mp->llen);
 		else if ((rc = flush_held(mp)) == 0)
@@ -1605,7 +1605,7 @@ sub_parser_new(struct lf_mime_parser *mp, const struct lf_mime_part *host,
 	int rc;
 
 	if ((rc = lf_mime_parser_new(mp->lim, &mp->h, mp->arg, &sub,
-		 &mp->err)) != LF_OK)
+	         &mp->err)) != LF_OK)
 		return rc;
 	sub->parts = mp->parts;
 	sub->reported_parts = mp->reported_parts;

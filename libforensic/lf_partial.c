@@ -99,12 +99,14 @@ lf_partials_note(struct lf_partials *ps, const json_t *report,
 		    !json_is_integer(json_object_get(pr, "number")))
 			continue;
 		if ((rc = add(ps, json_string_value(id),
-			 (long)json_integer_value(json_object_get(pr, "number")),
-			 (long)json_integer_value(json_object_get(pr, "total")),
-			 json_string_value(json_object_get(obj, "sha256")) != NULL
-			     ? json_string_value(json_object_get(obj, "sha256"))
-			     : "",
-			 err)) != LF_OK)
+		         (long)json_integer_value(
+		             json_object_get(pr, "number")),
+		         (long)json_integer_value(json_object_get(pr, "total")),
+		         json_string_value(json_object_get(obj, "sha256")) !=
+		                 NULL ?
+		             json_string_value(json_object_get(obj, "sha256")) :
+		             "",
+		         err)) != LF_OK)
 			return rc;
 	}
 	return LF_OK;
@@ -123,7 +125,7 @@ by_id_then_number(const void *a, const void *b)
 int
 lf_partials_each_complete(const struct lf_partials *ps,
     int (*fn)(void *arg, const char *id, const uint8_t (*sha256)[32],
-	size_t count),
+        size_t count),
     void *arg)
 {
 	struct fragment *v;

@@ -56,6 +56,6 @@ lf_smime_kind_name(enum lf_smime_kind kind)
 	static const char *const names[] = {"not-cms", "signed-data",
 	    "enveloped-data", "compressed-data", "other"};
 
-	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind]
-								 : "other";
+	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] :
+	                                                           "other";
 }

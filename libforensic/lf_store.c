@@ -30,8 +30,8 @@
 
 struct lf_store {
 	int dirfd;
-	int objfd; /* objects/ */
-	int tmpfd; /* tmp/ */
+	int objfd;    /* objects/ */
+	int tmpfd;    /* tmp/ */
 	int sub[256]; /* objects/00 ... objects/ff, opened when first used */
 	bool unnamed; /* O_TMPFILE files linked through /proc/self/fd */
 	pthread_mutex_t mu;
@@ -41,7 +41,7 @@ struct lf_store {
 
 struct lf_store_writer {
 	struct lf_store *s;
-	int fd;		 /* -1 until the object outgrows buf */
+	int fd;           /* -1 until the object outgrows buf */
 	char tmpname[64]; /* its name in tmp/, when it has one */
 	uint8_t buf[WBUF];
 	size_t nbuf;
@@ -157,8 +157,8 @@ create_file(struct lf_store_writer *w, int dirfd, struct lf_error *err)
 	uint64_t n;
 
 	if (s->unnamed) {
-		w->fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC,
-		    0400);
+		w->fd =
+		    openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0400);
 		if (w->fd < 0)
 			return lf_error_sys(err, errno,
 			    "cannot create an object");
@@ -190,7 +190,8 @@ write_all(int fd, const uint8_t *p, size_t n, struct lf_error *err)
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
-			return lf_error_sys(err, errno, "cannot write an object");
+			return lf_error_sys(err, errno,
+			    "cannot write an object");
 		}
 		p += k;
 		n -= (size_t)k;
@@ -237,7 +238,7 @@ lf_store_read_object(struct lf_store *s, const uint8_t sha256[32], int *fd,
 
 	lf_store_relpath(sha256, path);
 	if ((*fd = openat(s->dirfd, path,
-		 O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)) < 0)
+	         O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)) < 0)
 		return lf_error_sys(err, errno, "cannot open %s", path);
 	return LF_OK;
 }
@@ -293,8 +294,7 @@ lf_store_commit(struct lf_store_writer *w, const uint8_t sha256[32],
 	}
 	/* Never replace: an object already there stays as it is, and one
 	 * still in memory is not even written. */
-	if (w->fd < 0 &&
-	    fstatat(subfd, hex, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+	if (w->fd < 0 && fstatat(subfd, hex, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (existed != NULL)
 			*existed = true;
 		goto out;

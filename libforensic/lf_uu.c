@@ -31,7 +31,7 @@ struct uu {
 	enum uu_phase phase;
 	uint8_t line[LINE_MAX_UU];
 	size_t len;
-	bool overlong;	     /* the current line passed LINE_MAX_UU */
+	bool overlong;       /* the current line passed LINE_MAX_UU */
 	uint64_t line_start; /* input offset of the current line */
 	bool reported_before, reported_short, reported_bad, reported_after;
 	uint8_t out[UU_OUT];
@@ -79,9 +79,9 @@ parse_begin(struct uu *u, struct lf_codec_sink *sink)
 	name_start = i + 1;
 	sink->info->has_mode = true;
 	sink->info->mode = mode;
-	sink->info->name_len = n - name_start < sizeof(sink->info->name)
-	    ? n - name_start
-	    : sizeof(sink->info->name);
+	sink->info->name_len = n - name_start < sizeof(sink->info->name) ?
+	    n - name_start :
+	    sizeof(sink->info->name);
 	memcpy(sink->info->name, p + name_start, sink->info->name_len);
 	sink->info->has_name = true;
 	return true;
@@ -128,10 +128,10 @@ uu_body_line(struct uu *u, struct lf_codec_sink *sink)
 	}
 	for (i = 1; got < want; i += 4) {
 		for (k = 0; k < 4; k++)
-			v[k] = i + (size_t)k < n
-			    ? uu_value(u, sink, p[i + (size_t)k],
-				  u->line_start + i + (size_t)k)
-			    : 0;
+			v[k] = i + (size_t)k < n ?
+			    uu_value(u, sink, p[i + (size_t)k],
+			        u->line_start + i + (size_t)k) :
+			    0;
 		uint8_t b[3] = {(uint8_t)(v[0] << 2 | v[1] >> 4),
 		    (uint8_t)(v[1] << 4 | v[2] >> 2),
 		    (uint8_t)(v[2] << 6 | v[3])};

@@ -106,7 +106,7 @@ parse_mbox_format(const char *s)
 			return names[i].f;
 	}
 	cli_usage_error("--mbox-format: '%s' is not auto, mboxo, mboxrd, "
-			"mboxcl or mboxcl2",
+	                "mboxcl or mboxcl2",
 	    cli_esc(s, strlen(s)));
 }
 
@@ -142,7 +142,7 @@ parse_options(int argc, char **argv, struct options *o)
 	o->algs = LF_DIGEST_DEFAULT;
 	cli_common_init(&o->c);
 	while ((c = getopt_long(argc, argv, "o:p:c:" CLI_COMMON_SHORTOPTS,
-		    longopts, NULL)) != -1) {
+	            longopts, NULL)) != -1) {
 		if (cli_common_option(&o->c, c, optarg, usage))
 			continue;
 		switch (c) {
@@ -198,8 +198,8 @@ decoded(const json_t *obj, const char *key)
 
 	if (!json_is_object(v))
 		return NULL;
-	return jstr(v, json_object_get(v, "decoded") != NULL ? "decoded"
-							       : "raw");
+	return jstr(v,
+	    json_object_get(v, "decoded") != NULL ? "decoded" : "raw");
 }
 
 static void
@@ -215,8 +215,9 @@ print_text(const json_t *r)
 	s = jstr(r, "source");
 	(void)printf("%s", cli_esc(s, strlen(s)));
 	if (json_object_get(r, "mbox_offset") != NULL)
-		(void)printf(" @%lld", (long long)json_integer_value(
-					   json_object_get(r, "mbox_offset")));
+		(void)printf(" @%lld",
+		    (long long)json_integer_value(
+		        json_object_get(r, "mbox_offset")));
 	(void)printf("  %lld bytes  sha256 %s\n",
 	    (long long)json_integer_value(json_object_get(msg, "size")),
 	    jstr(msg, "sha256"));
@@ -241,7 +242,7 @@ print_text(const json_t *r)
 		if (obj != NULL)
 			(void)printf(" %10lld  %.16s",
 			    (long long)json_integer_value(
-				json_object_get(obj, "size")),
+			        json_object_get(obj, "size")),
 			    jstr(obj, "sha256"));
 		if (name != NULL)
 			(void)printf("  %s", cli_esc(name, strlen(name)));
@@ -266,7 +267,7 @@ print_text(const json_t *r)
 			    jstr(p, "severity"), jstr(p, "code"),
 			    jstr(p, "part"),
 			    (long long)json_integer_value(
-				json_object_get(p, "offset")));
+			        json_object_get(p, "offset")));
 		}
 	}
 	(void)printf("\n");
@@ -422,15 +423,14 @@ extract_fd(struct state *s, int fd)
 	while ((got = read_some(fd, s->buf, READ_CHUNK)) > 0) {
 		if (first) {
 			first = false;
-			is_mbox = looks_like_mbox(s->buf, (size_t)got,
-			    &skip);
+			is_mbox = looks_like_mbox(s->buf, (size_t)got, &skip);
 			if (!is_mbox)
 				skip = 0;
 			is_mbox |= s->o.mbox_format != LF_MBOX_AUTO;
 			s->mbox_skipped = skip;
 			if (is_mbox) {
 				if (lf_mbox_new(s->o.mbox_format, &mh, s,
-					mbox_anomaly, s, &mb, &err) != LF_OK) {
+				        mbox_anomaly, s, &mb, &err) != LF_OK) {
 					failed(s, "mbox", &err);
 					return;
 				}
@@ -439,7 +439,8 @@ extract_fd(struct state *s, int fd)
 			}
 		}
 		if (is_mbox)
-			rc = lf_mbox_feed(mb, s->buf + skip, (size_t)got - skip);
+			rc =
+			    lf_mbox_feed(mb, s->buf + skip, (size_t)got - skip);
 		else
 			rc = lf_expool_feed(s->pool, s->buf, (size_t)got);
 		skip = 0;
@@ -462,8 +463,7 @@ extract_fd(struct state *s, int fd)
 
 /* A message whose fragments are all in: read it from them, in order. */
 static int
-reassemble(void *arg, const char *id, const uint8_t (*sha256)[32],
-    size_t count)
+reassemble(void *arg, const char *id, const uint8_t (*sha256)[32], size_t count)
 {
 	struct state *s = arg;
 	struct lf_store *from = s->store != NULL ? s->store : s->aside;
@@ -502,10 +502,11 @@ open_aside(struct state *s)
 {
 	struct lf_error err;
 
-	(void)snprintf(s->aside_dir, sizeof(s->aside_dir), "%s/lf-extract.XXXXXX",
-	    getenv("TMPDIR") != NULL && strlen(getenv("TMPDIR")) < 40
-		? getenv("TMPDIR")
-		: "/tmp");
+	(void)snprintf(s->aside_dir, sizeof(s->aside_dir),
+	    "%s/lf-extract.XXXXXX",
+	    getenv("TMPDIR") != NULL && strlen(getenv("TMPDIR")) < 40 ?
+	        getenv("TMPDIR") :
+	        "/tmp");
 	if (mkdtemp(s->aside_dir) == NULL ||
 	    lf_store_open(s->aside_dir, &s->aside, &err) != LF_OK) {
 		s->aside_dir[0] = '\0';
@@ -514,8 +515,7 @@ open_aside(struct state *s)
 }
 
 static int
-remove_entry(const char *path, const struct stat *st, int type,
-    struct FTW *ftw)
+remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
 	(void)st;
 	(void)ftw;
@@ -527,7 +527,8 @@ close_aside(struct state *s)
 {
 	lf_store_close(s->aside);
 	if (s->aside_dir[0] != '\0')
-		(void)nftw(s->aside_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		(void)nftw(s->aside_dir, remove_entry, 16,
+		    FTW_DEPTH | FTW_PHYS);
 }
 
 static int
@@ -567,7 +568,7 @@ is_maildir(const char *path)
 
 	for (i = 0; i < 3; i++) {
 		if (snprintf(sub, sizeof(sub), "%s/%s", path, need[i]) >=
-			(int)sizeof(sub) ||
+		        (int)sizeof(sub) ||
 		    lstat(sub, &st) != 0 || !S_ISDIR(st.st_mode))
 			return false;
 	}
@@ -629,8 +630,8 @@ dump_part(struct state *s, int argc, char **argv)
 
 	if (argc != 1)
 		cli_usage_error("-p takes exactly one message");
-	fd = strcmp(argv[0], "-") == 0 ? STDIN_FILENO
-				       : open(argv[0], O_RDONLY | O_CLOEXEC);
+	fd = strcmp(argv[0], "-") == 0 ? STDIN_FILENO :
+	                                 open(argv[0], O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		cli_warn("cannot open '%s': %s",
 		    cli_esc(argv[0], strlen(argv[0])), strerror(errno));
@@ -648,7 +649,8 @@ dump_part(struct state *s, int argc, char **argv)
 	if (fd != STDIN_FILENO)
 		(void)close(fd);
 	if (rc != 0 || fflush(stdout) != 0) {
-		cli_warn("cannot write part %s", cli_esc(d.path, strlen(d.path)));
+		cli_warn("cannot write part %s",
+		    cli_esc(d.path, strlen(d.path)));
 		return CLI_EXIT_FAILURE;
 	}
 	if (!d.found) {

@@ -122,7 +122,7 @@ parse_options(int argc, char **argv, struct options *o)
 		exit(CLI_EXIT_FAILURE);
 	}
 	while ((c = getopt_long(argc, argv, "c:rLa:" CLI_COMMON_SHORTOPTS,
-		    longopts, NULL)) != -1) {
+	            longopts, NULL)) != -1) {
 		if (cli_common_option(&o->c, c, optarg, usage))
 			continue;
 		switch (c) {

@@ -57,7 +57,7 @@ decode(enum lf_codec codec, const char *in, size_t n, size_t step,
 	for (off = 0; off < n; off += k) {
 		k = step == 0 || n - off < step ? n - off : step;
 		assert_int_equal(lf_decoder_feed(d, (const uint8_t *)in + off,
-				     k),
+		                     k),
 		    LF_OK);
 	}
 	assert_int_equal(lf_decoder_finish(d), LF_OK);
@@ -83,7 +83,7 @@ check(enum lf_codec codec, const char *in, size_t n, const char *want,
 	free(r);
 }
 
-#define CHECK(codec, in, want, codes)                                        \
+#define CHECK(codec, in, want, codes) \
 	check(codec, in, sizeof(in) - 1, want, sizeof(want) - 1, codes)
 
 static void
@@ -111,8 +111,7 @@ base64_damage(void **state)
 	CHECK(LF_CODEC_BASE64, "Zm9vYmE", "fooba", "base64.missing-padding");
 	CHECK(LF_CODEC_BASE64, "Zm9vY", "foo", "base64.truncated");
 	CHECK(LF_CODEC_BASE64, "Zm9v!!Ym*Fy", "foobar", "base64.bad-char");
-	CHECK(LF_CODEC_BASE64, "Zg==Zm8=", "ffo",
-	    "base64.data-after-padding");
+	CHECK(LF_CODEC_BASE64, "Zg==Zm8=", "ffo", "base64.data-after-padding");
 	CHECK(LF_CODEC_BASE64, "=Zm9v", "foo", "base64.misplaced-padding");
 	CHECK(LF_CODEC_BASE64, "Zg=", "f", "base64.missing-padding");
 	CHECK(LF_CODEC_BASE64, "Zg===", "f", "base64.misplaced-padding");
@@ -127,7 +126,8 @@ qp_vectors(void **state)
 	/* Soft breaks, with CRLF, LF, and blanks after the "=". */
 	CHECK(LF_CODEC_QP, "long=\r\nline=\nend= \t\r\nx", "longlineendx", "");
 	/* Hard line breaks decode as CRLF; trailing blanks go. */
-	CHECK(LF_CODEC_QP, "a  \r\nb\t\nc", "a\r\nb\r\nc", "qp.trailing-blanks");
+	CHECK(LF_CODEC_QP, "a  \r\nb\t\nc", "a\r\nb\r\nc",
+	    "qp.trailing-blanks");
 	CHECK(LF_CODEC_QP, "a b\tc", "a b\tc", "");
 	/* A bare CR is data. */
 	CHECK(LF_CODEC_QP, "a\rb\r", "a\rb\r", "");
@@ -153,18 +153,17 @@ identity_and_names(void **state)
 	(void)state;
 	CHECK(LF_CODEC_IDENTITY, "as\0is\r\n", "as\0is\r\n", "");
 	assert_int_equal(lf_codec_from_cte((const uint8_t *)" Base64\r\n", 9,
-			     &known),
+	                     &known),
 	    LF_CODEC_BASE64);
 	assert_true(known);
-	assert_int_equal(lf_codec_from_cte((const uint8_t *)"x-uue", 5,
-			     &known),
+	assert_int_equal(lf_codec_from_cte((const uint8_t *)"x-uue", 5, &known),
 	    LF_CODEC_UUENCODE);
 	assert_int_equal(lf_codec_from_cte((const uint8_t *)"base64 ", 7,
-			     &known),
+	                     &known),
 	    LF_CODEC_BASE64);
 	assert_true(known);
 	assert_int_equal(lf_codec_from_cte((const uint8_t *)"base-64", 7,
-			     &known),
+	                     &known),
 	    LF_CODEC_IDENTITY);
 	assert_false(known);
 	assert_string_equal(lf_codec_name(LF_CODEC_QP), "quoted-printable");
@@ -172,10 +171,10 @@ identity_and_names(void **state)
 
 /* uuencode of "hello world, this is a uuencode test with more than 45
  * bytes of data!!\n" by Python's binascii.b2a_uu (spaces, not '`'). */
-#define UU_TEXT                                                              \
-	"hello world, this is a uuencode test with more than 45 bytes of "  \
+#define UU_TEXT                                                            \
+	"hello world, this is a uuencode test with more than 45 bytes of " \
 	"data!!\n"
-#define UU_LINE1                                                             \
+#define UU_LINE1 \
 	"M:&5L;&\\@=V]R;&0L('1H:7,@:7,@82!U=65N8V]D92!T97-T('=I=&@@;6]R\n"
 #define UU_LINE2 ":92!T:&%N(#0U(&)Y=&5S(&]F(&1A=&$A(0H \n"
 
@@ -206,8 +205,10 @@ uuencode_blocks(void **state)
 	CHECK(LF_CODEC_UUENCODE,
 	    "see below\nbegin 600 y\n" UU_LINE2 "end\ntrailer\n",
 	    "e than 45 bytes of data!!\n", "uu.text-before uu.text-after");
-	CHECK(LF_CODEC_UUENCODE, "begin 644 z\n" UU_LINE2, "e than 45 bytes "
-	    "of data!!\n", "uu.no-end");
+	CHECK(LF_CODEC_UUENCODE, "begin 644 z\n" UU_LINE2,
+	    "e than 45 bytes "
+	    "of data!!\n",
+	    "uu.no-end");
 	CHECK(LF_CODEC_UUENCODE, "nothing here\n", "",
 	    "uu.text-before uu.no-begin");
 	free(r);
@@ -230,14 +231,14 @@ output_can_stop(void **state)
 
 	(void)state;
 	assert_int_equal(lf_decoder_new(LF_CODEC_BASE64, stop_at_once, NULL,
-			     NULL, NULL, &d, NULL),
+	                     NULL, NULL, &d, NULL),
 	    LF_OK);
 	assert_int_equal(lf_decoder_feed(d, (const uint8_t *)"Zm9v", 4), 77);
 	assert_int_equal(lf_decoder_feed(d, (const uint8_t *)"Zm9v", 4), 77);
 	assert_int_equal(lf_decoder_finish(d), 77);
 	lf_decoder_free(d);
-	assert_int_equal(lf_decoder_new(99, stop_at_once, NULL, NULL, NULL,
-			     &d, NULL),
+	assert_int_equal(lf_decoder_new(99, stop_at_once, NULL, NULL, NULL, &d,
+	                     NULL),
 	    LF_E_INVAL);
 	lf_decoder_free(NULL);
 }

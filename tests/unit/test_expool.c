@@ -30,8 +30,7 @@ struct seen {
 };
 
 static void
-emit(void *arg, const char *source, json_t *report,
-    const struct lf_error *err)
+emit(void *arg, const char *source, json_t *report, const struct lf_error *err)
 {
 	struct seen *s = arg;
 	json_t *msg = json_object_get(report, "message");
@@ -54,8 +53,8 @@ message(size_t i, size_t *n)
 {
 	size_t body = i % 9 == 0 ? 9u << 20 : (i * 7919) % 200000, k;
 	const char *head = "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
-			   "--b\r\nContent-Type: application/octet-stream\r\n"
-			   "\r\n";
+	                   "--b\r\nContent-Type: application/octet-stream\r\n"
+	                   "\r\n";
 	const char *tail = "\r\n--b--\r\n";
 	size_t hl = strlen(head), tl = strlen(tail);
 	uint8_t *m = malloc(hl + body + tl);
@@ -97,11 +96,11 @@ run(unsigned workers, size_t piece)
 		lf_hex(want[i], digest, 32);
 		(void)snprintf(name, sizeof(name), "m%zu", i);
 		assert_int_equal(lf_expool_begin(pool, name, LF_NO_OFFSET,
-				     &err),
+		                     &err),
 		    LF_OK);
 		for (at = 0; at < n; at += piece)
 			assert_int_equal(lf_expool_feed(pool, m + at,
-					     n - at < piece ? n - at : piece),
+			                     n - at < piece ? n - at : piece),
 			    LF_OK);
 		lf_expool_end(pool);
 		free(m);

@@ -238,18 +238,18 @@ text_by_builtin_tests(void **state)
 	(void)state;
 	assert_int_equal(lf_magic_db_open(&db, NULL), LF_OK);
 	assert_int_equal(lf_magic_new(db, &m, NULL), LF_OK);
-	assert_true(lf_magic_text(m, (const uint8_t *)"caf\xc3\xa9\r\n", 7,
-	    &r));
+	assert_true(
+	    lf_magic_text(m, (const uint8_t *)"caf\xc3\xa9\r\n", 7, &r));
 	assert_true(r.builtin_only);
 	assert_string_equal(r.mime, "text/plain");
 	assert_string_equal(r.description,
 	    "Unicode text, UTF-8 text, with CRLF line terminators");
 	/* Formats written in text are known by their first bytes. */
-	assert_false(lf_magic_text(m, (const uint8_t *)script,
-	    sizeof(script) - 1, &r));
+	assert_false(
+	    lf_magic_text(m, (const uint8_t *)script, sizeof(script) - 1, &r));
 	assert_false(lf_magic_text(m, pdf, sizeof(pdf) - 1, &r));
-	assert_false(lf_magic_text(m, (const uint8_t *)"{\\rtf1\\ansi x}\n", 14,
-	    &r));
+	assert_false(
+	    lf_magic_text(m, (const uint8_t *)"{\\rtf1\\ansi x}\n", 14, &r));
 	assert_false(lf_magic_text(m, gz, sizeof(gz), &r));
 	assert_int_equal(lf_magic_buffer(m, (const uint8_t *)script,
 	                     sizeof(script) - 1, &r, NULL),

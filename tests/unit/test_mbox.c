@@ -1244,8 +1244,8 @@ check_offsets(const char *stem, bool crlf, size_t want_n)
 		 * agree); MimeKit leaves it out. */
 		if (r.msgs[i].end != mk_end &&
 		    !(i + 1 < r.n && r.msgs[i].end == r.msgs[i + 1].off &&
-			mbox[mk_end] == (crlf ? '\r' : '\n') &&
-			r.msgs[i].end == mk_end + (crlf ? 2 : 1)))
+		        mbox[mk_end] == (crlf ? '\r' : '\n') &&
+		        r.msgs[i].end == mk_end + (crlf ? 2 : 1)))
 			fail_msg("%s: message at %llu ends at %llu, MimeKit "
 			         "says %llu",
 			    stem, (unsigned long long)r.msgs[i].off,

@@ -142,7 +142,7 @@ cli_common_option(struct cli_common *cc, int c, const char *arg,
 		if (lf_parse_size(arg, &n, &err) != LF_OK ||
 		    n > CLI_MAX_THREADS)
 			cli_usage_error("-j: '%s' is not a thread count "
-					"(0 to %d)",
+			                "(0 to %d)",
 			    cli_esc(arg, strlen(arg)), CLI_MAX_THREADS);
 		cc->threads = (unsigned)n;
 		return true;

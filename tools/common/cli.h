@@ -62,17 +62,19 @@ void cli_version(void);
 #define CLI_OPT_LIMIT 0x1000 /* above any tool's own long-only options */
 #define CLI_MAX_THREADS 256
 #define CLI_COMMON_SHORTOPTS "j:qvhV"
-#define CLI_COMMON_LONGOPTS                                                    \
-	{"threads", required_argument, NULL, 'j'},                             \
-	    {"limit", required_argument, NULL, CLI_OPT_LIMIT},                 \
-	    {"quiet", no_argument, NULL, 'q'},                                 \
-	    {"verbose", no_argument, NULL, 'v'},                               \
-	    {"help", no_argument, NULL, 'h'},                                  \
-	    {"version", no_argument, NULL, 'V'}
+#define CLI_COMMON_LONGOPTS                                    \
+	{"threads", required_argument, NULL, 'j'},             \
+	    {"limit", required_argument, NULL, CLI_OPT_LIMIT}, \
+	    {"quiet", no_argument, NULL, 'q'},                 \
+	    {"verbose", no_argument, NULL, 'v'},               \
+	    {"help", no_argument, NULL, 'h'},                  \
+	{                                                      \
+		"version", no_argument, NULL, 'V'              \
+	}
 
 struct cli_common {
 	struct lf_limits limits; /* the defaults, then each --limit */
-	unsigned threads;	 /* -j; 0 means one per online processor */
+	unsigned threads;        /* -j; 0 means one per online processor */
 	bool quiet;
 	int verbose; /* how many -v */
 };

@@ -19,10 +19,10 @@ enum lf_severity {
 };
 
 struct lf_anomaly {
-	const char *code;	    /* stable identifier, static */
+	const char *code; /* stable identifier, static */
 	enum lf_severity severity;
-	uint64_t offset;	    /* in the input of whoever reports it */
-	const char *detail;	    /* human words, may be NULL; borrowed */
+	uint64_t offset;    /* in the input of whoever reports it */
+	const char *detail; /* human words, may be NULL; borrowed */
 };
 
 /*

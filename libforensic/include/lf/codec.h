@@ -40,22 +40,22 @@ enum lf_codec {
  * Receives decoded bytes.  Return 0 to go on; anything else stops the
  * decoder, and lf_decoder_feed/_finish return that value.
  */
-typedef int (*lf_decoder_out_fn)(void *arg, unsigned stream,
-    const uint8_t *p, size_t n);
+typedef int (
+    *lf_decoder_out_fn)(void *arg, unsigned stream, const uint8_t *p, size_t n);
 
 /* What the framing of uuencode, yEnc and BinHex says about the content. */
 struct lf_decoder_info {
 	bool has_name;
 	uint8_t name[256]; /* the name given by the framing, raw bytes */
 	size_t name_len;
-	bool has_mode;	   /* uuencode's octal mode */
+	bool has_mode; /* uuencode's octal mode */
 	unsigned mode;
-	bool has_size;	   /* yEnc size=, BinHex data fork length */
+	bool has_size; /* yEnc size=, BinHex data fork length */
 	uint64_t size;
-	bool has_crc;	   /* a checksum was present ... */
-	bool crc_ok;	   /* ... and matched */
-	bool complete;	   /* the end marker was seen */
-	uint8_t mac_type[4];   /* BinHex file type and creator */
+	bool has_crc;        /* a checksum was present ... */
+	bool crc_ok;         /* ... and matched */
+	bool complete;       /* the end marker was seen */
+	uint8_t mac_type[4]; /* BinHex file type and creator */
 	uint8_t mac_creator[4];
 	uint64_t resource_size; /* BinHex resource fork length */
 };

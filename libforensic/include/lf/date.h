@@ -12,12 +12,12 @@
 #include "lf/error.h"
 
 struct lf_date {
-	int64_t utc;	   /* seconds since 1970-01-01T00:00:00Z */
-	int offset;	   /* the zone as written, in minutes east of UTC */
+	int64_t utc;       /* seconds since 1970-01-01T00:00:00Z */
+	int offset;        /* the zone as written, in minutes east of UTC */
 	bool zone_unknown; /* "-0000", or an obsolete zone RFC 5322 says to
 			      read as unknown (military letters); utc then
 			      takes the time as UTC */
-	bool obsolete;	   /* an obsolete form was read (two-digit year,
+	bool obsolete;     /* an obsolete form was read (two-digit year,
 			      named zone, comments, missing seconds ...) */
 };
 

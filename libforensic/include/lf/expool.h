@@ -26,12 +26,12 @@
  * What became of one message: its report (borrowed for the call), or
  * NULL and the error that stopped its extraction.
  */
-typedef void (*lf_expool_emit_fn)(void *arg, const char *source,
-    json_t *report, const struct lf_error *err);
+typedef void (*lf_expool_emit_fn)(void *arg, const char *source, json_t *report,
+    const struct lf_error *err);
 
 struct lf_expool_opts {
-	unsigned workers;	    /* threads, at least 1 */
-	struct lf_extract_opts x;   /* for each worker's extractor; its
+	unsigned workers;             /* threads, at least 1 */
+	struct lf_extract_opts x;     /* for each worker's extractor; its
 				       magic is ignored: see magic_db */
 	struct lf_magic_db *magic_db; /* NULL: no typing; else each worker
 					 makes its own handle */
@@ -61,7 +61,7 @@ int lf_expool_begin(struct lf_expool *pool, const char *source,
  * lf_expool_feed: more bytes of the current message.  May wait for
  * buffers to free up.  Returns LF_OK.
  */
-int lf_expool_feed(struct lf_expool *pool, const uint8_t *p, size_t n);
+int lf_expool_feed(struct lf_expool *pool, const uint8_t *data, size_t n);
 
 /*
  * lf_expool_end: the current message is complete.

@@ -30,14 +30,14 @@
 
 struct lf_extract_opts {
 	const struct lf_limits *limits; /* must outlive the extractor */
-	unsigned algs;		  /* digests of each object, not empty */
-	struct lf_store *store;	  /* NULL: store nothing */
+	unsigned algs;                  /* digests of each object, not empty */
+	struct lf_store *store;         /* NULL: store nothing */
 	struct lf_store *partial_store; /* without a store: where
 					   message/partial fragments go, for
 					   their reassembly; may be NULL */
-	struct lf_magic *magic;	  /* NULL: type nothing; one per thread */
-	bool attachments_only;	  /* report and store attachments only */
-	const char *tool;	  /* the tool name for the report */
+	struct lf_magic *magic;         /* NULL: type nothing; one per thread */
+	bool attachments_only;          /* report and store attachments only */
+	const char *tool;               /* the tool name for the report */
 };
 
 struct lf_extract;
@@ -47,8 +47,8 @@ struct lf_extract;
  * thread at a time.  Returns LF_OK and the extractor in *out, LF_E_INVAL,
  * LF_E_NOMEM or LF_E_CRYPTO.
  */
-int lf_extract_new(const struct lf_extract_opts *opts,
-    struct lf_extract **out, struct lf_error *err);
+int lf_extract_new(const struct lf_extract_opts *opts, struct lf_extract **out,
+    struct lf_error *err);
 
 /*
  * lf_extract_begin: start a message read from source (its name, n bytes,
@@ -71,8 +71,7 @@ int lf_extract_feed(struct lf_extract *x, const uint8_t *p, size_t n,
  * lf_extract_end: the message is complete.  Returns LF_OK and its report
  * in *report (a new reference), or an error as lf_extract_feed.
  */
-int lf_extract_end(struct lf_extract *x, json_t **report,
-    struct lf_error *err);
+int lf_extract_end(struct lf_extract *x, json_t **report, struct lf_error *err);
 
 /*
  * lf_extract_free: NULL is allowed.

@@ -40,8 +40,8 @@
  * name, n bytes of UTF-8 at p (as decoded; a readable form is fine).
  * Returns LF_OK or LF_E_NOMEM.
  */
-int lf_findings_name(json_t *arr, const uint8_t *p, size_t n,
-    struct lf_error *err);
+int
+lf_findings_name(json_t *arr, const uint8_t *p, size_t n, struct lf_error *err);
 
 /*
  * lf_findings_type: append the findings about content whose declared type

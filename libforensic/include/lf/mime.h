@@ -31,7 +31,7 @@
 enum lf_mime_kind {
 	LF_MIME_MESSAGE,   /* a message: the top level, or attached */
 	LF_MIME_MULTIPART, /* a multipart part below a message */
-	LF_MIME_LEAF,	   /* content: a body, an attachment */
+	LF_MIME_LEAF,      /* content: a body, an attachment */
 	LF_MIME_PREAMBLE,  /* text before a multipart's first boundary */
 	LF_MIME_EPILOGUE,  /* text after a multipart's close boundary */
 	LF_MIME_EMBEDDED,  /* uuencode, yEnc or BinHex found in a text part */
@@ -41,8 +41,8 @@ enum lf_mime_kind {
 
 struct lf_mime_part {
 	enum lf_mime_kind kind;
-	char path[LF_MIME_PATH_MAX]; /* as described above */
-	unsigned depth;		     /* 0 for the top-level message */
+	char path[LF_MIME_PATH_MAX];       /* as described above */
+	unsigned depth;                    /* 0 for the top-level message */
 	const struct lf_mime_part *parent; /* NULL for the top level */
 	uint64_t offset;      /* where the part starts in the message: its
 				 headers, or its first byte of content */
@@ -53,12 +53,12 @@ struct lf_mime_part {
 
 	/* From its own headers (messages, multiparts, leaves). */
 	struct lf_mime_field type; /* Content-Type, or the default */
-	bool type_declared;	   /* false: the RFC 2045 default was used */
-	bool type_malformed;	   /* declared, but not as a clean type/subtype */
+	bool type_declared;        /* false: the RFC 2045 default was used */
+	bool type_malformed; /* declared, but not as a clean type/subtype */
 	struct lf_mime_field disposition; /* type "" when there was none */
-	enum lf_codec codec;		  /* from Content-Transfer-Encoding */
-	bool codec_known;		  /* the encoding was one we know */
-	char cte[32]; /* Content-Transfer-Encoding as declared, lowercased,
+	enum lf_codec codec;              /* from Content-Transfer-Encoding */
+	bool codec_known;                 /* the encoding was one we know */
+	char cte[32];     /* Content-Transfer-Encoding as declared, lowercased,
 			 "" when there was none */
 	bool after_close; /* a part after its multipart's close boundary */
 

@@ -16,20 +16,20 @@
 #include "lf/limits.h"
 
 struct lf_mime_param {
-	char name[80];	     /* lowercased; RFC 2231 "*0*" suffixes removed */
-	const uint8_t *raw;  /* the value as written: unquoted, continuations
+	char name[80];      /* lowercased; RFC 2231 "*0*" suffixes removed */
+	const uint8_t *raw; /* the value as written: unquoted, continuations
 				joined, %XX and encoded words left as they
 				are; borrowed from the field */
 	size_t raw_len;
 	const uint8_t *value; /* decoded, valid UTF-8; borrowed */
 	size_t value_len;
-	char charset[64];   /* RFC 2231 charset, "" if none */
-	char language[64];  /* RFC 2231 language, "" if none */
-	bool extended;	     /* RFC 2231 form was used */
+	char charset[64];  /* RFC 2231 charset, "" if none */
+	char language[64]; /* RFC 2231 language, "" if none */
+	bool extended;     /* RFC 2231 form was used */
 };
 
 struct lf_mime_field {
-	char type[128];	   /* "multipart", or the disposition ("attachment");
+	char type[128];    /* "multipart", or the disposition ("attachment");
 			      lowercased; "" when missing */
 	char subtype[128]; /* "mixed"; "" for a disposition or when missing */
 	struct lf_mime_param *params;
@@ -55,8 +55,8 @@ int lf_mime_field_parse(const uint8_t *p, size_t n, bool content_type,
  * lf_mime_field_param: the parameter called name (lowercase), or NULL.
  * Borrowed from f.
  */
-const struct lf_mime_param *lf_mime_field_param(const struct lf_mime_field *f,
-    const char *name);
+const struct lf_mime_param *
+lf_mime_field_param(const struct lf_mime_field *f, const char *name);
 
 /*
  * lf_mime_field_release: free what f holds; f may be parsed into again.

@@ -42,7 +42,7 @@ int lf_partials_note(struct lf_partials *ps, const json_t *report,
  */
 int lf_partials_each_complete(const struct lf_partials *ps,
     int (*fn)(void *arg, const char *id, const uint8_t (*sha256)[32],
-	size_t count),
+        size_t count),
     void *arg);
 
 /*

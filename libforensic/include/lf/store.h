@@ -33,8 +33,7 @@ struct lf_store_writer;
  * dir, with its objects/ and tmp/.  dir itself must not be a symbolic
  * link.  Returns LF_OK and the store in *out, LF_E_IO or LF_E_NOMEM.
  */
-int lf_store_open(const char *dir, struct lf_store **out,
-    struct lf_error *err);
+int lf_store_open(const char *dir, struct lf_store **out, struct lf_error *err);
 
 /*
  * lf_store_begin: start writing a new object.  Returns LF_OK and a writer
@@ -77,8 +76,8 @@ void lf_store_relpath(const uint8_t sha256[32], char out[LF_STORE_PATH_MAX]);
  * (never following a link).  Returns LF_OK and the descriptor in *fd, or
  * LF_E_IO (sys_errno ENOENT: there is no such object).
  */
-int lf_store_read_object(struct lf_store *s, const uint8_t sha256[32],
-    int *fd, struct lf_error *err);
+int lf_store_read_object(struct lf_store *s, const uint8_t sha256[32], int *fd,
+    struct lf_error *err);
 
 /*
  * lf_store_sync: write everything committed to the disk (syncfs).
