@@ -249,14 +249,14 @@ lf_magic_text(struct lf_magic *m, const uint8_t *p, size_t n,
 }
 
 /*
- * The identity of a content: its strongest cryptographic digest (at most
- * 32 bytes of it) and its size.  With only fuzzy hashes there is none.
+ * The identity of a content: its SHA-256 or SHA-512 (at most 32 bytes of
+ * it) and its size.  Never MD5 or SHA-1: colliding pairs are easy to make,
+ * and one half of a pair would be reported with the other's type.
  */
 static const uint8_t *
 cache_key(const struct lf_digest_result *d, size_t *klen)
 {
-	static const enum lf_digest_alg pref[] = {LF_SHA256, LF_SHA512, LF_SHA1,
-	    LF_MD5};
+	static const enum lf_digest_alg pref[] = {LF_SHA256, LF_SHA512};
 	size_t i;
 
 	for (i = 0; i < sizeof(pref) / sizeof(pref[0]); i++) {

@@ -84,9 +84,9 @@ bool lf_magic_text(struct lf_magic *m, const uint8_t *p, size_t n,
 
 /*
  * lf_magic_cached: true, with *res filled, when a content with the digests
- * d (its strongest cryptographic digest and its size) was remembered by a
- * handle of the same database.  False when it was not, or d has no
- * cryptographic digest.  Thread-safe.
+ * d (its SHA-256, else its SHA-512, and its size) was remembered by a
+ * handle of the same database.  False when it was not, or d has neither:
+ * MD5 and SHA-1 collide on demand, so they identify nothing.  Thread-safe.
  */
 bool lf_magic_cached(struct lf_magic *m, const struct lf_digest_result *d,
     struct lf_magic_result *res);
