@@ -620,6 +620,13 @@ qp_byte(struct qp *q, struct lf_codec_sink *sink, uint8_t c, uint64_t off)
  * (a blank before a line end may be transport padding, so qp_byte judges
  * it).  The rest goes through qp_byte one at a time.
  */
+/* A byte that stands for itself wherever it is. */
+static bool
+qp_plain(uint8_t c)
+{
+	return c != '=' && c != '\r' && c != '\n' && c != ' ' && c != '\t';
+}
+
 static size_t
 qp_literal_run(const struct qp *q, const uint8_t *p, size_t n)
 {
@@ -628,15 +635,12 @@ qp_literal_run(const struct qp *q, const uint8_t *p, size_t n)
 	if (q->state != QP_TEXT || q->nheld > 0)
 		return 0;
 	for (j = 0; j < n; j++) {
-		uint8_t c = p[j];
-
-		if (c == '=' || c == '\r' || c == '\n')
-			break;
-		if ((c == ' ' || c == '\t') &&
-		    (j + 1 == n || p[j + 1] == '=' || p[j + 1] == '\r' ||
-		        p[j + 1] == '\n' || p[j + 1] == ' ' ||
-		        p[j + 1] == '\t'))
-			break;
+		if (qp_plain(p[j]))
+			continue;
+		if ((p[j] == ' ' || p[j] == '\t') && j + 1 < n &&
+		    qp_plain(p[j + 1]))
+			continue;
+		break;
 	}
 	return j;
 }

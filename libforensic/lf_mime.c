@@ -1038,6 +1038,14 @@ pop(struct lf_mime_parser *mp, uint64_t at)
  * Returns the index of the frame, or -1; *close: the close delimiter;
  * *suffix: text follows the boundary.
  */
+/* Whether line, past its "--", starts with the boundary of frame f. */
+static bool
+starts_with_boundary(const struct frame *f, const uint8_t *line, size_t n)
+{
+	return f->role == ROLE_MULTIPART && !f->in_headers &&
+	    n >= 2 + f->blen && memcmp(line + 2, f->boundary, f->blen) == 0;
+}
+
 static long
 match_boundary(struct lf_mime_parser *mp, const uint8_t *line, size_t n,
     bool complete, bool *close, bool *suffix)
@@ -1048,9 +1056,7 @@ match_boundary(struct lf_mime_parser *mp, const uint8_t *line, size_t n,
 		return -1;
 	for (i = mp->nframes; complete && i-- > 0;) {
 		const struct frame *f = mp->stack[i];
-		if (f->role != ROLE_MULTIPART || f->in_headers)
-			continue;
-		if (n < 2 + f->blen || memcmp(line + 2, f->boundary, f->blen))
+		if (!starts_with_boundary(f, line, n))
 			continue;
 		k = 2 + f->blen;
 		*close = n >= k + 2 && line[k] == '-' && line[k + 1] == '-';
@@ -1069,9 +1075,7 @@ match_boundary(struct lf_mime_parser *mp, const uint8_t *line, size_t n,
 	}
 	for (i = mp->nframes; i-- > 0;) {
 		const struct frame *f = mp->stack[i];
-		if (f->role != ROLE_MULTIPART || f->in_headers)
-			continue;
-		if (n < 2 + f->blen || memcmp(line + 2, f->boundary, f->blen))
+		if (!starts_with_boundary(f, line, n))
 			continue;
 		k = 2 + f->blen;
 		*close = n >= k + 2 && line[k] == '-' && line[k + 1] == '-';
