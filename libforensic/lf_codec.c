@@ -270,8 +270,7 @@ b64_report_once(struct b64 *b, struct lf_codec_sink *sink, bool *done,
 		return 0;
 	*done = true;
 	if (b->nout > 0) {
-		rc = sink->emit(sink, LF_CODEC_MAIN, b->out, b->nout);
-		b->nout = 0;
+		rc = lf_codec_flush(sink, b->out, &b->nout);
 	}
 	sink->anomaly(sink, code, sev, off, NULL);
 	return rc;
@@ -306,10 +305,8 @@ b64_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
 			break;
 		uint8_t c = b64_code[p[i]];
 		if (b->nout > B64_OUT - 3) {
-			if ((rc = sink->emit(sink, LF_CODEC_MAIN, b->out,
-			         b->nout)) != 0)
+			if ((rc = lf_codec_flush(sink, b->out, &b->nout)) != 0)
 				return rc;
-			b->nout = 0;
 		}
 		if (c >= 1 && c <= 64) {
 			if (b->padded) {
@@ -352,8 +349,7 @@ b64_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
 				return rc;
 		}
 	}
-	rc = sink->emit(sink, LF_CODEC_MAIN, b->out, b->nout);
-	b->nout = 0;
+	rc = lf_codec_flush(sink, b->out, &b->nout);
 	return rc;
 }
 
@@ -372,8 +368,7 @@ b64_finish(void *state, struct lf_codec_sink *sink, uint64_t offset)
 		    offset, NULL);
 		b64_partial(b);
 	}
-	rc = sink->emit(sink, LF_CODEC_MAIN, b->out, b->nout);
-	b->nout = 0;
+	rc = lf_codec_flush(sink, b->out, &b->nout);
 	return rc;
 }
 
@@ -420,10 +415,8 @@ qp_out(struct qp *q, struct lf_codec_sink *sink, const uint8_t *p, size_t n)
 
 	while (n > 0) {
 		if (q->nout == QP_OUT) {
-			if ((rc = sink->emit(sink, LF_CODEC_MAIN, q->out,
-			         q->nout)) != 0)
+			if ((rc = lf_codec_flush(sink, q->out, &q->nout)) != 0)
 				return rc;
-			q->nout = 0;
 		}
 		k = n < QP_OUT - q->nout ? n : QP_OUT - q->nout;
 		memcpy(q->out + q->nout, p, k);
@@ -442,8 +435,7 @@ qp_report(struct qp *q, struct lf_codec_sink *sink, const char *code,
 	int rc = 0;
 
 	if (q->nout > 0) {
-		rc = sink->emit(sink, LF_CODEC_MAIN, q->out, q->nout);
-		q->nout = 0;
+		rc = lf_codec_flush(sink, q->out, &q->nout);
 	}
 	sink->anomaly(sink, code, sev, off, NULL);
 	return rc;
@@ -666,8 +658,7 @@ qp_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
 			return rc;
 		i++;
 	}
-	rc = sink->emit(sink, LF_CODEC_MAIN, q->out, q->nout);
-	q->nout = 0;
+	rc = lf_codec_flush(sink, q->out, &q->nout);
 	return rc;
 }
 

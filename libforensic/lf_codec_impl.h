@@ -22,6 +22,19 @@ struct lf_codec_sink {
 	struct lf_decoder_info *info; /* the codec fills what it learns */
 };
 
+/*
+ * A codec's pending output, the *n bytes at out: emit them as the main
+ * stream and empty them.  Returns what emit returned.
+ */
+static inline int
+lf_codec_flush(struct lf_codec_sink *sink, const uint8_t *out, size_t *n)
+{
+	int rc = sink->emit(sink, LF_CODEC_MAIN, out, *n);
+
+	*n = 0;
+	return rc;
+}
+
 struct lf_codec_ops {
 	size_t state_size; /* bytes of state, zeroed before init */
 	void (*init)(void *state);
@@ -32,8 +45,7 @@ struct lf_codec_ops {
 	int (*feed)(void *state, struct lf_codec_sink *sink, const uint8_t *p,
 	    size_t n, uint64_t offset);
 	/* End of input at offset `offset': flush, report what is missing. */
-	int (*finish)(void *state, struct lf_codec_sink *sink,
-	    uint64_t offset);
+	int (*finish)(void *state, struct lf_codec_sink *sink, uint64_t offset);
 };
 
 extern const struct lf_codec_ops lf_codec_identity_ops;

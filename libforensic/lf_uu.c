@@ -139,8 +139,7 @@ uu_body_line(struct uu *u, struct lf_codec_sink *sink)
 			u->out[u->nout++] = b[k];
 	}
 	if (u->nout > UU_OUT - 64) {
-		rc = sink->emit(sink, LF_CODEC_MAIN, u->out, u->nout);
-		u->nout = 0;
+		rc = lf_codec_flush(sink, u->out, &u->nout);
 		return rc;
 	}
 	return 0;
@@ -205,8 +204,7 @@ uu_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
 		u->overlong = false;
 		u->line_start = offset + i;
 	}
-	rc = sink->emit(sink, LF_CODEC_MAIN, u->out, u->nout);
-	u->nout = 0;
+	rc = lf_codec_flush(sink, u->out, &u->nout);
 	return rc;
 }
 

@@ -109,8 +109,7 @@ yenc_flush(struct yenc *y, struct lf_codec_sink *sink)
 	int rc;
 
 	y->crc = crc32_update(y->crc, y->out, y->nout);
-	rc = sink->emit(sink, LF_CODEC_MAIN, y->out, y->nout);
-	y->nout = 0;
+	rc = lf_codec_flush(sink, y->out, &y->nout);
 	return rc;
 }
 
