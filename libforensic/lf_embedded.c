@@ -202,10 +202,12 @@ lf_embedded_feed(struct lf_embedded *e, const uint8_t *p, size_t n)
 		e->nstart += keep;
 		if (keep < take)
 			e->line_spilled = true;
-		for (i = 0; i < take; i++) {
-			if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' &&
-			    p[i] != '\n')
-				e->last_nonblank = p[i];
+		for (i = take; i > 0; i--) {
+			if (p[i - 1] != ' ' && p[i - 1] != '\t' &&
+			    p[i - 1] != '\r' && p[i - 1] != '\n') {
+				e->last_nonblank = p[i - 1];
+				break;
+			}
 		}
 		if (e->dec != NULL) {
 			if ((rc = lf_decoder_feed(e->dec, p, take)) != 0)

@@ -601,11 +601,22 @@ from_line(struct lf_mbox *m, const uint8_t *line, size_t n)
 	return head_content(m, false);
 }
 
-/* Is s[0..n) a prefix of "From "? */
+/*
+ * Is s[0..n) a prefix of "From "?  Asked at every line start, so a loop
+ * that the first byte usually ends rather than a call to memcmp.
+ */
 static bool
 from_prefix(const uint8_t *s, size_t n)
 {
-	return n <= 5 && memcmp(s, "From ", n) == 0;
+	static const char from[] = "From ";
+	size_t i;
+
+	if (n > 5)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] != (uint8_t)from[i])
+			return false;
+	return true;
 }
 
 /*
