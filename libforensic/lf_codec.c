@@ -15,6 +15,7 @@
 #include "lf_codec_impl.h"
 
 struct lf_decoder {
+	enum lf_codec codec;
 	const struct lf_codec_ops *ops;
 	struct lf_codec_sink sink;
 	lf_decoder_out_fn out;
@@ -82,6 +83,7 @@ lf_decoder_new(enum lf_codec codec, lf_decoder_out_fn out, void *out_arg,
 	ops = codecs[codec].ops;
 	if ((d = calloc(1, sizeof(*d) + ops->state_size)) == NULL)
 		return lf_error_set(err, LF_E_NOMEM, "decoder");
+	d->codec = codec;
 	d->ops = ops;
 	d->out = out;
 	d->out_arg = out_arg;
@@ -126,6 +128,24 @@ const struct lf_decoder_info *
 lf_decoder_info(const struct lf_decoder *d)
 {
 	return &d->info;
+}
+
+enum lf_codec
+lf_decoder_codec(const struct lf_decoder *d)
+{
+	return d->codec;
+}
+
+void
+lf_decoder_reset(struct lf_decoder *d)
+{
+	memset(d->state, 0, d->ops->state_size);
+	if (d->ops->init != NULL)
+		d->ops->init(d->state);
+	memset(&d->info, 0, sizeof(d->info));
+	d->offset = 0;
+	d->stopped = 0;
+	d->finished = false;
 }
 
 void

@@ -79,6 +79,12 @@
 /* Blanks after a boundary held while the line may still be one. */
 #define BOUNDARY_BLANKS_MAX 512
 #define HOLD_MAX 4096 /* blank preamble held before it counts */
+/*
+ * Frames and decoders (4 KiB and more each) kept for reuse: every such
+ * allocation would have malloc tidy its lists of small free blocks.
+ */
+#define SPARE_FRAMES 8
+#define SPARE_DECODERS 6 /* one per codec */
 
 enum role {
 	ROLE_UNDECIDED, /* still reading headers */
@@ -166,6 +172,9 @@ struct lf_mime_parser {
 	bool reported_parts;
 	int stopped;
 	struct lf_error err;
+	struct frame *spare[SPARE_FRAMES];
+	size_t nspare;
+	struct lf_decoder *spare_dec[SPARE_DECODERS]; /* by codec */
 };
 
 static struct frame *
@@ -251,11 +260,10 @@ named_path(char out[LF_MIME_PATH_MAX], const char *parent, const char *what)
 	join_path(out, parent, ':', what);
 }
 
+/* Everything a frame holds but itself. */
 static void
-frame_free(struct frame *f)
+frame_release(struct frame *f)
 {
-	if (f == NULL)
-		return;
 	lf_buf_release(&f->field);
 	lf_buf_release(&f->ctype_raw);
 	lf_buf_release(&f->cte_raw);
@@ -267,7 +275,39 @@ frame_free(struct frame *f)
 	lf_embedded_free(f->scan);
 	lf_mime_parser_free(f->sub);
 	lf_buf_release(&f->der);
+}
+
+static void
+frame_free(struct frame *f)
+{
+	if (f == NULL)
+		return;
+	frame_release(f);
 	free(f);
+}
+
+/* A frame done with: keep it, and its decoder, for reuse if there is room. */
+static void
+frame_put(struct lf_mime_parser *mp, struct frame *f)
+{
+	struct lf_decoder *dec = f->dec;
+	unsigned c;
+
+	f->dec = NULL;
+	if (dec != NULL) {
+		c = (unsigned)lf_decoder_codec(dec);
+		if (c < SPARE_DECODERS && mp->spare_dec[c] == NULL)
+			mp->spare_dec[c] = dec;
+		else
+			lf_decoder_free(dec);
+	}
+	if (mp->nspare == SPARE_FRAMES) {
+		frame_free(f);
+		return;
+	}
+	frame_release(f);
+	memset(f, 0, sizeof(*f));
+	mp->spare[mp->nspare++] = f;
 }
 
 /* Push a new entity frame reading headers at offset. */
@@ -286,7 +326,9 @@ push_entity(struct lf_mime_parser *mp, const char *path, bool is_message,
 		mp->stack = ns;
 		mp->cap = ncap;
 	}
-	if ((f = calloc(1, sizeof(*f))) == NULL)
+	if (mp->nspare > 0)
+		f = mp->spare[--mp->nspare];
+	else if ((f = calloc(1, sizeof(*f))) == NULL)
 		return lf_error_set(&mp->err, LF_E_NOMEM, "mime");
 	lf_buf_init(&f->field, hb);
 	lf_buf_init(&f->ctype_raw, hb);
@@ -305,17 +347,19 @@ push_entity(struct lf_mime_parser *mp, const char *path, bool is_message,
 	return LF_OK;
 }
 
-/* Record a field of interest; returns the count of it so far. */
+/* Record a field of interest and count it.  Returns 0 or LF_E_NOMEM. */
 static int
-keep_field(struct lf_buf *slot, int *count, const uint8_t *value, size_t n,
-    bool replace)
+keep_field(struct lf_mime_parser *mp, struct lf_buf *slot, int *count,
+    const uint8_t *value, size_t n, bool replace)
 {
 	(*count)++;
 	if (*count > 1 && !replace)
-		return *count;
+		return 0;
 	lf_buf_reset(slot);
-	(void)lf_buf_append(slot, value, n, NULL);
-	return *count;
+	/* The slot holds header-bytes, as the field it comes from. */
+	if (lf_buf_append(slot, value, n, NULL) != LF_OK)
+		return lf_error_set(&mp->err, LF_E_NOMEM, "mime");
+	return 0;
 }
 
 static bool
@@ -365,18 +409,26 @@ end_field(struct lf_mime_parser *mp, struct frame *f)
 		    !value_is_multipart(f->ctype_raw.data, f->ctype_raw.len);
 		if (f->nctype == 0 || replace)
 			f->ctype_at = f->field_offset + (uint64_t)(v - p);
-		if (keep_field(&f->ctype_raw, &f->nctype, v, vlen, replace) ==
-		    2)
+		if (rc == 0)
+			rc = keep_field(mp, &f->ctype_raw, &f->nctype, v, vlen,
+			    replace);
+		if (f->nctype == 2)
 			report(mp, &f->part, "header.duplicate-content-type",
 			    LF_SEV_HIGH, f->field_offset, NULL);
 	} else if (field_is(p, nlen, "Content-Transfer-Encoding")) {
-		if (keep_field(&f->cte_raw, &f->ncte, v, vlen, false) == 2)
+		if (rc == 0)
+			rc = keep_field(mp, &f->cte_raw, &f->ncte, v, vlen,
+			    false);
+		if (f->ncte == 2)
 			report(mp, &f->part, "header.duplicate", LF_SEV_LOW,
 			    f->field_offset, "Content-Transfer-Encoding");
 	} else if (field_is(p, nlen, "Content-Disposition")) {
 		if (f->ndisp == 0)
 			f->disp_at = f->field_offset + (uint64_t)(v - p);
-		if (keep_field(&f->disp_raw, &f->ndisp, v, vlen, false) == 2)
+		if (rc == 0)
+			rc = keep_field(mp, &f->disp_raw, &f->ndisp, v, vlen,
+			    false);
+		if (f->ndisp == 2)
 			report(mp, &f->part, "header.duplicate", LF_SEV_LOW,
 			    f->field_offset, "Content-Disposition");
 	}
@@ -652,9 +704,15 @@ end_headers(struct lf_mime_parser *mp, struct frame *f, uint64_t body_at)
 		top(mp)->part.depth = rp->depth;
 		return 0;
 	}
-	if ((rc = lf_decoder_new(part->codec, decoded_out, mp, decoder_anomaly,
-	         mp, &f->dec, &mp->err)) != LF_OK)
+	if ((unsigned)part->codec < SPARE_DECODERS &&
+	    mp->spare_dec[part->codec] != NULL) {
+		f->dec = mp->spare_dec[part->codec];
+		mp->spare_dec[part->codec] = NULL;
+		lf_decoder_reset(f->dec);
+	} else if ((rc = lf_decoder_new(part->codec, decoded_out, mp,
+	                decoder_anomaly, mp, &f->dec, &mp->err)) != LF_OK) {
 		return rc;
+	}
 	if (parse_decoded &&
 	    (rc = sub_parser_new(mp, leaf_part(f), &f->sub)) != LF_OK)
 		return rc;
@@ -1023,7 +1081,7 @@ pop(struct lf_mime_parser *mp, uint64_t at)
 	if (!f->silent && (rc = end(mp, &f->part)) != 0)
 		return rc;
 	mp->nframes--;
-	frame_free(f);
+	frame_put(mp, f);
 	return 0;
 }
 
@@ -1656,8 +1714,41 @@ lf_mime_parser_free(struct lf_mime_parser *mp)
 		return;
 	for (i = 0; i < mp->nframes; i++)
 		frame_free(mp->stack[i]);
+	for (i = 0; i < mp->nspare; i++)
+		frame_free(mp->spare[i]);
+	for (i = 0; i < SPARE_DECODERS; i++)
+		lf_decoder_free(mp->spare_dec[i]);
 	free(mp->stack);
 	free(mp->line);
 	lf_buf_release(&mp->hline);
 	free(mp);
+}
+
+int
+lf_mime_parser_reset(struct lf_mime_parser *mp, struct lf_error *err)
+{
+	struct lf_mime_parser old;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < mp->nframes; i++)
+		frame_put(mp, mp->stack[i]);
+	old = *mp;
+	memset(mp, 0, sizeof(*mp));
+	mp->lim = old.lim;
+	mp->h = old.h;
+	mp->arg = old.arg;
+	mp->stack = old.stack;
+	mp->cap = old.cap;
+	mp->line = old.line;
+	mp->line_cap = old.line_cap;
+	mp->hline = old.hline;
+	lf_buf_reset(&mp->hline);
+	memcpy(mp->spare, old.spare, sizeof(mp->spare));
+	mp->nspare = old.nspare;
+	memcpy(mp->spare_dec, old.spare_dec, sizeof(mp->spare_dec));
+	mp->parts = &mp->own_parts;
+	if ((rc = push_entity(mp, "", true, 0)) != LF_OK && err != NULL)
+		*err = mp->err;
+	return rc;
 }

@@ -243,6 +243,65 @@ output_can_stop(void **state)
 	lf_decoder_free(NULL);
 }
 
+/*
+ * A decoder reset after damaged, unfinished or stopped input decodes the
+ * next input as a new one does: the same bytes, anomalies and framing.
+ */
+static void
+reset_is_new(void **state)
+{
+	static const struct {
+		enum lf_codec codec;
+		const char *first, *second;
+	} cases[] = {
+	    {LF_CODEC_BASE64, "Zm9vY", "YWJjZA==\r\n"},
+	    {LF_CODEC_BASE64, "QQ==QUJD", "Zm9v!YmFy"},
+	    {LF_CODEC_QP, "abc=4", "x=3D1=\r\ny"},
+	    {LF_CODEC_UUENCODE, "begin 644 a.txt\n#86)C\n",
+	        "begin 600 b.bin\n#86)C\n`\nend\n"},
+	};
+	struct result fresh, *reused;
+	struct lf_decoder *d;
+	size_t i;
+
+	(void)state;
+	assert_non_null(reused = malloc(sizeof(*reused)));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		decode(cases[i].codec, cases[i].second, strlen(cases[i].second),
+		    0, &fresh);
+		memset(reused, 0, sizeof(*reused));
+		assert_int_equal(lf_decoder_new(cases[i].codec, collect, reused,
+		                     note, reused, &d, NULL),
+		    LF_OK);
+		assert_int_equal(lf_decoder_codec(d), cases[i].codec);
+		(void)lf_decoder_feed(d, (const uint8_t *)cases[i].first,
+		    strlen(cases[i].first));
+		lf_decoder_reset(d);
+		memset(reused, 0, sizeof(*reused));
+		assert_int_equal(lf_decoder_feed(d,
+		                     (const uint8_t *)cases[i].second,
+		                     strlen(cases[i].second)),
+		    LF_OK);
+		assert_int_equal(lf_decoder_finish(d), LF_OK);
+		reused->info = *lf_decoder_info(d);
+		lf_decoder_free(d);
+		assert_int_equal(reused->nout, fresh.nout);
+		assert_memory_equal(reused->out, fresh.out, fresh.nout);
+		assert_string_equal(reused->codes, fresh.codes);
+		assert_memory_equal(&reused->info, &fresh.info,
+		    sizeof(fresh.info));
+	}
+	/* A stopped decoder goes again once reset. */
+	assert_int_equal(lf_decoder_new(LF_CODEC_BASE64, stop_at_once, NULL,
+	                     NULL, NULL, &d, NULL),
+	    LF_OK);
+	assert_int_equal(lf_decoder_feed(d, (const uint8_t *)"Zm9v", 4), 77);
+	lf_decoder_reset(d);
+	assert_int_equal(lf_decoder_feed(d, (const uint8_t *)"Zm9", 3), LF_OK);
+	lf_decoder_free(d);
+	free(reused);
+}
+
 int
 main(void)
 {
@@ -254,6 +313,7 @@ main(void)
 	    cmocka_unit_test(identity_and_names),
 	    cmocka_unit_test(uuencode_blocks),
 	    cmocka_unit_test(output_can_stop),
+	    cmocka_unit_test(reset_is_new),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2224,6 +2224,59 @@ stop_once(char kind, size_t nth, int value, size_t chunk)
 	rec_free(&r);
 }
 
+/*
+ * One parser, reset between messages, gives each message the events a new
+ * parser gives it, also after a message its handler stopped, or that had
+ * the parser at its deepest.
+ */
+static void
+reset_between_messages(void **state)
+{
+	static const struct {
+		const char *msg;
+		char stop_kind;
+	} msgs[] = {{nested_msg, 0}, {three_parts, 'D'}, {simple_crlf, 0},
+	    {embedded_msg, 0}, {three_parts, 'B'}, {nested_msg, 0},
+	    {three_parts, 0}};
+	struct lf_limits l;
+	struct lf_mime_parser *mp;
+	struct lf_error err;
+	struct rec fresh, reused;
+	size_t i, n;
+	int rc, want;
+
+	(void)state;
+	lf_limits_default(&l);
+	memset(&reused, 0, sizeof(reused));
+	assert_int_equal(lf_mime_parser_new(&l, &handler, &reused, &mp, &err),
+	    LF_OK);
+	for (i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++) {
+		n = strlen(msgs[i].msg);
+		memset(&fresh, 0, sizeof(fresh));
+		fresh.stop_kind = msgs[i].stop_kind;
+		fresh.stop_at = 2;
+		fresh.stop_value = 9;
+		want =
+		    feed_msg((const uint8_t *)msgs[i].msg, n, &l, 0, 0, &fresh);
+		assert_int_equal(want, msgs[i].stop_kind != 0 ? 9 : LF_OK);
+		if (i > 0)
+			assert_int_equal(lf_mime_parser_reset(mp, &err), LF_OK);
+		rec_free(&reused);
+		reused.stop_kind = msgs[i].stop_kind;
+		reused.stop_at = 2;
+		reused.stop_value = 9;
+		reused.fed = n;
+		rc = lf_mime_feed(mp, (const uint8_t *)msgs[i].msg, n);
+		if (rc == LF_OK)
+			rc = lf_mime_finish(mp);
+		assert_int_equal(rc, want);
+		assert_same_transcript(&fresh, &reused, "reset parser");
+		rec_free(&fresh);
+	}
+	lf_mime_parser_free(mp);
+	rec_free(&reused);
+}
+
 static void
 handler_stops(void **state)
 {
@@ -3061,6 +3114,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(param_anomaly_offsets_BUG),
 	    cmocka_unit_test(names),
 	    cmocka_unit_test(handler_stops),
+	    cmocka_unit_test(reset_between_messages),
 	    cmocka_unit_test(handler_stops_inside_encoded_message),
 	    cmocka_unit_test(empty_handler),
 	    cmocka_unit_test_teardown(nomem, failalloc_teardown),

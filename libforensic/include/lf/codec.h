@@ -90,6 +90,18 @@ int lf_decoder_finish(struct lf_decoder *d);
 const struct lf_decoder_info *lf_decoder_info(const struct lf_decoder *d);
 
 /*
+ * lf_decoder_codec: the codec d decodes.
+ */
+enum lf_codec lf_decoder_codec(const struct lf_decoder *d);
+
+/*
+ * lf_decoder_reset: start again on new input, as if just made by
+ * lf_decoder_new with the same arguments (a decoder is 4 KiB or more:
+ * reusing one spares the allocator).
+ */
+void lf_decoder_reset(struct lf_decoder *d);
+
+/*
  * lf_decoder_free: NULL is allowed.
  */
 void lf_decoder_free(struct lf_decoder *d);

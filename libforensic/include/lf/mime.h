@@ -121,6 +121,13 @@ int lf_mime_feed(struct lf_mime_parser *mp, const uint8_t *p, size_t n);
 int lf_mime_finish(struct lf_mime_parser *mp);
 
 /*
+ * lf_mime_parser_reset: ready for a new message, with the same limits and
+ * handler, reusing what the parser has allocated.  Returns LF_OK or
+ * LF_E_NOMEM (then only _free is allowed).
+ */
+int lf_mime_parser_reset(struct lf_mime_parser *mp, struct lf_error *err);
+
+/*
  * lf_mime_parser_free: NULL is allowed.
  */
 void lf_mime_parser_free(struct lf_mime_parser *mp);
