@@ -19,6 +19,15 @@
 
 #define BUF_SIZE (256 * 1024)
 #define QUEUE 4 /* filled buffers a job may have waiting */
+/*
+ * A worker holds back up to BATCH_JOBS reports whose MD5s wait in its
+ * batch (lf/md5batch.h), which holds up to BATCH_SPACE bytes: enough
+ * objects to fill the vector lanes.  It flushes the batch when it holds
+ * that many, and always before it waits for work, so a report is never
+ * held back for want of a message the caller cannot hand on.
+ */
+#define BATCH_JOBS 16
+#define BATCH_SPACE (2 * 1024 * 1024)
 
 struct buffer {
 	struct buffer *next;
@@ -33,7 +42,7 @@ struct job {
 	size_t head, count;
 	bool ended;   /* the caller has given all of it */
 	bool claimed; /* a worker has it */
-	bool done;    /* report or err is set */
+	bool done;    /* report or err is set, and complete */
 	json_t *report;
 	struct lf_error err;
 };
@@ -92,8 +101,13 @@ give_back(struct lf_expool *p, struct buffer *b)
 	pthread_cond_broadcast(&p->space);
 }
 
-static void
-run_job(struct lf_expool *p, struct lf_extract *x, struct job *j)
+/*
+ * Run job j; returns false when its report is held back for the MD5s in
+ * batch (NULL: none).
+ */
+static bool
+run_job(struct lf_expool *p, struct lf_extract *x, struct lf_md5_batch *batch,
+    struct job *j)
 {
 	struct lf_error err;
 	struct buffer *b;
@@ -119,7 +133,26 @@ run_job(struct lf_expool *p, struct lf_extract *x, struct job *j)
 	j->report = rc == LF_OK ? report : NULL;
 	if (rc != LF_OK)
 		j->err = err;
+	if (rc == LF_OK && batch != NULL && lf_md5_batch_waiting(batch))
+		return false;
 	j->done = true;
+	pthread_cond_broadcast(&p->done);
+	return true;
+}
+
+/* Worker, locked: complete the reports held back. */
+static void
+release_held(struct lf_expool *p, struct lf_md5_batch *batch, struct job **held,
+    size_t *nheld)
+{
+	size_t i;
+
+	pthread_mutex_unlock(&p->mu);
+	lf_md5_batch_flush(batch);
+	pthread_mutex_lock(&p->mu);
+	for (i = 0; i < *nheld; i++)
+		held[i]->done = true;
+	*nheld = 0;
 	pthread_cond_broadcast(&p->done);
 }
 
@@ -130,12 +163,18 @@ worker(void *arg)
 	struct lf_extract_opts xo = p->o.x;
 	struct lf_extract *x = NULL;
 	struct lf_magic *magic = NULL;
+	struct lf_md5_batch *batch = NULL;
+	struct job *held[BATCH_JOBS];
+	size_t nheld = 0;
 	struct lf_error err;
 	int rc = LF_OK;
 
 	if (p->o.magic_db != NULL)
 		rc = lf_magic_new(p->o.magic_db, &magic, &err);
 	xo.magic = magic;
+	if (rc == LF_OK && (xo.algs & LF_DIGEST_BIT(LF_MD5)))
+		rc = lf_md5_batch_new(BATCH_SPACE, &batch, &err);
+	xo.md5_batch = batch;
 	if (rc == LF_OK)
 		rc = lf_extract_new(&xo, &x, &err);
 	pthread_mutex_lock(&p->mu);
@@ -146,16 +185,25 @@ worker(void *arg)
 	p->ready++;
 	pthread_cond_broadcast(&p->done);
 	while (rc == LF_OK) {
+		if (nheld > 0 && (p->claim == p->next || nheld == BATCH_JOBS)) {
+			release_held(p, batch, held, &nheld);
+			continue;
+		}
 		while (!p->stopping && p->claim == p->next)
 			pthread_cond_wait(&p->work, &p->mu);
 		if (p->claim == p->next)
 			break; /* stopping, and nothing left */
 		struct job *j = job_at(p, p->claim++);
 		j->claimed = true;
-		run_job(p, x, j);
+		if (!run_job(p, x, batch, j))
+			held[nheld++] = j;
 	}
 	pthread_mutex_unlock(&p->mu);
+	/* What a failed message left waiting only needs its memory back. */
+	if (batch != NULL)
+		lf_md5_batch_flush(batch);
 	lf_extract_free(x);
+	lf_md5_batch_free(batch);
 	lf_magic_free(magic);
 	return NULL;
 }
@@ -194,7 +242,7 @@ lf_expool_new(const struct lf_expool_opts *opts, struct lf_expool **out,
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return lf_error_set(err, LF_E_NOMEM, "expool");
 	p->o = *opts;
-	p->slots = 2 * (size_t)opts->workers + 2;
+	p->slots = (3 * BATCH_JOBS + 2) * (size_t)opts->workers + 2;
 	nbuf = 4 * opts->workers + 4;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work, NULL);

@@ -25,6 +25,7 @@ struct object {
 	const struct lf_mime_part *part;
 	json_t *record; /* the part's entry in the report */
 	struct lf_digest *d;
+	struct lf_md5_object *md5; /* with a batch: its MD5, apart */
 	struct lf_store_writer *w;
 	struct lf_buf window; /* the first bytes, for libmagic */
 	bool html;
@@ -52,7 +53,8 @@ struct lf_extract {
 	struct lf_digest **pool; /* digests to reuse */
 	size_t npool;
 	size_t pool_cap;
-	unsigned algs;
+	unsigned algs;  /* in each object's record */
+	unsigned dalgs; /* in its struct lf_digest: MD5 may go apart */
 	uint64_t nparts, nattachments;
 	int rc; /* the first error in a handler */
 	struct lf_error err;
@@ -89,7 +91,7 @@ get_digest(struct lf_extract *x, struct lf_digest **d)
 		*d = x->pool[--x->npool];
 		return lf_digest_reset(*d, LF_SIZE_UNKNOWN, &x->err);
 	}
-	if ((rc = lf_digest_new(x->algs, d, &x->err)) != LF_OK)
+	if ((rc = lf_digest_new(x->dalgs, d, &x->err)) != LF_OK)
 		return rc;
 	return LF_OK;
 }
@@ -347,6 +349,12 @@ open_object(struct lf_extract *x, const struct lf_mime_part *part,
 	lf_dataurl_init(&o->dataurl);
 	if ((rc = get_digest(x, &o->d)) != LF_OK)
 		return rc;
+	if (x->dalgs != x->algs &&
+	    (rc = lf_md5_batch_open(x->o.md5_batch, &o->md5, &x->err)) !=
+	        LF_OK) {
+		put_digest(x, o->d);
+		return rc;
+	}
 	store = x->o.store;
 	if (store != NULL && x->o.attachments_only && !is_attachment(part))
 		store = NULL;
@@ -357,6 +365,7 @@ open_object(struct lf_extract *x, const struct lf_mime_part *part,
 	if (store != NULL &&
 	    (rc = lf_store_begin(store, &o->w, &x->err)) != LF_OK) {
 		put_digest(x, o->d);
+		lf_md5_batch_drop(x->o.md5_batch, o->md5);
 		return rc;
 	}
 	x->nobjs++;
@@ -371,6 +380,8 @@ object_data(struct lf_extract *x, struct object *o, const uint8_t *p, size_t n)
 
 	if ((rc = lf_digest_update(o->d, p, n, &x->err)) != LF_OK)
 		return rc;
+	if (o->md5 != NULL)
+		lf_md5_batch_add(x->o.md5_batch, o->md5, p, n);
 	if (o->w != NULL && (rc = lf_store_write(o->w, p, n, &x->err)) != LF_OK)
 		return rc;
 	if (o->window.max > o->window.len) {
@@ -448,6 +459,22 @@ type_object(struct lf_extract *x, struct object *o,
 	lf_magic_remember(x->o.magic, res, mg);
 }
 
+/* A batch's flush has the MD5 of the object recorded in obj. */
+static void
+md5_done(void *arg, const uint8_t md5[16])
+{
+	json_t *obj = arg;
+	struct lf_digest_result r = {.algs = LF_DIGEST_BIT(LF_MD5)};
+	char hex[LF_DIGEST_TEXT_MAX];
+
+	memcpy(r.md5, md5, sizeof(r.md5));
+	(void)lf_digest_text(&r, LF_MD5, hex);
+	/* Out of memory: no MD5 rather than the placeholder. */
+	if (json_object_set_new(obj, "md5", json_string(hex)) != 0)
+		(void)json_object_del(obj, "md5");
+	json_decref(obj);
+}
+
 static int
 close_object(struct lf_extract *x, struct object *o)
 {
@@ -473,9 +500,16 @@ close_object(struct lf_extract *x, struct object *o)
 	    (findings = json_array()) == NULL ||
 	    json_object_set_new(o->record, "findings", findings) != 0)
 		return lf_error_set(&x->err, LF_E_NOMEM, "report");
+	/* A waiting MD5 takes its place in the record, to be filled in. */
+	res.algs = x->algs;
 	if ((rc = lf_object_to_json(obj, &res, typed ? &mg : NULL, &x->err)) !=
 	    LF_OK)
 		return rc;
+	if (o->md5 != NULL) {
+		lf_md5_batch_close(x->o.md5_batch, o->md5, md5_done,
+		    json_incref(obj));
+		o->md5 = NULL;
+	}
 	if (part->name != NULL &&
 	    (rc = lf_findings_name(findings, part->name, part->name_len,
 	         &x->err)) != LF_OK)
@@ -538,6 +572,7 @@ on_end(void *arg, const struct lf_mime_part *part)
 	rc = close_object(x, o);
 	lf_buf_release(&o->window);
 	lf_store_abort(o->w);
+	lf_md5_batch_drop(x->o.md5_batch, o->md5);
 	/* Objects close innermost first: this is the last one open. */
 	x->nobjs = (size_t)(o - x->objs);
 	return rc != LF_OK ? fail(x, rc) : 0;
@@ -580,6 +615,9 @@ lf_extract_new(const struct lf_extract_opts *opts, struct lf_extract **out,
 	x->o = *opts;
 	/* SHA-256 names objects in the store and in the report: always. */
 	x->algs = opts->algs | LF_DIGEST_BIT(LF_SHA256);
+	x->dalgs = x->algs;
+	if (opts->md5_batch != NULL)
+		x->dalgs &= ~LF_DIGEST_BIT(LF_MD5);
 	for (i = 0; i < NFIELDS; i++)
 		lf_buf_init(&x->fields[i].raw,
 		    (size_t)opts->limits->header_bytes);
@@ -598,10 +636,9 @@ reset_message(struct lf_extract *x)
 	size_t i;
 	int k;
 
-	lf_mime_parser_free(x->mp);
-	x->mp = NULL;
 	for (i = 0; i < x->nobjs; i++) {
 		put_digest(x, x->objs[i].d);
+		lf_md5_batch_drop(x->o.md5_batch, x->objs[i].md5);
 		lf_store_abort(x->objs[i].w);
 		lf_buf_release(&x->objs[i].window);
 	}
@@ -653,6 +690,8 @@ lf_extract_begin(struct lf_extract *x, const uint8_t *source, size_t n,
 	if (x->o.store != NULL &&
 	    (rc = lf_store_begin(x->o.store, &x->msgw, err)) != LF_OK)
 		return rc;
+	if (x->mp != NULL)
+		return lf_mime_parser_reset(x->mp, err);
 	return lf_mime_parser_new(x->o.limits, &handler, x, &x->mp, err);
 }
 
@@ -790,6 +829,7 @@ lf_extract_free(struct lf_extract *x)
 	if (x == NULL)
 		return;
 	reset_message(x);
+	lf_mime_parser_free(x->mp);
 	for (i = 0; i < x->npool; i++)
 		lf_digest_free(x->pool[i]);
 	free(x->pool);

@@ -1,6 +1,7 @@
 /*
  * test_expool: messages through the pool of extraction workers come back
- * in input order, each whole (its SHA-256 is that of the bytes fed),
+ * in input order, each whole (its SHA-256 is that of the bytes fed, its
+ * attachment's MD5, which waits in a worker's batch, that of the part),
  * with 1 to 4 workers, with messages far larger than the pool's buffers,
  * and when the caller feeds a byte at a time.  make sanitize runs this
  * under ThreadSanitizer.
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 #include "lf/digest.h"
@@ -26,6 +28,7 @@ struct seen {
 	size_t n;
 	char sources[NMSG][32];
 	char sha256[NMSG][65];
+	char md5[NMSG][33];
 	int failures;
 };
 
@@ -34,6 +37,9 @@ emit(void *arg, const char *source, json_t *report, const struct lf_error *err)
 {
 	struct seen *s = arg;
 	json_t *msg = json_object_get(report, "message");
+	json_t *part = json_array_get(json_object_get(report, "parts"), 0);
+	const char *md5 = json_string_value(
+	    json_object_get(json_object_get(part, "object"), "md5"));
 
 	if (report == NULL || s->n == NMSG) {
 		(void)err;
@@ -43,14 +49,19 @@ emit(void *arg, const char *source, json_t *report, const struct lf_error *err)
 	(void)snprintf(s->sources[s->n], sizeof(s->sources[0]), "%s", source);
 	(void)snprintf(s->sha256[s->n], sizeof(s->sha256[0]), "%s",
 	    json_string_value(json_object_get(msg, "sha256")));
+	(void)snprintf(s->md5[s->n], sizeof(s->md5[0]), "%s",
+	    md5 != NULL ? md5 : "none");
 	s->n++;
 }
 
 /* Message i: a multipart with an attachment of a size that varies a lot,
- * every 9th one larger than the pool's buffers together. */
+ * every 9th one larger than the pool's buffers together; its MD5 in hex
+ * goes to md5. */
 static uint8_t *
-message(size_t i, size_t *n)
+message(size_t i, size_t *n, char md5[33])
 {
+	uint8_t digest[EVP_MAX_MD_SIZE];
+	unsigned dn;
 	size_t body = i % 9 == 0 ? 9u << 20 : (i * 7919) % 200000, k;
 	const char *head = "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
 	                   "--b\r\nContent-Type: application/octet-stream\r\n"
@@ -65,6 +76,9 @@ message(size_t i, size_t *n)
 		m[hl + k] = (uint8_t)('a' + (k * 31 + i) % 26);
 	memcpy(m + hl + body, tail, tl);
 	*n = hl + body + tl;
+	assert_int_equal(EVP_Digest(m + hl, body, digest, &dn, EVP_md5(), NULL),
+	    1);
+	lf_hex(md5, digest, dn);
 	return m;
 }
 
@@ -77,7 +91,7 @@ run(unsigned workers, size_t piece)
 	struct lf_error err;
 	struct seen s;
 	uint8_t digest[32];
-	char want[NMSG][65], name[32];
+	char want[NMSG][65], want_md5[NMSG][33], name[32];
 	size_t i, n, at;
 	uint8_t *m;
 
@@ -91,7 +105,7 @@ run(unsigned workers, size_t piece)
 	o.arg = &s;
 	assert_int_equal(lf_expool_new(&o, &pool, &err), LF_OK);
 	for (i = 0; i < NMSG; i++) {
-		m = message(i, &n);
+		m = message(i, &n, want_md5[i]);
 		SHA256(m, n, digest);
 		lf_hex(want[i], digest, 32);
 		(void)snprintf(name, sizeof(name), "m%zu", i);
@@ -114,6 +128,7 @@ run(unsigned workers, size_t piece)
 		(void)snprintf(name, sizeof(name), "m%zu", i);
 		assert_string_equal(s.sources[i], name);
 		assert_string_equal(s.sha256[i], want[i]);
+		assert_string_equal(s.md5[i], want_md5[i]);
 	}
 	lf_expool_free(pool);
 }

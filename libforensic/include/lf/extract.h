@@ -22,6 +22,7 @@
 #include "lf/error.h"
 #include "lf/limits.h"
 #include "lf/magic.h"
+#include "lf/md5batch.h"
 #include "lf/store.h"
 
 #define LF_EXTRACT_FORMAT "lf-extract"
@@ -38,6 +39,11 @@ struct lf_extract_opts {
 	struct lf_magic *magic;         /* NULL: type nothing; one per thread */
 	bool attachments_only;          /* report and store attachments only */
 	const char *tool;               /* the tool name for the report */
+	struct lf_md5_batch *md5_batch; /* NULL: each MD5 is computed as
+					   its bytes come; else they wait in
+					   this batch of the thread's, and a
+					   report is complete only after
+					   lf_md5_batch_flush */
 };
 
 struct lf_extract;
