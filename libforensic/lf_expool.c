@@ -51,7 +51,7 @@ struct lf_expool {
 	struct lf_expool_opts o;
 	pthread_mutex_t mu;
 	pthread_cond_t work;  /* a job to claim, or bytes for a job */
-	pthread_cond_t space; /* a buffer, a queue place or a slot freed */
+	pthread_cond_t space; /* buffers or a queue place freed */
 	pthread_cond_t done;  /* a job is done */
 	pthread_t *threads;
 	unsigned nthreads;
@@ -63,6 +63,15 @@ struct lf_expool {
 	uint64_t next;  /* the number the next job gets */
 	uint64_t claim; /* the next job a worker takes */
 	struct buffer *free_list;
+	size_t nbuf, nfree;
+	/*
+	 * What the caller sleeps for: want_free buffers free (0: not that),
+	 * or room in the newest job's queue.  Workers wake it only once
+	 * there is plenty, not at each buffer: each wake-up costs a context
+	 * switch, and the caller would be back asleep after one buffer.
+	 */
+	size_t want_free;
+	bool want_queue;
 	struct buffer *fill; /* the caller's buffer for the newest job */
 
 	int init_rc; /* a worker's setup error */
@@ -89,7 +98,8 @@ take(struct lf_expool *p, struct job *j)
 	b = j->queue[j->head];
 	j->head = (j->head + 1) % QUEUE;
 	j->count--;
-	pthread_cond_broadcast(&p->space);
+	if (p->want_queue && j->count <= QUEUE / 2)
+		pthread_cond_signal(&p->space);
 	return b;
 }
 
@@ -98,7 +108,9 @@ give_back(struct lf_expool *p, struct buffer *b)
 {
 	b->next = p->free_list;
 	p->free_list = b;
-	pthread_cond_broadcast(&p->space);
+	p->nfree++;
+	if (p->want_free != 0 && p->nfree >= p->want_free)
+		pthread_cond_signal(&p->space);
 }
 
 /*
@@ -220,7 +232,6 @@ emit_done(struct lf_expool *p)
 		struct lf_error err = j->err;
 		p->first++;
 		memset(j, 0, sizeof(*j));
-		pthread_cond_broadcast(&p->space);
 		pthread_mutex_unlock(&p->mu);
 		p->o.emit(p->o.arg, source, report,
 		    report == NULL ? &err : NULL);
@@ -261,6 +272,8 @@ lf_expool_new(const struct lf_expool_opts *opts, struct lf_expool **out,
 		}
 		b->next = p->free_list;
 		p->free_list = b;
+		p->nbuf++;
+		p->nfree++;
 	}
 	for (i = 0; i < opts->workers; i++) {
 		if (pthread_create(&p->threads[i], NULL, worker, p) != 0)
@@ -318,7 +331,9 @@ push_fill(struct lf_expool *p)
 	struct job *j = job_at(p, p->next - 1);
 
 	while (j->count == QUEUE) {
+		p->want_queue = true;
 		pthread_cond_wait(&p->space, &p->mu);
+		p->want_queue = false;
 		emit_done(p);
 	}
 	j->queue[(j->head + j->count) % QUEUE] = p->fill;
@@ -336,11 +351,17 @@ lf_expool_feed(struct lf_expool *p, const uint8_t *data, size_t n)
 		if (p->fill == NULL) {
 			pthread_mutex_lock(&p->mu);
 			while (p->free_list == NULL) {
+				/* Every buffer comes back: the jobs that
+				 * hold them are ended but the newest, whose
+				 * worker takes what it is given. */
+				p->want_free = p->nbuf / 2 > 0 ? p->nbuf / 2 : 1;
 				pthread_cond_wait(&p->space, &p->mu);
+				p->want_free = 0;
 				emit_done(p);
 			}
 			p->fill = p->free_list;
 			p->free_list = p->fill->next;
+			p->nfree--;
 			pthread_mutex_unlock(&p->mu);
 			p->fill->len = 0;
 		}
