@@ -354,7 +354,8 @@ lf_expool_feed(struct lf_expool *p, const uint8_t *data, size_t n)
 				/* Every buffer comes back: the jobs that
 				 * hold them are ended but the newest, whose
 				 * worker takes what it is given. */
-				p->want_free = p->nbuf / 2 > 0 ? p->nbuf / 2 : 1;
+				p->want_free =
+				    p->nbuf / 2 > 0 ? p->nbuf / 2 : 1;
 				pthread_cond_wait(&p->space, &p->mu);
 				p->want_free = 0;
 				emit_done(p);
