@@ -35,6 +35,20 @@ static const struct lf_limit_def limit_defs[] = {
         "bytes",
         "S/MIME objects up to this size are opened to parse the "
         "message they sign"},
+    /*
+     * Containers (archives, Outlook .msg, TNEF): counted on the bytes
+     * really produced, never on sizes a container declares.
+     */
+    {"container-depth", offsetof(struct lf_limits, container_depth), 8, 0,
+        "levels", "containers opened inside containers (0: none opened)"},
+    {"container-entries", offsetof(struct lf_limits, container_entries), 10000,
+        1, "entries", "entries read from one container"},
+    {"container-ratio", offsetof(struct lf_limits, container_ratio), 200, 1,
+        "times", "bytes produced per byte of the container, past 1 MiB"},
+    {"container-total", offsetof(struct lf_limits, container_total), 4096 * MIB,
+        1, "bytes", "bytes produced by all the containers of one message"},
+    {"container-size", offsetof(struct lf_limits, container_size), 2048 * MIB,
+        0, "bytes", "objects up to this size are opened as containers"},
 };
 
 #define NDEFS (sizeof(limit_defs) / sizeof(limit_defs[0]))

@@ -21,11 +21,17 @@ struct lf_limits {
 	uint64_t list_line;    /* bytes in one line of a known-hash list */
 	uint64_t list_entries; /* entries read from known-hash lists */
 	uint64_t magic_bytes; /* leading bytes of an object given to libmagic */
-	uint64_t header_bytes; /* bytes kept of one header block */
-	uint64_t mime_depth;   /* nesting of multiparts and messages */
-	uint64_t mime_parts;   /* parts in one message */
-	uint64_t mime_params;  /* parameters of one header field */
-	uint64_t smime_bytes;  /* bytes of an S/MIME object opened */
+	uint64_t header_bytes;      /* bytes kept of one header block */
+	uint64_t mime_depth;        /* nesting of multiparts and messages */
+	uint64_t mime_parts;        /* parts in one message */
+	uint64_t mime_params;       /* parameters of one header field */
+	uint64_t smime_bytes;       /* bytes of an S/MIME object opened */
+	uint64_t container_depth;   /* containers inside containers */
+	uint64_t container_entries; /* entries read from one container */
+	uint64_t container_ratio;   /* bytes out per byte of a container */
+	uint64_t container_total;   /* bytes out of all containers of one
+				       message */
+	uint64_t container_size;    /* largest object opened as one */
 };
 
 struct lf_limit_def {
