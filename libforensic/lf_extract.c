@@ -18,47 +18,7 @@
 #include "lf/object.h"
 #include "lf/rfc2047.h"
 #include "lf/text.h"
-
-#define MAX_OPEN 512 /* objects open at once: nesting, plus embedded */
-
-struct object {
-	const struct lf_mime_part *part;
-	json_t *record; /* the part's entry in the report */
-	struct lf_digest *d;
-	struct lf_md5_object *md5; /* with a batch: its MD5, apart */
-	struct lf_store_writer *w;
-	struct lf_buf window; /* the first bytes, for libmagic */
-	bool html;
-	struct lf_dataurl_scan dataurl;
-	bool unreported; /* stored aside, not in the quarantine store */
-};
-
-struct field {
-	const char *name;
-	struct lf_buf raw;
-	bool seen;
-};
-
-enum { F_FROM, F_TO, F_CC, F_SUBJECT, F_DATE, F_MESSAGE_ID, NFIELDS };
-
-struct lf_extract {
-	struct lf_extract_opts o;
-	struct lf_mime_parser *mp;
-	struct lf_digest *msg; /* the raw message: SHA-256 */
-	struct lf_store_writer *msgw;
-	json_t *report, *parts, *headers, *anomalies;
-	struct field fields[NFIELDS];
-	struct object *objs;
-	size_t nobjs;
-	struct lf_digest **pool; /* digests to reuse */
-	size_t npool;
-	size_t pool_cap;
-	unsigned algs;  /* in each object's record */
-	unsigned dalgs; /* in its struct lf_digest: MD5 may go apart */
-	uint64_t nparts, nattachments;
-	int rc; /* the first error in a handler */
-	struct lf_error err;
-};
+#include "lf_extract_impl.h"
 
 static const char *const field_names[NFIELDS] = {"From", "To", "Cc", "Subject",
     "Date", "Message-ID"};
@@ -156,9 +116,9 @@ is_attachment(const struct lf_mime_part *part)
  * libmagic says its content is not text.
  */
 static bool
-deserves_file(const struct lf_mime_part *part, const char *real_mime)
+deserves_file(const struct object *o, const char *real_mime)
 {
-	return is_attachment(part) ||
+	return o->attachment ||
 	    (real_mime != NULL && strncmp(real_mime, "text/", 5) != 0 &&
 	        strcmp(real_mime, "application/x-empty") != 0);
 }
@@ -328,24 +288,22 @@ part_record(struct lf_extract *x, const struct lf_mime_part *part, json_t **out)
 	return LF_OK;
 }
 
-static int
-open_object(struct lf_extract *x, const struct lf_mime_part *part,
-    json_t *record)
+int
+lf_xobj_open(struct lf_extract *x, json_t *record, struct object **out)
 {
-	struct lf_store *store;
 	struct object *o;
+	size_t window;
 	int rc;
 
 	if (x->nobjs == MAX_OPEN)
 		return lf_error_set(&x->err, LF_E_LIMIT, "too many open parts");
 	o = &x->objs[x->nobjs];
 	memset(o, 0, sizeof(*o));
-	o->part = part;
 	o->record = record;
-	lf_buf_init(&o->window,
-	    x->o.magic != NULL ? (size_t)x->o.limits->magic_bytes : 0);
-	o->html = strcmp(part->type.type, "text") == 0 &&
-	    strcmp(part->type.subtype, "html") == 0;
+	o->spool.fd = -1;
+	/* libmagic's share, and at least what sniffing a container needs. */
+	window = x->o.magic != NULL ? (size_t)x->o.limits->magic_bytes : 0;
+	lf_buf_init(&o->window, window > SNIFF_BYTES ? window : SNIFF_BYTES);
 	lf_dataurl_init(&o->dataurl);
 	if ((rc = get_digest(x, &o->d)) != LF_OK)
 		return rc;
@@ -355,25 +313,46 @@ open_object(struct lf_extract *x, const struct lf_mime_part *part,
 		put_digest(x, o->d);
 		return rc;
 	}
-	store = x->o.store;
-	if (store != NULL && x->o.attachments_only && !is_attachment(part))
-		store = NULL;
-	if (x->o.store == NULL && is_partial(part)) {
-		store = x->o.partial_store;
-		o->unreported = true;
-	}
-	if (store != NULL &&
-	    (rc = lf_store_begin(store, &o->w, &x->err)) != LF_OK) {
-		put_digest(x, o->d);
-		lf_md5_batch_drop(x->o.md5_batch, o->md5);
-		return rc;
-	}
 	x->nobjs++;
+	*out = o;
 	return LF_OK;
 }
 
-static int
-object_data(struct lf_extract *x, struct object *o, const uint8_t *p, size_t n)
+int
+lf_xobj_begin(struct lf_extract *x, struct object *o)
+{
+	struct lf_store *store = x->o.store;
+
+	if (store != NULL && x->o.attachments_only && !o->attachment)
+		store = NULL;
+	if (x->o.store == NULL && o->part != NULL && is_partial(o->part)) {
+		store = x->o.partial_store;
+		o->unreported = true;
+	}
+	if (store != NULL)
+		return lf_store_begin(store, &o->w, &x->err);
+	return LF_OK;
+}
+
+/* What a MIME part is, for its object. */
+static void
+describe_part(struct object *o, const struct lf_mime_part *part)
+{
+	o->part = part;
+	o->name = part->name;
+	o->name_len = part->name_len;
+	(void)snprintf(o->type, sizeof(o->type), "%s", part->type.type);
+	(void)snprintf(o->subtype, sizeof(o->subtype), "%s",
+	    part->type.subtype);
+	o->attachment = is_attachment(part);
+	o->text = strcmp(o->type, "text") == 0;
+	o->html = o->text && strcmp(o->subtype, "html") == 0;
+	o->inline_plain =
+	    !o->attachment && o->text && strcmp(o->subtype, "plain") == 0;
+}
+
+int
+lf_xobj_data(struct lf_extract *x, struct object *o, const uint8_t *p, size_t n)
 {
 	size_t room;
 	int rc;
@@ -384,9 +363,19 @@ object_data(struct lf_extract *x, struct object *o, const uint8_t *p, size_t n)
 		lf_md5_batch_add(x->o.md5_batch, o->md5, p, n);
 	if (o->w != NULL && (rc = lf_store_write(o->w, p, n, &x->err)) != LF_OK)
 		return rc;
+	if (o->spool.active)
+		lf_unpack_spool(x, o, p, n);
 	if (o->window.max > o->window.len) {
 		room = o->window.max - o->window.len;
 		(void)lf_buf_append(&o->window, p, n < room ? n : room, NULL);
+	}
+	/* Once the window tells, a container's bytes are kept from here. */
+	if (!o->sniffed && o->window.len >= SNIFF_BYTES) {
+		o->sniffed = true;
+		o->container =
+		    lf_unpack_sniff(o->window.data, o->window.len, false);
+		if (o->container != C_NONE)
+			lf_unpack_spool_start(x, o);
 	}
 	if (o->html)
 		lf_dataurl_update(&o->dataurl, p, n);
@@ -398,6 +387,7 @@ on_begin(void *arg, const struct lf_mime_part *part)
 {
 	struct lf_extract *x = arg;
 	json_t *record = NULL;
+	struct object *o;
 	bool attachment = is_attachment(part);
 	bool content = part->kind != LF_MIME_MULTIPART;
 	int rc;
@@ -415,7 +405,12 @@ on_begin(void *arg, const struct lf_mime_part *part)
 	        json_boolean(attachment)) != 0 ||
 	    json_array_append_new(x->parts, record) != 0)
 		return fail(x, lf_error_set(&x->err, LF_E_NOMEM, "report"));
-	if (content && (rc = open_object(x, part, record)) != LF_OK)
+	if (!content)
+		return 0;
+	if ((rc = lf_xobj_open(x, record, &o)) != LF_OK)
+		return fail(x, rc);
+	describe_part(o, part);
+	if ((rc = lf_xobj_begin(x, o)) != LF_OK)
 		return fail(x, rc);
 	return 0;
 }
@@ -429,7 +424,7 @@ on_data(void *arg, const struct lf_mime_part *part, const uint8_t *p, size_t n)
 
 	if (o == NULL)
 		return 0;
-	if ((rc = object_data(x, o, p, n)) != LF_OK)
+	if ((rc = lf_xobj_data(x, o, p, n)) != LF_OK)
 		return fail(x, rc);
 	return 0;
 }
@@ -447,13 +442,10 @@ type_object(struct lf_extract *x, struct object *o,
 {
 	const uint8_t *p =
 	    o->window.data != NULL ? o->window.data : (const uint8_t *)"";
-	const struct lf_mime_part *part = o->part;
 
 	if (lf_magic_cached(x->o.magic, res, mg))
 		return;
-	if (!is_attachment(part) && strcmp(part->type.type, "text") == 0 &&
-	    strcmp(part->type.subtype, "plain") == 0 &&
-	    lf_magic_text(x->o.magic, p, o->window.len, mg))
+	if (o->inline_plain && lf_magic_text(x->o.magic, p, o->window.len, mg))
 		return;
 	(void)lf_magic_buffer(x->o.magic, p, o->window.len, mg, NULL);
 	lf_magic_remember(x->o.magic, res, mg);
@@ -476,11 +468,10 @@ md5_done(void *arg, const uint8_t md5[16])
 }
 
 static int
-close_object(struct lf_extract *x, struct object *o)
+finish_object(struct lf_extract *x, struct object *o)
 {
 	struct lf_digest_result res;
 	struct lf_magic_result mg;
-	const struct lf_mime_part *part = o->part;
 	char path[LF_STORE_PATH_MAX];
 	json_t *obj, *findings;
 	bool typed = false, existed;
@@ -510,14 +501,13 @@ close_object(struct lf_extract *x, struct object *o)
 		    json_incref(obj));
 		o->md5 = NULL;
 	}
-	if (part->name != NULL &&
-	    (rc = lf_findings_name(findings, part->name, part->name_len,
-	         &x->err)) != LF_OK)
+	if (o->name != NULL &&
+	    (rc = lf_findings_name(findings, o->name, o->name_len, &x->err)) !=
+	        LF_OK)
 		return rc;
-	if ((rc = lf_findings_type(findings, part->type.type,
-	         part->type.subtype, part->name, part->name_len,
-	         typed ? mg.mime : NULL, typed ? mg.description : NULL,
-	         &x->err)) != LF_OK)
+	if ((rc = lf_findings_type(findings, o->type, o->subtype, o->name,
+	         o->name_len, typed ? mg.mime : NULL,
+	         typed ? mg.description : NULL, &x->err)) != LF_OK)
 		return rc;
 	if (o->dataurl.count > 0) {
 		char detail[64];
@@ -529,8 +519,13 @@ close_object(struct lf_extract *x, struct object *o)
 		if (f == NULL || json_array_append_new(findings, f) != 0)
 			return lf_error_set(&x->err, LF_E_NOMEM, "report");
 	}
-	if (o->w != NULL && !o->unreported &&
-	    !deserves_file(part, typed ? mg.mime : NULL)) {
+	if (!o->sniffed) {
+		o->sniffed = true;
+		o->container =
+		    lf_unpack_sniff(o->window.data, o->window.len, true);
+	}
+	if (o->w != NULL && !o->unreported && o->container == C_NONE &&
+	    !deserves_file(o, typed ? mg.mime : NULL)) {
 		lf_store_abort(o->w);
 		o->w = NULL;
 	}
@@ -545,7 +540,29 @@ close_object(struct lf_extract *x, struct object *o)
 		        json_string(path)) != 0)
 			return lf_error_set(&x->err, LF_E_NOMEM, "report");
 	}
+	if (o->text)
+		lf_unpack_passwords(x, o);
+	if (o->container != C_NONE)
+		return lf_unpack_open(x, o, res.sha256);
 	return LF_OK;
+}
+
+int
+lf_xobj_close(struct lf_extract *x, struct object *o)
+{
+	int rc = finish_object(x, o);
+
+	lf_buf_release(&o->window);
+	lf_store_abort(o->w);
+	o->w = NULL;
+	lf_md5_batch_drop(x->o.md5_batch, o->md5);
+	o->md5 = NULL;
+	put_digest(x, o->d);
+	o->d = NULL;
+	lf_unpack_spool_release(o);
+	/* Objects close innermost first: this is the last one open. */
+	x->nobjs = (size_t)(o - x->objs);
+	return rc;
 }
 
 static int
@@ -568,31 +585,34 @@ on_end(void *arg, const struct lf_mime_part *part)
 		    lf_json_set_name(nm, "decoded", part->name, part->name_len,
 		        &x->err) != LF_OK)
 			return fail(x, LF_E_NOMEM);
+		o->name = part->name;
+		o->name_len = part->name_len;
 	}
-	rc = close_object(x, o);
-	lf_buf_release(&o->window);
-	lf_store_abort(o->w);
-	lf_md5_batch_drop(x->o.md5_batch, o->md5);
-	/* Objects close innermost first: this is the last one open. */
-	x->nobjs = (size_t)(o - x->objs);
+	rc = lf_xobj_close(x, o);
 	return rc != LF_OK ? fail(x, rc) : 0;
+}
+
+void
+lf_xobj_anomaly(struct lf_extract *x, const char *path,
+    const struct lf_anomaly *a)
+{
+	json_t *j;
+
+	j = json_pack("{s:s, s:s, s:I, s:s}", "code", a->code, "severity",
+	    lf_severity_name(a->severity), "offset", (json_int_t)a->offset,
+	    "part", path);
+	if (j != NULL && a->detail != NULL)
+		(void)lf_json_set_name(j, "detail", (const uint8_t *)a->detail,
+		    strlen(a->detail), NULL);
+	if (j == NULL || json_array_append_new(x->anomalies, j) != 0)
+		(void)fail(x, lf_error_set(&x->err, LF_E_NOMEM, "report"));
 }
 
 static void
 on_anomaly(void *arg, const struct lf_mime_part *part,
     const struct lf_anomaly *a)
 {
-	struct lf_extract *x = arg;
-	json_t *j;
-
-	j = json_pack("{s:s, s:s, s:I, s:s}", "code", a->code, "severity",
-	    lf_severity_name(a->severity), "offset", (json_int_t)a->offset,
-	    "part", part != NULL ? part->path : "");
-	if (j != NULL && a->detail != NULL)
-		(void)lf_json_set_name(j, "detail", (const uint8_t *)a->detail,
-		    strlen(a->detail), NULL);
-	if (j == NULL || json_array_append_new(x->anomalies, j) != 0)
-		(void)fail(x, lf_error_set(&x->err, LF_E_NOMEM, "report"));
+	lf_xobj_anomaly(arg, part != NULL ? part->path : "", a);
 }
 
 static const struct lf_mime_handler handler = {on_header, on_begin, on_data,
@@ -639,6 +659,7 @@ reset_message(struct lf_extract *x)
 	for (i = 0; i < x->nobjs; i++) {
 		put_digest(x, x->objs[i].d);
 		lf_md5_batch_drop(x->o.md5_batch, x->objs[i].md5);
+		lf_unpack_spool_release(&x->objs[i]);
 		lf_store_abort(x->objs[i].w);
 		lf_buf_release(&x->objs[i].window);
 	}
@@ -655,6 +676,7 @@ reset_message(struct lf_extract *x)
 		lf_buf_reset(&x->fields[k].raw);
 	}
 	x->nparts = x->nattachments = 0;
+	lf_unpack_reset(x);
 	x->rc = LF_OK;
 }
 

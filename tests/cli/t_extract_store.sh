@@ -43,12 +43,13 @@ check_store() {
 	stored_paths out >paths
 	grep -q '^1 None$' paths || fail "the text body got a file: $(cat paths)"
 	grep -q '^2 None$' paths || fail "the HTML body got a file: $(cat paths)"
-	for part in message 3 4 5; do
+	# 3>1: what the gzip part holds, an entry of it.
+	for part in message 3 "3>1" 4 5; do
 		grep -q "^$part objects/" paths ||
 		    fail "part $part has no file: $(cat paths)"
 	done
-	[ "$(find "$1/objects" -type f | wc -l)" -eq 4 ] ||
-	    fail "expected 4 files: $(find "$1/objects" -type f)"
+	[ "$(find "$1/objects" -type f | wc -l)" -eq 5 ] ||
+	    fail "expected 5 files: $(find "$1/objects" -type f)"
 	# Each file is its content's SHA-256, read-only, complete.
 	for f in $(find "$1/objects" -type f); do
 		[ "$(sha256sum <"$f" | cut -c1-64)" = "${f##*/}" ] ||
@@ -59,6 +60,9 @@ check_store() {
 	same "$1/objects/$(echo "$big" | cut -c1-2)/$big" big.bin
 	gz=$(sha256sum <gz.bin | cut -c1-64)
 	same "$1/objects/$(echo "$gz" | cut -c1-2)/$gz" gz.bin
+	printf abc >abc
+	abc=$(sha256sum <abc | cut -c1-64)
+	same "$1/objects/$(echo "$abc" | cut -c1-2)/$abc" abc
 	[ -z "$(ls "$1/tmp")" ] || fail "left in tmp/: $(ls "$1/tmp")"
 }
 
@@ -96,11 +100,22 @@ run 0 lf-extract -o q --jsonl m.eml
 find q/objects -type f -printf '%i %T@ %p\n' | sort >after
 same before after
 
-# Without libmagic no content is known not to be text.
+# Without libmagic no content is known not to be text, but a container is
+# known by its first bytes: the gzip declared as text gets its file, as
+# what it holds does.
 run 0 lf-extract -o q2 --no-type --jsonl m.eml
 stored_paths out >paths
-grep -q '^3 None$' paths ||
-    fail "--no-type: the base64 text part got a file: $(cat paths)"
-[ "$(find q2/objects -type f | wc -l)" -eq 3 ] ||
-    fail "--no-type: expected 3 files: $(find q2/objects -type f)"
+grep -q '^3 objects/' paths ||
+    fail "--no-type: the gzip part got no file: $(cat paths)"
+[ "$(find q2/objects -type f | wc -l)" -eq 5 ] ||
+    fail "--no-type: expected 5 files: $(find q2/objects -type f)"
+printf 'message\n1\n2\n4\n' >plain
+mkdir -p q3
+run 0 lf-extract -o q3 --no-type --jsonl --limit container-depth=0 m.eml
+stored_paths out >paths
+grep -q '^3 objects/' paths ||
+    fail "container-depth=0: the gzip part got no file: $(cat paths)"
+if grep -q '^3>1' paths; then
+	fail "container-depth=0: the gzip was opened: $(cat paths)"
+fi
 validate extract.schema.json out

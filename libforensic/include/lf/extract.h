@@ -39,6 +39,10 @@ struct lf_extract_opts {
 	struct lf_magic *magic;         /* NULL: type nothing; one per thread */
 	bool attachments_only;          /* report and store attachments only */
 	const char *tool;               /* the tool name for the report */
+	const char *const *passwords;   /* tried on encrypted archives after
+					   those the message gives and
+					   "infected", "malware", "virus" */
+	size_t npasswords;
 	struct lf_md5_batch *md5_batch; /* NULL: each MD5 is computed as
 					   its bytes come; else they wait in
 					   this batch of the thread's, and a

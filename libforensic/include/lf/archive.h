@@ -1,0 +1,37 @@
+/*
+ * lf/archive.h: the members of an archive, through libarchive, reported
+ * as container entries (lf/container.h).
+ *
+ * Every format and filter libarchive reads: zip (stored, deflated,
+ * ZipCrypto and WinZip AES), 7z, rar and rar5, tar, cpio, ar, cab,
+ * iso9660, lha, and gzip, bzip2, xz, zstd, lz4 (a compressed file that is
+ * not an archive is one member, "data").  Members are FILE entries with
+ * paths "1", "2", ... in archive order, role "member"; a directory, link
+ * or device member is reported with no data.  Encrypted members are tried
+ * with each candidate password in turn; the one that opened a member is
+ * its "password" property, and a member none opens is still reported
+ * (name, declared size) with the anomaly "archive.encrypted".
+ */
+#ifndef LF_ARCHIVE_H
+#define LF_ARCHIVE_H
+
+#include <stddef.h>
+
+#include "lf/container.h"
+#include "lf/error.h"
+#include "lf/limits.h"
+#include "lf/source.h"
+
+/*
+ * lf_archive_read: report the members of the archive in src.  passwords
+ * (npasswords of them, NUL-terminated, may be NULL) are tried in order.
+ * The archive's format is the container property "format".  Returns
+ * LF_OK (damage on the way is anomalies), LF_E_FORMAT when libarchive
+ * cannot read it at all, LF_E_NOMEM, or the non-zero value an event
+ * returned.
+ */
+int lf_archive_read(const struct lf_source *src, const struct lf_limits *l,
+    const char *const *passwords, size_t npasswords,
+    const struct lf_container_events *ev, void *arg, struct lf_error *err);
+
+#endif

@@ -1,0 +1,415 @@
+/*
+ * lf_archive.c: archive members through libarchive.
+ *
+ * libarchive reads from our source through callbacks (read, skip, seek:
+ * the zip reader then uses the central directory).  Members are reported
+ * as they are read.  Encrypted members wait: a password is only known to
+ * be right once a member's data has been read to the end and its check
+ * (CRC, AES authentication) passed, and the data must not be reported
+ * before then.  So after the first pass, each candidate password gets a
+ * pass of its own that only reads the waiting members and keeps those it
+ * opens, and each password that opened some gets one more pass that
+ * reports them.  Passes are bounded by the number of passwords, not of
+ * members.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "lf/archive.h"
+#include "lf/text.h"
+
+#define READ_SIZE (64 * 1024)
+
+struct feed {
+	const struct lf_source *src;
+	uint64_t pos;
+	uint8_t buf[READ_SIZE];
+};
+
+struct run {
+	const struct lf_source *src;
+	const struct lf_limits *lim;
+	const struct lf_container_events *ev;
+	void *arg;
+	struct lf_error *err;
+	struct feed feed;
+	uint8_t data[READ_SIZE];
+	/* Encrypted members not yet opened, by index; and the password
+	 * that opened each (NULL: none yet).  Grown as members are met, up
+	 * to max_members. */
+	bool *waiting;
+	const char **opened_by;
+	size_t nmembers, cap, max_members;
+	bool format_reported;
+};
+
+static la_ssize_t
+feed_read(struct archive *a, void *arg, const void **out)
+{
+	struct feed *f = arg;
+	struct lf_error err;
+	size_t n = f->src->size - f->pos < READ_SIZE ?
+	    (size_t)(f->src->size - f->pos) :
+	    READ_SIZE;
+
+	if (n == 0)
+		return 0;
+	if (lf_source_read(f->src, f->pos, f->buf, n, &err) != LF_OK) {
+		archive_set_error(a, EIO, "%s", err.msg);
+		return -1;
+	}
+	f->pos += n;
+	*out = f->buf;
+	return (la_ssize_t)n;
+}
+
+static la_int64_t
+feed_skip(struct archive *a, void *arg, la_int64_t request)
+{
+	struct feed *f = arg;
+	uint64_t left = f->src->size - f->pos;
+	uint64_t n = request < 0 ? 0 : (uint64_t)request;
+
+	(void)a;
+	if (n > left)
+		n = left;
+	f->pos += n;
+	return (la_int64_t)n;
+}
+
+static la_int64_t
+feed_seek(struct archive *a, void *arg, la_int64_t offset, int whence)
+{
+	struct feed *f = arg;
+	int64_t base = whence == SEEK_SET ? 0 :
+	    whence == SEEK_CUR            ? (int64_t)f->pos :
+	                                    (int64_t)f->src->size;
+
+	if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0 ||
+	    (uint64_t)(base + offset) > f->src->size) {
+		archive_set_error(a, EINVAL, "seek outside the archive");
+		return ARCHIVE_FATAL;
+	}
+	f->pos = (uint64_t)(base + offset);
+	return (la_int64_t)f->pos;
+}
+
+static void
+anomaly(struct run *r, const struct lf_entry *e, const char *code,
+    enum lf_severity sev, const char *detail)
+{
+	struct lf_anomaly a = {code, sev, r->feed.pos, detail};
+
+	if (r->ev->anomaly != NULL)
+		r->ev->anomaly(r->arg, e, &a);
+}
+
+/* A reader over the source with every format and filter, and password. */
+static int
+open_archive(struct run *r, const char *password, struct archive **out)
+{
+	struct archive *a = archive_read_new();
+
+	if (a == NULL)
+		return lf_error_set(r->err, LF_E_NOMEM, "archive");
+	r->feed.src = r->src;
+	r->feed.pos = 0;
+	if (archive_read_support_filter_all(a) != ARCHIVE_OK ||
+	    archive_read_support_format_all(a) != ARCHIVE_OK ||
+	    /* Last resort: a compressed file that is not an archive. */
+	    archive_read_support_format_raw(a) != ARCHIVE_OK ||
+	    (password != NULL &&
+	        archive_read_add_passphrase(a, password) != ARCHIVE_OK) ||
+	    archive_read_set_read_callback(a, feed_read) != ARCHIVE_OK ||
+	    archive_read_set_skip_callback(a, feed_skip) != ARCHIVE_OK ||
+	    archive_read_set_seek_callback(a, feed_seek) != ARCHIVE_OK ||
+	    archive_read_set_callback_data(a, &r->feed) != ARCHIVE_OK) {
+		archive_read_free(a);
+		return lf_error_set(r->err, LF_E_NOMEM, "archive");
+	}
+	if (archive_read_open1(a) != ARCHIVE_OK) {
+		lf_error_set(r->err, LF_E_FORMAT, "archive: %s",
+		    archive_error_string(a) != NULL ? archive_error_string(a) :
+		                                      "not an archive");
+		archive_read_free(a);
+		return LF_E_FORMAT;
+	}
+	*out = a;
+	return LF_OK;
+}
+
+/* Fill e with member number i (from 1) of the current header. */
+static void
+describe(struct archive_entry *ae, size_t i, struct lf_entry *e)
+{
+	const char *raw = archive_entry_pathname(ae);
+	const char *utf8 = archive_entry_pathname_utf8(ae);
+
+	memset(e, 0, sizeof(*e));
+	e->kind = LF_ENTRY_FILE;
+	(void)snprintf(e->path, sizeof(e->path), "%zu", i);
+	e->role = "member";
+	if (raw != NULL) {
+		e->name_raw = (const uint8_t *)raw;
+		e->name_raw_len = strlen(raw);
+	}
+	if (utf8 == NULL && raw != NULL &&
+	    lf_utf8_valid((const uint8_t *)raw, strlen(raw)))
+		utf8 = raw;
+	if (utf8 != NULL) {
+		e->name = utf8;
+		e->name_len = strlen(utf8);
+	}
+	e->declared_size = archive_entry_size_is_set(ae) ?
+	    (uint64_t)archive_entry_size(ae) :
+	    UINT64_MAX;
+}
+
+/*
+ * Read the current member's data to the end, to events when report is
+ * set (else only to check it reads).  Returns LF_OK and *ok whether it
+ * read without error, or an event's stop value.
+ */
+static int
+read_data(struct run *r, struct archive *a, const struct lf_entry *e,
+    bool report, bool *ok)
+{
+	la_ssize_t n;
+	int rc;
+
+	*ok = false;
+	for (;;) {
+		n = archive_read_data(a, r->data, sizeof(r->data));
+		if (n == 0)
+			break;
+		if (n < 0) {
+			if (report)
+				anomaly(r, e, "archive.bad-data", LF_SEV_MEDIUM,
+				    archive_error_string(a));
+			return LF_OK;
+		}
+		if (report && r->ev->data != NULL &&
+		    (rc = r->ev->data(r->arg, e, r->data, (size_t)n)) != 0)
+			return rc;
+	}
+	*ok = true;
+	return LF_OK;
+}
+
+static bool
+has_data(struct archive_entry *ae)
+{
+	return archive_entry_filetype(ae) == AE_IFREG ||
+	    archive_entry_filetype(ae) == 0;
+}
+
+/* Report one member: begin, its data or why none, its password, end. */
+static int
+report_member(struct run *r, struct archive *a, struct archive_entry *ae,
+    size_t i, const char *password)
+{
+	struct lf_entry e;
+	bool ok;
+	int rc;
+
+	describe(ae, i, &e);
+	if (r->ev->begin != NULL && (rc = r->ev->begin(r->arg, &e)) != 0)
+		return rc;
+	if (password != NULL && r->ev->property != NULL &&
+	    (rc = r->ev->property(r->arg, &e, "password", password,
+	         strlen(password))) != 0)
+		return rc;
+	if (a != NULL && has_data(ae) &&
+	    (rc = read_data(r, a, &e, true, &ok)) != 0)
+		return rc;
+	if (a == NULL)
+		anomaly(r, &e, "archive.encrypted", LF_SEV_MEDIUM,
+		    "encrypted, and no candidate password opens it");
+	if (r->ev->end != NULL && (rc = r->ev->end(r->arg, &e)) != 0)
+		return rc;
+	return LF_OK;
+}
+
+static int
+report_format(struct run *r, struct archive *a)
+{
+	const char *name = archive_format_name(a);
+	int rc = 0;
+
+	if (r->format_reported || name == NULL || r->ev->property == NULL)
+		return LF_OK;
+	r->format_reported = true;
+	if ((rc = r->ev->property(r->arg, NULL, "format", name,
+	         strlen(name))) != 0)
+		return rc;
+	return LF_OK;
+}
+
+/* The first pass meets member i (from 1): room to note it. */
+static int
+note_member(struct run *r, size_t i)
+{
+	size_t ncap;
+	bool *w;
+	const char **o;
+
+	if (i > r->cap) {
+		ncap = r->cap > 0 ? r->cap * 2 : 64;
+		if (ncap > r->max_members)
+			ncap = r->max_members;
+		if ((w = realloc(r->waiting, ncap * sizeof(*w))) == NULL)
+			return lf_error_set(r->err, LF_E_NOMEM, "archive");
+		r->waiting = w;
+		if ((o = realloc(r->opened_by, ncap * sizeof(*o))) == NULL)
+			return lf_error_set(r->err, LF_E_NOMEM, "archive");
+		r->opened_by = o;
+		memset(w + r->cap, 0, (ncap - r->cap) * sizeof(*w));
+		memset(o + r->cap, 0, (ncap - r->cap) * sizeof(*o));
+		r->cap = ncap;
+	}
+	r->nmembers = i;
+	return LF_OK;
+}
+
+enum pass { FIRST, TRY, REPORT };
+
+/*
+ * One pass over the archive.  FIRST reports the members that need no
+ * password and notes the others as waiting; TRY reads the waiting ones
+ * with password and notes those it opens; REPORT reports the members
+ * that password opened.
+ */
+static int
+one_pass(struct run *r, enum pass pass, const char *password)
+{
+	struct archive *a;
+	struct archive_entry *ae;
+	struct lf_entry e;
+	size_t i = 0;
+	bool ok;
+	int rc, h;
+
+	if ((rc = open_archive(r, password, &a)) != LF_OK)
+		return rc;
+	for (;;) {
+		h = archive_read_next_header(a, &ae);
+		if (h == ARCHIVE_EOF)
+			break;
+		if (h == ARCHIVE_FATAL) {
+			if (pass == FIRST)
+				anomaly(r, NULL, "archive.damaged",
+				    LF_SEV_MEDIUM, archive_error_string(a));
+			break;
+		}
+		if (pass == FIRST && (rc = report_format(r, a)) != LF_OK)
+			break;
+		if (i == r->max_members) {
+			if (pass == FIRST)
+				anomaly(r, NULL, "container.too-many-entries",
+				    LF_SEV_MEDIUM,
+				    "past limit container-entries");
+			break;
+		}
+		i++;
+		if (pass == FIRST && (rc = note_member(r, i)) != LF_OK)
+			break;
+		if (pass != FIRST && i > r->nmembers)
+			break; /* the first pass saw no more */
+		if (pass == FIRST) {
+			if (h == ARCHIVE_WARN)
+				anomaly(r, NULL, "archive.warning", LF_SEV_LOW,
+				    archive_error_string(a));
+			if (archive_entry_is_encrypted(ae) && has_data(ae)) {
+				r->waiting[i - 1] = true;
+				continue;
+			}
+			if ((rc = report_member(r, a, ae, i, NULL)) != LF_OK)
+				break;
+		} else if (pass == TRY && r->waiting[i - 1]) {
+			describe(ae, i, &e);
+			if ((rc = read_data(r, a, &e, false, &ok)) != LF_OK)
+				break;
+			if (ok) {
+				r->waiting[i - 1] = false;
+				r->opened_by[i - 1] = password;
+			}
+		} else if (pass == REPORT && r->opened_by[i - 1] == password) {
+			if ((rc = report_member(r, a, ae, i, password)) !=
+			    LF_OK)
+				break;
+		}
+	}
+	archive_read_free(a);
+	return rc;
+}
+
+/* Report the members no password opened, from one more pass. */
+static int
+report_unopened(struct run *r)
+{
+	struct archive *a;
+	struct archive_entry *ae;
+	size_t i = 0;
+	int rc;
+
+	if ((rc = open_archive(r, NULL, &a)) != LF_OK)
+		return rc;
+	while (i < r->nmembers && archive_read_next_header(a, &ae) >= 0) {
+		if (r->waiting[i++] &&
+		    (rc = report_member(r, NULL, ae, i, NULL)) != LF_OK)
+			break;
+	}
+	archive_read_free(a);
+	return rc;
+}
+
+int
+lf_archive_read(const struct lf_source *src, const struct lf_limits *l,
+    const char *const *passwords, size_t npasswords,
+    const struct lf_container_events *ev, void *arg, struct lf_error *err)
+{
+	struct run *r;
+	size_t i, k;
+	bool any;
+	int rc;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return lf_error_set(err, LF_E_NOMEM, "archive");
+	r->src = src;
+	r->lim = l;
+	r->ev = ev;
+	r->arg = arg;
+	r->err = err;
+	r->max_members = l->container_entries < SIZE_MAX / sizeof(char *) ?
+	    (size_t)l->container_entries :
+	    SIZE_MAX / sizeof(char *);
+	if ((rc = one_pass(r, FIRST, NULL)) != LF_OK)
+		goto out;
+	for (k = 0; k < npasswords; k++) {
+		for (any = false, i = 0; i < r->nmembers && !any; i++)
+			any = r->waiting[i];
+		if (!any)
+			break;
+		if ((rc = one_pass(r, TRY, passwords[k])) != LF_OK)
+			goto out;
+		for (any = false, i = 0; i < r->nmembers && !any; i++)
+			any = r->opened_by[i] == passwords[k];
+		if (any && (rc = one_pass(r, REPORT, passwords[k])) != LF_OK)
+			goto out;
+	}
+	for (any = false, i = 0; i < r->nmembers && !any; i++)
+		any = r->waiting[i];
+	if (any)
+		rc = report_unopened(r);
+out:
+	free(r->waiting);
+	free(r->opened_by);
+	free(r);
+	return rc;
+}
