@@ -48,6 +48,8 @@ struct lf_entry {
 				  "body.html", "body.rtf", "message",
 				  "member", ... static */
 	uint64_t declared_size; /* UINT64_MAX when none is declared */
+	bool no_data; /* its bytes cannot be read (encrypted, say): the
+			 entry is described, but there is no object */
 };
 
 /*
