@@ -40,11 +40,13 @@ struct run {
 	struct lf_error *err;
 	struct feed feed;
 	uint8_t data[READ_SIZE];
+	char wname[4 * 4096 + 1]; /* a name converted from wide form */
 	/* Encrypted members not yet opened, by index; and the password
 	 * that opened each (NULL: none yet).  Grown as members are met, up
 	 * to max_members. */
 	bool *waiting;
 	const char **opened_by;
+	bool unsupported; /* libarchive said it cannot decrypt the format */
 	size_t nmembers, cap, max_members;
 	bool format_reported;
 };
@@ -144,14 +146,63 @@ open_archive(struct run *r, const char *password, struct archive **out)
 	return LF_OK;
 }
 
-/* Fill e with member number i (from 1) of the current header. */
+/*
+ * The name from its wide form, as UTF-8 into buf: libarchive gives 7z's
+ * UTF-16 names in no narrow form when the locale's charset cannot hold
+ * them (the "C" locale).  NULL if there is none.
+ */
+static const char *
+wide_name(struct archive_entry *ae, char *buf, size_t cap)
+{
+	const wchar_t *w = archive_entry_pathname_w(ae);
+	size_t n = 0;
+	uint32_t c;
+
+	if (w == NULL)
+		return NULL;
+	for (; *w != L'\0'; w++) {
+		c = (uint32_t)*w;
+		if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			c = 0xfffd;
+		if (n + 5 > cap)
+			return NULL;
+		if (c < 0x80) {
+			buf[n++] = (char)c;
+		} else if (c < 0x800) {
+			buf[n++] = (char)(0xc0 | c >> 6);
+			buf[n++] = (char)(0x80 | (c & 0x3f));
+		} else if (c < 0x10000) {
+			buf[n++] = (char)(0xe0 | c >> 12);
+			buf[n++] = (char)(0x80 | ((c >> 6) & 0x3f));
+			buf[n++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			buf[n++] = (char)(0xf0 | c >> 18);
+			buf[n++] = (char)(0x80 | ((c >> 12) & 0x3f));
+			buf[n++] = (char)(0x80 | ((c >> 6) & 0x3f));
+			buf[n++] = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Fill e with member number i (from 1) of the current header; wbuf
+ * holds a name converted here. */
 static void
-describe(struct archive_entry *ae, size_t i, struct lf_entry *e)
+describe(struct archive_entry *ae, size_t i, struct lf_entry *e, char *wbuf,
+    size_t wcap)
 {
 	const char *raw = archive_entry_pathname(ae);
 	const char *utf8 = archive_entry_pathname_utf8(ae);
 
+	if (raw == NULL && utf8 == NULL)
+		utf8 = wide_name(ae, wbuf, wcap);
+
 	memset(e, 0, sizeof(*e));
+	/* A name libarchive cannot give in the locale's charset (UTF-16 in
+	 * 7z, say) it may still give in UTF-8. */
+	if (raw == NULL)
+		raw = utf8;
 	e->kind = LF_ENTRY_FILE;
 	(void)snprintf(e->path, sizeof(e->path), "%zu", i);
 	e->role = "member";
@@ -189,9 +240,12 @@ read_data(struct run *r, struct archive *a, const struct lf_entry *e,
 		if (n == 0)
 			break;
 		if (n < 0) {
+			const char *why = archive_error_string(a);
 			if (report)
 				anomaly(r, e, "archive.bad-data", LF_SEV_MEDIUM,
-				    archive_error_string(a));
+				    why);
+			if (why != NULL && strstr(why, "not supported") != NULL)
+				r->unsupported = true;
 			return LF_OK;
 		}
 		if (report && r->ev->data != NULL &&
@@ -218,7 +272,9 @@ report_member(struct run *r, struct archive *a, struct archive_entry *ae,
 	bool ok;
 	int rc;
 
-	describe(ae, i, &e);
+	describe(ae, i, &e, r->wname, sizeof(r->wname));
+	/* Directories and links have no bytes: no object either. */
+	e.no_data = a == NULL || !has_data(ae);
 	if (r->ev->begin != NULL && (rc = r->ev->begin(r->arg, &e)) != 0)
 		return rc;
 	if (password != NULL && r->ev->property != NULL &&
@@ -230,7 +286,10 @@ report_member(struct run *r, struct archive *a, struct archive_entry *ae,
 		return rc;
 	if (a == NULL)
 		anomaly(r, &e, "archive.encrypted", LF_SEV_MEDIUM,
-		    "encrypted, and no candidate password opens it");
+		    r->unsupported ?
+		        "encrypted in a way libarchive cannot decrypt "
+		        "(7-Zip AES, RAR): kept, not opened" :
+		        "encrypted, and no candidate password opens it");
 	if (r->ev->end != NULL && (rc = r->ev->end(r->arg, &e)) != 0)
 		return rc;
 	return LF_OK;
@@ -332,7 +391,7 @@ one_pass(struct run *r, enum pass pass, const char *password)
 			if ((rc = report_member(r, a, ae, i, NULL)) != LF_OK)
 				break;
 		} else if (pass == TRY && r->waiting[i - 1]) {
-			describe(ae, i, &e);
+			describe(ae, i, &e, r->wname, sizeof(r->wname));
 			if ((rc = read_data(r, a, &e, false, &ok)) != LF_OK)
 				break;
 			if (ok) {

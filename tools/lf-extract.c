@@ -36,6 +36,8 @@ struct options {
 	const char *dump_part; /* -p */
 	unsigned algs;
 	enum lf_mbox_format mbox_format;
+	char **passwords; /* --password-list */
+	size_t npasswords;
 	struct cli_common c; /* -j, --limit, -q, -v */
 };
 
@@ -80,6 +82,17 @@ usage(FILE *fp)
 	    "  -p, --part PART      write one part's decoded bytes to stdout\n"
 	    "  -c, --hash LIST      digests of each object (default md5,sha1,sha256)\n"
 	    "      --mbox-format F  auto, mboxo, mboxrd, mboxcl, mboxcl2\n"
+	    "      --password-list FILE  passwords to try on encrypted "
+	    "archives,\n"
+	    "                       one a line (after those the message "
+	    "gives\n"
+	    "                       and infected, malware, virus)\n"
+	    "      --max-depth N    containers opened inside containers "
+	    "(default 8)\n"
+	    "      --max-ratio N    bytes a container may give per byte of "
+	    "it (200)\n"
+	    "      --max-total BYTES  bytes all containers of a message may "
+	    "give (4G)\n"
 	    "  -j, --threads N      worker threads (default: one per CPU)\n"
 	    "      --limit NAME=N   change a limit (see below)\n"
 	    "  -q, --quiet          no notes on stderr\n"
@@ -110,6 +123,58 @@ parse_mbox_format(const char *s)
 	    cli_esc(s, strlen(s)));
 }
 
+#define PASSWORD_LINES 100000 /* lines read from --password-list */
+#define PASSWORD_BYTES 1024   /* longest password taken */
+
+/* --password-list: one password a line; blank lines are skipped. */
+static void
+read_password_list(const char *path, struct options *o)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL, **np;
+	size_t cap = 0, n;
+	ssize_t len;
+
+	if (f == NULL)
+		cli_usage_error("--password-list: cannot open '%s': %s",
+		    cli_esc(path, strlen(path)), strerror(errno));
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		n = (size_t)len;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		if (n == 0 || n > PASSWORD_BYTES)
+			continue;
+		if (o->npasswords == PASSWORD_LINES) {
+			cli_warn("--password-list: only the first %d passwords "
+			         "are used",
+			    PASSWORD_LINES);
+			break;
+		}
+		np = reallocarray(o->passwords, o->npasswords + 1, sizeof(*np));
+		if (np == NULL ||
+		    (np[o->npasswords] = strndup(line, n)) == NULL) {
+			cli_warn("out of memory");
+			exit(CLI_EXIT_FAILURE);
+		}
+		o->passwords = np;
+		o->npasswords++;
+	}
+	free(line);
+	(void)fclose(f);
+}
+
+/* --max-depth and the like: the limit of that name. */
+static void
+set_limit(struct options *o, const char *name, const char *value)
+{
+	char assignment[128];
+	struct lf_error err;
+
+	(void)snprintf(assignment, sizeof(assignment), "%s=%s", name, value);
+	if (lf_limits_set(&o->c.limits, assignment, &err) != LF_OK)
+		cli_usage_error("%s", err.msg);
+}
+
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -119,7 +184,11 @@ parse_options(int argc, char **argv, struct options *o)
 		OPT_ATTACH,
 		OPT_JSON,
 		OPT_JSONL,
-		OPT_MBOX
+		OPT_MBOX,
+		OPT_PASSWORDS,
+		OPT_MAX_DEPTH,
+		OPT_MAX_RATIO,
+		OPT_MAX_TOTAL
 	};
 	static const struct option longopts[] = {
 	    {"store", required_argument, NULL, 'o'},
@@ -131,6 +200,10 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"part", required_argument, NULL, 'p'},
 	    {"hash", required_argument, NULL, 'c'},
 	    {"mbox-format", required_argument, NULL, OPT_MBOX},
+	    {"password-list", required_argument, NULL, OPT_PASSWORDS},
+	    {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+	    {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
+	    {"max-total", required_argument, NULL, OPT_MAX_TOTAL},
 	    CLI_COMMON_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
@@ -175,6 +248,18 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_MBOX:
 			o->mbox_format = parse_mbox_format(optarg);
 			break;
+		case OPT_PASSWORDS:
+			read_password_list(optarg, o);
+			break;
+		case OPT_MAX_DEPTH:
+			set_limit(o, "container-depth", optarg);
+			break;
+		case OPT_MAX_RATIO:
+			set_limit(o, "container-ratio", optarg);
+			break;
+		case OPT_MAX_TOTAL:
+			set_limit(o, "container-total", optarg);
+			break;
 		default:
 			break; /* getopt_long returns only the options above */
 		}
@@ -200,6 +285,28 @@ decoded(const json_t *obj, const char *key)
 		return NULL;
 	return jstr(v,
 	    json_object_get(v, "decoded") != NULL ? "decoded" : "raw");
+}
+
+/* What a container part holds, and the password that opened an entry. */
+static void
+print_container(const json_t *p)
+{
+	const json_t *c = json_object_get(p, "container");
+	const json_t *props = json_object_get(p, "properties");
+	const char *s;
+
+	if (json_is_object(c)) {
+		s = jstr(c, "format");
+		(void)printf("           holds: %lld entries (%s)\n",
+		    (long long)json_integer_value(
+		        json_object_get(c, "entries")),
+		    cli_esc(s, strlen(s)));
+	}
+	if (json_is_string(json_object_get(props, "password"))) {
+		s = jstr(props, "password");
+		(void)printf("           opened with password: %s\n",
+		    cli_esc(s, strlen(s)));
+	}
 }
 
 static void
@@ -252,6 +359,7 @@ print_text(const json_t *r)
 			(void)printf("           is: %s\n",
 			    cli_esc(s, strlen(s)));
 		}
+		print_container(p);
 		json_array_foreach(fs, k, f)
 		{
 			(void)printf("           %s %s: %s\n",
@@ -706,6 +814,8 @@ main(int argc, char **argv)
 	po.x.store = s.store;
 	po.x.partial_store = s.aside;
 	po.x.attachments_only = s.o.attachments_only;
+	po.x.passwords = (const char *const *)s.o.passwords;
+	po.x.npasswords = s.o.npasswords;
 	po.x.tool = cli_prog();
 	po.magic_db = s.magic_db;
 	po.emit = pool_emit;
@@ -734,6 +844,9 @@ main(int argc, char **argv)
 	close_aside(&s);
 	lf_partials_free(s.partials);
 	free(s.buf);
+	for (size_t k = 0; k < s.o.npasswords; k++)
+		free(s.o.passwords[k]);
+	free(s.o.passwords);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		cli_warn("cannot write the output: %s", strerror(errno));
 		return CLI_EXIT_FAILURE;

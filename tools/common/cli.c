@@ -2,6 +2,7 @@
  * tools/common/cli.c: messages, escaping and progress for the tools.
  */
 #include <stdarg.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,13 @@ cli_init(const char *prog)
 	struct rlimit rl;
 
 	prog_name = prog;
+	/*
+	 * Names inside archives reach us through libarchive, which converts
+	 * them to the locale's charset: in the "C" locale a 7z member named
+	 * in UTF-16 has no name at all.  Whatever the environment says, the
+	 * tools read and write UTF-8 (and escape what is not).
+	 */
+	(void)setlocale(LC_CTYPE, "C.UTF-8");
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
