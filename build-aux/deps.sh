@@ -12,7 +12,7 @@ coreutils openssl file python3 python3-jsonschema
 hashdeep ssdeep tlsh-tools mandoc
 clang libclang-rt-14-dev clang-format cppcheck
 hyperfine time
-libgmime-3.0-dev libglib2.0-dev ripmime
+libgmime-3.0-dev libglib2.0-dev ripmime tnef
 "
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
