@@ -955,12 +955,13 @@ attach_finish(struct tnef *t, struct msg *m)
 			anomaly(t, m->self, "tnef.bad-string", LF_SEV_LOW,
 			    a->off, "attachment name");
 		} else {
-			if ((name = strdup((const char *)t->conv.data)) ==
-			    NULL) {
+			/* The name may hold NULs: copied by its length. */
+			if ((name = malloc(t->conv.len + 1)) == NULL) {
 				rc = lf_error_set(t->err, LF_E_NOMEM,
 				    "tnef: name");
 				goto out;
 			}
+			memcpy(name, t->conv.data, t->conv.len + 1);
 			e.name = name;
 			e.name_len = t->conv.len;
 		}
