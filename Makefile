@@ -107,10 +107,16 @@ $(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/%.o \
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# Small programs the command-line tests run; not installed.
+TEST_PROGS := $(BUILD)/tests/tnef_dump
+$(BUILD)/tests/tnef_dump: $(BUILD)/obj/tests/tnef_dump.o $(STATIC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 check: deps
 	@$(MAKE) --no-print-directory test
 
-test: all $(UNITS) $(FUZZ_REPLAYS)
+test: all $(UNITS) $(FUZZ_REPLAYS) $(TEST_PROGS)
 	@sh tests/run.sh $(BUILD)
 
 unit-tests: all $(UNITS)
@@ -118,7 +124,7 @@ unit-tests: all $(UNITS)
 unit: unit-tests
 	@sh tests/run.sh $(BUILD) unit
 
-cli: all
+cli: all $(TEST_PROGS)
 	@sh tests/run.sh $(BUILD) cli
 
 demo: deps
