@@ -416,6 +416,41 @@ corpus_unicode(void **state)
 	check_unicode("export-results__unicode.msg");
 }
 
+/* The same file read with pread(2) rather than from memory. */
+static void
+corpus_file_source(void **state)
+{
+	char path[2048];
+	struct lf_source src;
+	struct lf_limits l;
+	struct rec r;
+	struct rentry *a;
+	struct stat st;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/mail/msg-extractor/aux/unicode.msg",
+	    corpora_dir());
+	if ((f = fopen(path, "rb")) == NULL)
+		fail_msg("cannot open %s", path);
+	assert_int_equal(fstat(fileno(f), &st), 0);
+	lf_source_file(&src, fileno(f), (uint64_t)st.st_size);
+	lf_limits_default(&l);
+	memset(&r, 0, sizeof(r));
+	r.e = xrealloc(NULL, MAXE * sizeof(*r.e));
+	tput(&r, "", 0);
+	assert_int_equal(lf_msg_read(&src, &l, &events, &r, NULL), LF_OK);
+	fclose(f);
+	want(&r, "|subject|Test for TIF files");
+	a = find_entry(&r, "attach/2");
+	assert_non_null(a);
+	assert_int_equal(a->size, 1033142);
+	assert_string_equal(a->sha256,
+	    "3b43fdeca80da38c80e918e8f21cbd6fc925d"
+	    "ac994f3922c7893fc6c1326fb92");
+	rec_free(&r);
+}
+
 /* Lines of text without the empty ones, \r dropped. */
 static size_t
 squeeze(const char *in, size_t n, char *out)
@@ -833,6 +868,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(corpus_unicode),
 	    cmocka_unit_test(corpus_strange_date),
+	    cmocka_unit_test(corpus_file_source),
 	    cmocka_unit_test(crafted_nested),
 	    cmocka_unit_test(depth_limit),
 	    cmocka_unit_test(stop_on_event),
