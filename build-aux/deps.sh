@@ -14,7 +14,7 @@ clang libclang-rt-14-dev clang-format cppcheck
 hyperfine time
 libgmime-3.0-dev libglib2.0-dev ripmime
 zip 7zip libarchive-tools cpio bzip2 xz-utils zstd lz4
-tnef python3-olefile
+tnef
 "
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -676,6 +676,8 @@ reset_message(struct lf_extract *x)
 		lf_buf_reset(&x->fields[k].raw);
 	}
 	x->nparts = x->nattachments = 0;
+	x->direct = NULL;
+	x->fed = 0;
 	lf_unpack_reset(x);
 	x->rc = LF_OK;
 }
@@ -717,6 +719,76 @@ lf_extract_begin(struct lf_extract *x, const uint8_t *source, size_t n,
 	return lf_mime_parser_new(x->o.limits, &handler, x, &x->mp, err);
 }
 
+/*
+ * An Outlook .msg or a TNEF file given as the message itself (users save
+ * suspect mail from Outlook as .msg): no MIME to parse, the whole input
+ * is part 1, a container whose entries follow.
+ */
+static int
+container_input(struct lf_extract *x, const uint8_t *p, size_t n)
+{
+	enum container_kind k = lf_unpack_sniff(p, n, false);
+	const char *type = k == C_MSG ? "application/x-ole-storage" :
+	                                "application/vnd.ms-tnef";
+	json_t *r;
+	int rc;
+
+	if (k != C_MSG && k != C_TNEF)
+		return LF_OK;
+	r = json_pack("{s:s, s:s, s:I, s:s, s:b, s:b}", "path", "1", "kind",
+	    "leaf", "offset", (json_int_t)0, "type", type, "type_declared", 0,
+	    "attachment", 1);
+	if (r == NULL || json_array_append_new(x->parts, r) != 0)
+		return lf_error_set(&x->err, LF_E_NOMEM, "report");
+	if ((rc = lf_xobj_open(x, r, &x->direct)) != LF_OK)
+		return rc;
+	(void)snprintf(x->direct->type, sizeof(x->direct->type), "application");
+	(void)snprintf(x->direct->subtype, sizeof(x->direct->subtype), "%s",
+	    strchr(type, '/') + 1);
+	x->direct->attachment = true;
+	x->nparts++;
+	x->nattachments++;
+	return lf_xobj_begin(x, x->direct);
+}
+
+/* The message's fields, from what the container said of itself. */
+static void
+fields_from_container(struct lf_extract *x, const json_t *record)
+{
+	static const struct {
+		const char *prop;
+		int field;
+	} map[] = {{"from", F_FROM}, {"to", F_TO}, {"cc", F_CC},
+	    {"subject", F_SUBJECT}, {"date", F_DATE},
+	    {"message-id", F_MESSAGE_ID}};
+	const json_t *props =
+	    json_object_get(json_object_get(record, "container"), "properties");
+	const json_t *v, *item;
+	size_t i, k;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		struct field *f = &x->fields[map[i].field];
+		if ((v = json_object_get(props, map[i].prop)) == NULL)
+			continue;
+		f->seen = true;
+		lf_buf_reset(&f->raw);
+		if (json_is_string(v)) {
+			(void)lf_buf_append(&f->raw, json_string_value(v),
+			    json_string_length(v), NULL);
+			continue;
+		}
+		json_array_foreach(v, k, item)
+		{
+			if (!json_is_string(item))
+				continue;
+			if (f->raw.len > 0)
+				(void)lf_buf_append(&f->raw, ", ", 2, NULL);
+			(void)lf_buf_append(&f->raw, json_string_value(item),
+			    json_string_length(item), NULL);
+		}
+	}
+}
+
 int
 lf_extract_feed(struct lf_extract *x, const uint8_t *p, size_t n,
     struct lf_error *err)
@@ -730,6 +802,14 @@ lf_extract_feed(struct lf_extract *x, const uint8_t *p, size_t n,
 	if (x->msgw != NULL &&
 	    (rc = lf_store_write(x->msgw, p, n, err)) != LF_OK)
 		return fail(x, rc);
+	if (x->fed == 0 && (rc = container_input(x, p, n)) != LF_OK)
+		return fail(x, rc);
+	x->fed += n;
+	if (x->direct != NULL) {
+		if (lf_xobj_data(x, x->direct, p, n) != LF_OK)
+			goto failed;
+		return LF_OK;
+	}
 	rc = lf_mime_feed(x->mp, p, n);
 	if (x->rc != LF_OK)
 		goto failed;
@@ -795,7 +875,18 @@ lf_extract_end(struct lf_extract *x, json_t **out, struct lf_error *err)
 
 	if (x->rc != LF_OK)
 		goto failed;
-	rc = lf_mime_finish(x->mp);
+	if (x->direct != NULL) {
+		json_t *record = json_incref(x->direct->record);
+		rc = lf_xobj_close(x, x->direct);
+		x->direct = NULL;
+		if (rc == LF_OK)
+			fields_from_container(x, record);
+		json_decref(record);
+		if (rc != LF_OK)
+			return fail(x, rc);
+	} else {
+		rc = lf_mime_finish(x->mp);
+	}
 	if (x->rc != LF_OK)
 		goto failed;
 	if (rc != LF_OK)

@@ -93,6 +93,8 @@ struct lf_extract {
 	unsigned algs;  /* in each object's record */
 	unsigned dalgs; /* in its struct lf_digest: MD5 may go apart */
 	uint64_t nparts, nattachments;
+	uint64_t fed;           /* message bytes so far */
+	struct object *direct; /* the whole input is a container: part 1 */
 	/* Containers: how deep the one being read is, the bytes all of
 	 * them produced, the SHA-256s of those open (a zip that holds
 	 * itself), and the passwords the message's text gave. */

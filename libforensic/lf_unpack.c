@@ -24,9 +24,12 @@
 #include <unistd.h>
 
 #include "lf/archive.h"
+#include "lf/cfb.h"
 #include "lf/json.h"
+#include "lf/msg.h"
 #include "lf/source.h"
 #include "lf/text.h"
+#include "lf/tnef.h"
 #include "lf_extract_impl.h"
 
 #define SPOOL_MEMORY (1024 * 1024)
@@ -341,6 +344,10 @@ ev_begin(void *arg, const struct lf_entry *e)
 		return 0;
 	if ((rc = entry_record(lv, e, &r)) != LF_OK)
 		return rc;
+	if (e->no_data) {
+		json_decref(r);
+		return 0;
+	}
 	rc = lf_xobj_open(x, r, &o);
 	json_decref(r);
 	if (rc != LF_OK)
@@ -537,7 +544,11 @@ read_container(struct level *lv, const struct lf_source *src)
 		free(pw);
 		break;
 	case C_MSG:
+		rc = lf_msg_read(src, x->o.limits, &events, lv, &err);
+		break;
 	case C_TNEF:
+		rc = lf_tnef_read(src, x->o.limits, &events, lv, &err);
+		break;
 	case C_NONE:
 	default:
 		return LF_OK;
@@ -554,6 +565,23 @@ read_container(struct level *lv, const struct lf_source *src)
 	return rc;
 }
 
+/*
+ * Word, Excel and PowerPoint files are compound files too; an Outlook
+ * message is one with a property stream at its root.
+ */
+static bool
+is_outlook_message(struct lf_extract *x, const struct lf_source *src)
+{
+	struct lf_cfb *c;
+	bool yes;
+
+	if (lf_cfb_open(src, x->o.limits, NULL, NULL, &c, NULL) != LF_OK)
+		return false;
+	yes = lf_cfb_find(c, 0, "__properties_version1.0") != LF_CFB_NOENTRY;
+	lf_cfb_free(c);
+	return yes;
+}
+
 int
 lf_unpack_open(struct lf_extract *x, struct object *o, const uint8_t sha256[32])
 {
@@ -562,6 +590,16 @@ lf_unpack_open(struct lf_extract *x, struct object *o, const uint8_t sha256[32])
 	unsigned i;
 	int rc;
 
+	if (o->spool.active && o->spool.fd >= 0)
+		lf_source_file(&src, o->spool.fd, o->spool.size);
+	else if (o->spool.active)
+		lf_source_memory(&src, o->spool.mem.data, o->spool.mem.len);
+	else /* it all fits the window */
+		lf_source_memory(&src, o->window.data, o->window.len);
+	if (o->container == C_MSG && o->spool.write_errno == 0 &&
+	    !o->spool.over && x->cdepth < x->o.limits->container_depth &&
+	    !is_outlook_message(x, &src))
+		return LF_OK;
 	memset(&lv, 0, sizeof(lv));
 	lv.x = x;
 	lv.host = o;
@@ -591,12 +629,6 @@ lf_unpack_open(struct lf_extract *x, struct object *o, const uint8_t sha256[32])
 	if (o->spool.write_errno != 0)
 		return lf_error_sys(&x->err, o->spool.write_errno,
 		    "cannot keep a container's bytes aside");
-	if (o->spool.active && o->spool.fd >= 0)
-		lf_source_file(&src, o->spool.fd, o->spool.size);
-	else if (o->spool.active)
-		lf_source_memory(&src, o->spool.mem.data, o->spool.mem.len);
-	else /* it all fits the window */
-		lf_source_memory(&src, o->window.data, o->window.len);
 	lv.size = src.size;
 	lv.base = x->nobjs;
 	if (x->cdepth < 16)
