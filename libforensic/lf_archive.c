@@ -366,6 +366,15 @@ one_pass(struct run *r, enum pass pass, const char *password)
 				    LF_SEV_MEDIUM, archive_error_string(a));
 			break;
 		}
+		/* The raw reader takes anything: only a compressed file that
+		 * is no archive is one of ours. */
+		if (pass == FIRST && i == 0 &&
+		    archive_format(a) == ARCHIVE_FORMAT_RAW &&
+		    archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE) {
+			rc = lf_error_set(r->err, LF_E_FORMAT,
+			    "archive: not an archive");
+			break;
+		}
 		if (pass == FIRST && (rc = report_format(r, a)) != LF_OK)
 			break;
 		if (i == r->max_members) {

@@ -16,7 +16,7 @@
 
 static const char *const keywords[] = {"password", "passwort", "passcode",
     "passwd", "pass", "pwd", "pw", "kennwort", "mot de passe", "contraseña",
-    "senha", "wachtwoord", "hasło", "parola", "пароль",
+    "senha", "wachtwoord", "hasło", "parola", "пароль", "Пароль", "ПАРОЛЬ",
     "\xe3\x83\x91\xe3\x82\xb9\xe3\x83\xaf\xe3\x83\xbc\xe3\x83\x89", /* パスワード */
     "\xe5\xaf\x86\xe7\xa0\x81",                                     /* 密码 */
     "\xe5\xaf\x86\xe7\xa2\xbc",                                     /* 密碼 */
@@ -72,9 +72,10 @@ skip_between(const uint8_t *p, size_t n, size_t i)
 
 	while (moved && i < n && steps++ < 32) {
 		moved = false;
+		/* "Password:" may end its line, the password on the next. */
 		while (i < n &&
 		    (blank(p[i]) || p[i] == ':' || p[i] == '=' || p[i] == '-' ||
-		        p[i] == '\r')) {
+		        p[i] == '\r' || p[i] == '\n')) {
 			i++;
 			moved = true;
 		}

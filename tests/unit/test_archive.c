@@ -1,0 +1,291 @@
+/*
+ * Unit tests: lf_archive_read on archives written here by libarchive's
+ * writer (pax tar, zip deflated, zip with ZipCrypto): members in order
+ * with their names and bytes, directories without objects, passwords
+ * tried in order and the one that opened each member named, the entry
+ * limit, a stop from an event, and every truncation of a zip read
+ * without harm.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <cmocka.h>
+
+#include "lf/archive.h"
+
+struct member {
+	char path[LF_ENTRY_PATH_MAX], name[128], password[64];
+	size_t size;
+	uint8_t data[256];
+	bool no_data;
+	int ended;
+};
+
+struct rec {
+	struct member m[16];
+	size_t n;
+	char format[128];
+	char codes[512];
+	int stop_at_data; /* return this from the first data event */
+};
+
+static int
+on_begin(void *arg, const struct lf_entry *e)
+{
+	struct rec *r = arg;
+	struct member *m;
+
+	assert_true(r->n < 16);
+	m = &r->m[r->n++];
+	memset(m, 0, sizeof(*m));
+	(void)snprintf(m->path, sizeof(m->path), "%s", e->path);
+	if (e->name != NULL)
+		(void)snprintf(m->name, sizeof(m->name), "%.*s",
+		    (int)e->name_len, e->name);
+	m->no_data = e->no_data;
+	assert_string_equal(e->role, "member");
+	assert_int_equal(e->kind, LF_ENTRY_FILE);
+	return 0;
+}
+
+static int
+on_data(void *arg, const struct lf_entry *e, const uint8_t *p, size_t n)
+{
+	struct rec *r = arg;
+	struct member *m = &r->m[r->n - 1];
+
+	assert_string_equal(e->path, m->path);
+	assert_false(m->no_data);
+	if (r->stop_at_data != 0)
+		return r->stop_at_data;
+	if (m->size + n <= sizeof(m->data))
+		memcpy(m->data + m->size, p, n);
+	m->size += n;
+	return 0;
+}
+
+static int
+on_end(void *arg, const struct lf_entry *e)
+{
+	struct rec *r = arg;
+
+	assert_string_equal(e->path, r->m[r->n - 1].path);
+	r->m[r->n - 1].ended++;
+	return 0;
+}
+
+static int
+on_property(void *arg, const struct lf_entry *e, const char *name,
+    const char *value, size_t n)
+{
+	struct rec *r = arg;
+
+	if (e == NULL && strcmp(name, "format") == 0)
+		(void)snprintf(r->format, sizeof(r->format), "%.*s", (int)n,
+		    value);
+	else if (e != NULL && strcmp(name, "password") == 0)
+		(void)snprintf(r->m[r->n - 1].password,
+		    sizeof(r->m[0].password), "%.*s", (int)n, value);
+	return 0;
+}
+
+static void
+on_anomaly(void *arg, const struct lf_entry *e, const struct lf_anomaly *a)
+{
+	struct rec *r = arg;
+	size_t len = strlen(r->codes);
+
+	(void)e;
+	(void)snprintf(r->codes + len, sizeof(r->codes) - len, "%s%s",
+	    len > 0 ? " " : "", a->code);
+}
+
+static const struct lf_container_events events = {on_begin, on_data, on_end,
+    on_property, on_anomaly};
+
+/* An archive in memory: format/filter/options, then the members. */
+static uint8_t *
+make(int format, const char *options, const char *password, size_t *n)
+{
+	static const struct {
+		const char *path;
+		const char *data; /* NULL: a directory */
+	} members[] = {{"a.txt", "hello\n"}, {"docs", NULL},
+	    {"docs/b.bin", "MZ\x90 binary"}};
+	size_t cap = 1 << 20, used = 0, i;
+	uint8_t *buf = malloc(cap);
+	struct archive *a = archive_write_new();
+	struct archive_entry *e;
+
+	assert_non_null(buf);
+	assert_int_equal(archive_write_set_format(a, format), ARCHIVE_OK);
+	if (options != NULL)
+		assert_int_equal(archive_write_set_options(a, options),
+		    ARCHIVE_OK);
+	if (password != NULL)
+		assert_int_equal(archive_write_set_passphrase(a, password),
+		    ARCHIVE_OK);
+	assert_int_equal(archive_write_open_memory(a, buf, cap, &used),
+	    ARCHIVE_OK);
+	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+		e = archive_entry_new();
+		archive_entry_set_pathname(e, members[i].path);
+		archive_entry_set_mtime(e, 1000000000, 0);
+		if (members[i].data == NULL) {
+			archive_entry_set_filetype(e, AE_IFDIR);
+			archive_entry_set_perm(e, 0755);
+		} else {
+			archive_entry_set_filetype(e, AE_IFREG);
+			archive_entry_set_perm(e, 0644);
+			archive_entry_set_size(e,
+			    (la_int64_t)strlen(members[i].data));
+		}
+		assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+		if (members[i].data != NULL)
+			assert_int_equal(archive_write_data(a, members[i].data,
+			                     strlen(members[i].data)),
+			    (la_ssize_t)strlen(members[i].data));
+		archive_entry_free(e);
+	}
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	*n = used;
+	return buf;
+}
+
+static int
+read_it(const uint8_t *p, size_t n, const char *const *pw, size_t npw,
+    uint64_t max_entries, struct rec *r)
+{
+	struct lf_source src;
+	struct lf_limits l;
+
+	lf_limits_default(&l);
+	l.container_entries = max_entries;
+	lf_source_memory(&src, p, n);
+	return lf_archive_read(&src, &l, pw, npw, &events, r, NULL);
+}
+
+static void
+check_members(const struct rec *r, const char *password)
+{
+	assert_int_equal(r->n, 3);
+	assert_string_equal(r->m[0].path, "1");
+	assert_string_equal(r->m[0].name, "a.txt");
+	assert_int_equal(r->m[0].size, 6);
+	assert_memory_equal(r->m[0].data, "hello\n", 6);
+	assert_string_equal(r->m[1].name, "docs/");
+	assert_true(r->m[1].no_data);
+	assert_string_equal(r->m[2].name, "docs/b.bin");
+	assert_memory_equal(r->m[2].data, "MZ\x90 binary", 10);
+	assert_string_equal(r->m[0].password, password);
+	assert_string_equal(r->m[2].password, password);
+	for (size_t i = 0; i < r->n; i++)
+		assert_int_equal(r->m[i].ended, 1);
+}
+
+static void
+tar_and_zip(void **state)
+{
+	struct rec r;
+	uint8_t *p;
+	size_t n;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	p = make(ARCHIVE_FORMAT_TAR_PAX_RESTRICTED, NULL, NULL, &n);
+	assert_int_equal(read_it(p, n, NULL, 0, 100, &r), LF_OK);
+	check_members(&r, "");
+	assert_non_null(strstr(r.format, "tar"));
+	free(p);
+
+	memset(&r, 0, sizeof(r));
+	p = make(ARCHIVE_FORMAT_ZIP, "zip:compression=deflate", NULL, &n);
+	assert_int_equal(read_it(p, n, NULL, 0, 100, &r), LF_OK);
+	check_members(&r, "");
+	assert_string_equal(r.codes, "");
+	free(p);
+}
+
+static void
+passwords(void **state)
+{
+	static const char *const wrong[] = {"a", "b", "c"};
+	static const char *const some[] = {"nope", "Zebra#42", "later"};
+	struct rec r;
+	uint8_t *p;
+	size_t n;
+
+	(void)state;
+	p = make(ARCHIVE_FORMAT_ZIP, "zip:encryption=zipcrypt", "Zebra#42", &n);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(read_it(p, n, some, 3, 100, &r), LF_OK);
+	/* Members that need no password come first, then those opened. */
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.m[0].name, "docs/");
+	assert_string_equal(r.m[1].name, "a.txt");
+	assert_string_equal(r.m[1].password, "Zebra#42");
+	assert_memory_equal(r.m[1].data, "hello\n", 6);
+	assert_string_equal(r.m[2].password, "Zebra#42");
+	assert_string_equal(r.codes, "");
+	/* None fits: described, no data, an anomaly each. */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(read_it(p, n, wrong, 3, 100, &r), LF_OK);
+	assert_int_equal(r.n, 3);
+	assert_true(r.m[1].no_data && r.m[2].no_data);
+	assert_string_equal(r.codes, "archive.encrypted archive.encrypted");
+	free(p);
+}
+
+static void
+limits_and_stops(void **state)
+{
+	struct rec r;
+	uint8_t *p, *cut;
+	size_t n, k;
+	int rc;
+
+	(void)state;
+	p = make(ARCHIVE_FORMAT_ZIP, NULL, NULL, &n);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(read_it(p, n, NULL, 0, 2, &r), LF_OK);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(r.codes, "container.too-many-entries");
+	memset(&r, 0, sizeof(r));
+	r.stop_at_data = 77;
+	assert_int_equal(read_it(p, n, NULL, 0, 100, &r), 77);
+	/* Every prefix: no crash, members only as far as they go. */
+	for (k = 0; k < n; k++) {
+		assert_non_null(cut = malloc(k + 1));
+		memcpy(cut, p, k);
+		memset(&r, 0, sizeof(r));
+		rc = read_it(cut, k, NULL, 0, 100, &r);
+		assert_true(rc == LF_OK || rc == LF_E_FORMAT);
+		assert_true(r.n <= 3);
+		free(cut);
+	}
+	/* Not an archive at all. */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(read_it((const uint8_t *)"plain text", 10, NULL, 0,
+	                     100, &r),
+	    LF_E_FORMAT);
+	free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(tar_and_zip),
+	    cmocka_unit_test(passwords),
+	    cmocka_unit_test(limits_and_stops),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
