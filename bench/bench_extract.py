@@ -167,6 +167,8 @@ def main():
     ap.add_argument("--gen", required=True, help="gen_corpus.py")
     ap.add_argument("--data", required=True)
     ap.add_argument("--messages", type=int, default=20000)
+    ap.add_argument("--corpus-only", action="store_true",
+                    help="make the corpus, time nothing")
     a = ap.parse_args()
     lf = os.path.join(a.bin, "lf-extract")
     gm = a.gmime
@@ -174,6 +176,8 @@ def main():
         if not os.access(prog, os.X_OK):
             sys.exit("bench_extract: '%s' missing: run make bench" % prog)
     ensure_corpus(a.gen, a.data, a.messages)
+    if a.corpus_only:
+        return 0
     big, big_sha = ensure_big(a.data)
     mbox = os.path.join(a.data, "corpus.mbox")
     eml = os.path.join(a.data, "eml")

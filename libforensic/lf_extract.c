@@ -354,7 +354,7 @@ describe_part(struct object *o, const struct lf_mime_part *part)
 int
 lf_xobj_data(struct lf_extract *x, struct object *o, const uint8_t *p, size_t n)
 {
-	size_t room;
+	size_t room, took;
 	int rc;
 
 	if ((rc = lf_digest_update(o->d, p, n, &x->err)) != LF_OK)
@@ -365,17 +365,29 @@ lf_xobj_data(struct lf_extract *x, struct object *o, const uint8_t *p, size_t n)
 		return rc;
 	if (o->spool.active)
 		lf_unpack_spool(x, o, p, n);
+	took = 0;
 	if (o->window.max > o->window.len) {
 		room = o->window.max - o->window.len;
-		(void)lf_buf_append(&o->window, p, n < room ? n : room, NULL);
+		took = n < room ? n : room;
+		if (lf_buf_append(&o->window, p, took, NULL) != LF_OK) {
+			/* The window no longer holds the first bytes:
+			 * nothing can be sniffed from it. */
+			o->sniffed = true;
+			took = 0;
+		}
 	}
-	/* Once the window tells, a container's bytes are kept from here. */
+	/*
+	 * Once the window tells, a container's bytes are kept: the window's,
+	 * then the rest of this piece, then all that follows.
+	 */
 	if (!o->sniffed && o->window.len >= SNIFF_BYTES) {
 		o->sniffed = true;
 		o->container =
 		    lf_unpack_sniff(o->window.data, o->window.len, false);
-		if (o->container != C_NONE)
+		if (o->container != C_NONE) {
 			lf_unpack_spool_start(x, o);
+			lf_unpack_spool(x, o, p + took, n - took);
+		}
 	}
 	if (o->html)
 		lf_dataurl_update(&o->dataurl, p, n);
