@@ -572,6 +572,8 @@ lf_xobj_close(struct lf_extract *x, struct object *o)
 	put_digest(x, o->d);
 	o->d = NULL;
 	lf_unpack_spool_release(o);
+	free(o->owned_name);
+	o->owned_name = NULL;
 	/* Objects close innermost first: this is the last one open. */
 	x->nobjs = (size_t)(o - x->objs);
 	return rc;
@@ -672,6 +674,8 @@ reset_message(struct lf_extract *x)
 		put_digest(x, x->objs[i].d);
 		lf_md5_batch_drop(x->o.md5_batch, x->objs[i].md5);
 		lf_unpack_spool_release(&x->objs[i]);
+		free(x->objs[i].owned_name);
+		x->objs[i].owned_name = NULL;
 		lf_store_abort(x->objs[i].w);
 		lf_buf_release(&x->objs[i].window);
 	}

@@ -57,8 +57,10 @@ struct object {
 	 * path entry. */
 	const struct lf_mime_part *part;
 	char entry[LF_ENTRY_PATH_MAX];
-	const uint8_t *name; /* borrowed from the part or entry */
+	const uint8_t *name; /* borrowed from the part, or owned_name */
 	size_t name_len;
+	uint8_t *owned_name; /* a container entry's: it may close after
+				its reader is gone */
 	char type[128], subtype[128]; /* declared; "" when not */
 	bool attachment;
 	bool inline_plain; /* a message's own plain text */

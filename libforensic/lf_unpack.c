@@ -328,6 +328,7 @@ ev_begin(void *arg, const struct lf_entry *e)
 {
 	struct level *lv = arg;
 	struct lf_extract *x = lv->x;
+	const uint8_t *name;
 	struct object *o;
 	json_t *r;
 	int rc;
@@ -353,11 +354,14 @@ ev_begin(void *arg, const struct lf_entry *e)
 	if (rc != LF_OK)
 		return rc;
 	(void)snprintf(o->entry, sizeof(o->entry), "%s", e->path);
-	o->name = (const uint8_t *)e->name;
-	o->name_len = e->name_len;
-	if (o->name == NULL) {
-		o->name = e->name_raw;
-		o->name_len = e->name_raw_len;
+	name = e->name != NULL ? (const uint8_t *)e->name : e->name_raw;
+	o->name_len = e->name != NULL ? e->name_len : e->name_raw_len;
+	if (name != NULL) {
+		if ((o->owned_name = malloc(o->name_len + 1)) == NULL)
+			return lf_error_set(&x->err, LF_E_NOMEM, "report");
+		memcpy(o->owned_name, name, o->name_len);
+		o->owned_name[o->name_len] = '\0';
+		o->name = o->owned_name;
 	}
 	split_type(o, e->mime_type);
 	o->attachment = e->kind != LF_ENTRY_BODY;
