@@ -27,6 +27,7 @@
 #include "failalloc.h"
 #include "lf/limits.h"
 #include "lf/msg.h"
+#include "corpora.h"
 
 void *__real_realloc(void *p, size_t n);
 
@@ -280,43 +281,6 @@ count_lines(const struct rec *r, const char *prefix)
 }
 
 /* ---- the corpus ---- */
-
-static char corpora[1024];
-
-static bool
-is_dir(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static const char *
-corpora_dir(void)
-{
-	const char *env;
-
-	if ((env = getenv("LF_CORPORA")) != NULL) {
-		snprintf(corpora, sizeof(corpora), "%s", env);
-		if (!is_dir(corpora))
-			fail_msg("LF_CORPORA=%s is not a directory", env);
-		return corpora;
-	}
-	if ((env = getenv("LF_TOP")) != NULL) {
-		snprintf(corpora, sizeof(corpora), "%s/../shared/corpora", env);
-		if (is_dir(corpora))
-			return corpora;
-	}
-	snprintf(corpora, sizeof(corpora), "../shared/corpora");
-	if (is_dir(corpora))
-		return corpora;
-	snprintf(corpora, sizeof(corpora), "/work/shared/corpora");
-	if (is_dir(corpora))
-		return corpora;
-	fail_msg("corpus directory not found: set LF_CORPORA or put "
-	         "shared/corpora beside the repository");
-	return NULL;
-}
 
 static uint8_t *
 slurp(const char *name, size_t *n)

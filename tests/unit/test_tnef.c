@@ -27,6 +27,7 @@
 #include "failalloc.h"
 #include "lf/limits.h"
 #include "lf/tnef.h"
+#include "corpora.h"
 
 /* What the reader reported. */
 struct ent {
@@ -266,48 +267,6 @@ entry(const struct res *r, const char *path)
 }
 
 /* Corpora ------------------------------------------------------------ */
-
-static char corpora[1024];
-
-static bool
-is_dir(const char *p)
-{
-	struct stat st;
-
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/*
- * ../shared/corpora beside the repository: LF_CORPORA, or LF_TOP (set by
- * tests/run.sh) + /../shared/corpora, or ../shared/corpora from the
- * current directory, or /work/shared/corpora.  Missing is a failure.
- */
-static const char *
-corpora_dir(void)
-{
-	const char *env;
-
-	if ((env = getenv("LF_CORPORA")) != NULL) {
-		snprintf(corpora, sizeof(corpora), "%s", env);
-		if (!is_dir(corpora))
-			fail_msg("LF_CORPORA=%s is not a directory", env);
-		return corpora;
-	}
-	if ((env = getenv("LF_TOP")) != NULL) {
-		snprintf(corpora, sizeof(corpora), "%s/../shared/corpora", env);
-		if (is_dir(corpora))
-			return corpora;
-	}
-	snprintf(corpora, sizeof(corpora), "../shared/corpora");
-	if (is_dir(corpora))
-		return corpora;
-	snprintf(corpora, sizeof(corpora), "/work/shared/corpora");
-	if (is_dir(corpora))
-		return corpora;
-	fail_msg("corpus directory not found: set LF_CORPORA or put "
-	         "shared/corpora beside the repository");
-	return NULL;
-}
 
 /* The whole file, or NULL when it does not exist. */
 static uint8_t *
