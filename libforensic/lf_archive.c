@@ -439,11 +439,12 @@ report_unopened(struct run *r)
 
 int
 lf_archive_read(const struct lf_source *src, const struct lf_limits *l,
-    const char *const *passwords, size_t npasswords,
+    lf_archive_passwords_fn pwfn, void *pw_arg,
     const struct lf_container_events *ev, void *arg, struct lf_error *err)
 {
+	const char *const *passwords = NULL;
+	size_t npasswords = 0, i, k;
 	struct run *r;
-	size_t i, k;
 	bool any;
 	int rc;
 
@@ -459,7 +460,11 @@ lf_archive_read(const struct lf_source *src, const struct lf_limits *l,
 	    SIZE_MAX / sizeof(char *);
 	if ((rc = one_pass(r, FIRST, NULL)) != LF_OK)
 		goto out;
-	for (k = 0; k < npasswords; k++) {
+	for (any = false, i = 0; i < r->nmembers && !any; i++)
+		any = r->waiting[i];
+	if (any && pwfn != NULL)
+		passwords = pwfn(pw_arg, &npasswords);
+	for (k = 0; passwords != NULL && k < npasswords; k++) {
 		for (any = false, i = 0; i < r->nmembers && !any; i++)
 			any = r->waiting[i];
 		if (!any)

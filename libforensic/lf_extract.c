@@ -366,7 +366,9 @@ lf_xobj_data(struct lf_extract *x, struct object *o, const uint8_t *p, size_t n)
 	if (o->spool.active)
 		lf_unpack_spool(x, o, p, n);
 	took = 0;
-	if (o->window.max > o->window.len) {
+	/* The window serves libmagic, a text's passwords, and sniffing. */
+	if (o->window.max > o->window.len &&
+	    (x->o.magic != NULL || o->text || !o->sniffed)) {
 		room = o->window.max - o->window.len;
 		took = n < room ? n : room;
 		if (lf_buf_append(&o->window, p, took, NULL) != LF_OK) {
@@ -380,7 +382,13 @@ lf_xobj_data(struct lf_extract *x, struct object *o, const uint8_t *p, size_t n)
 	 * Once the window tells, a container's bytes are kept: the window's,
 	 * then the rest of this piece, then all that follows.
 	 */
-	if (!o->sniffed && o->window.len >= SNIFF_BYTES) {
+	/* Without libmagic the window would exist for sniffing alone: it
+	 * stops early unless the first bytes may be an ISO 9660 image's
+	 * (a hybrid one, with boot code there, is then missed). */
+	if (!o->sniffed &&
+	    (o->window.len >= SNIFF_BYTES ||
+	        (x->o.magic == NULL && o->window.len >= SNIFF_EARLY &&
+	            !lf_unpack_maybe_late(o->window.data)))) {
 		o->sniffed = true;
 		o->container =
 		    lf_unpack_sniff(o->window.data, o->window.len, false);

@@ -28,6 +28,8 @@
 /* Enough of an object to tell every container format: ISO 9660 has its
  * mark at 32769. */
 #define SNIFF_BYTES (34 * 1024)
+/* ... and enough for all others: tar's mark is at 257. */
+#define SNIFF_EARLY 512
 #define MAX_FOUND_PASSWORDS 32 /* candidates kept from one message */
 
 enum container_kind { C_NONE, C_ARCHIVE, C_MSG, C_TNEF };
@@ -103,8 +105,11 @@ struct lf_extract {
 	unsigned cdepth;
 	uint64_t cbytes;
 	uint8_t open_sha256[16][32];
+	struct lf_buf texts; /* the texts' first bytes, for passwords */
+	bool scanned;        /* ... searched: found holds what they give */
 	char *found[MAX_FOUND_PASSWORDS];
 	size_t nfound;
+	const char **candidates; /* what an archive is given to try */
 	int rc; /* the first error in a handler */
 	struct lf_error err;
 };
@@ -138,6 +143,12 @@ void lf_xobj_anomaly(struct lf_extract *x, const char *path,
 
 /* The kind of container the first n bytes show; complete: they are all. */
 enum container_kind lf_unpack_sniff(const uint8_t *p, size_t n, bool complete);
+
+/*
+ * Can the SNIFF_EARLY bytes at p still turn out to be a container whose
+ * mark comes later (ISO 9660, whose first 32 KiB are usually zeros)?
+ */
+bool lf_unpack_maybe_late(const uint8_t *p);
 
 /* Keep the bytes of o, a container, from now on. */
 void lf_unpack_spool_start(struct lf_extract *x, struct object *o);

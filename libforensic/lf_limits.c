@@ -49,6 +49,10 @@ static const struct lf_limit_def limit_defs[] = {
         1, "bytes", "bytes produced by all the containers of one message"},
     {"container-size", offsetof(struct lf_limits, container_size), 2048 * MIB,
         0, "bytes", "objects up to this size are opened as containers"},
+    /* Compressed RTF is decompressed whole: input and output in memory. */
+    {"rtf-bytes", offsetof(struct lf_limits, rtf_bytes), 16 * MIB, 0, "bytes",
+        "compressed RTF bodies up to this size are decompressed, to as "
+        "many bytes"},
 };
 
 #define NDEFS (sizeof(limit_defs) / sizeof(limit_defs[0]))

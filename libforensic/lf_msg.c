@@ -22,7 +22,7 @@
  *   cannot be reached (and expanded) twice.
  *
  * - Compressed RTF must be whole to be decompressed (lf_rtfcp.h): its
- *   input is bounded by container_size and its output by container_total.
+ *   input and its output are each bounded by rtf-bytes.
  */
 #include <errno.h>
 #include <iconv.h>
@@ -787,12 +787,11 @@ body_rtf(struct ctx *x, const struct lf_entry *self, const char *prefix,
 	e.mime_type = "text/rtf";
 	e.declared_size = UINT64_MAX;
 	lf_buf_init(&in,
-	    x->l->container_size > SIZE_MAX - 1 ? SIZE_MAX - 1 :
-	                                          (size_t)x->l->container_size);
+	    x->l->rtf_bytes > SIZE_MAX - 1 ? SIZE_MAX - 1 :
+	                                     (size_t)x->l->rtf_bytes);
 	lf_buf_init(&out,
-	    x->l->container_total > SIZE_MAX - 1 ?
-	        SIZE_MAX - 1 :
-	        (size_t)x->l->container_total);
+	    x->l->rtf_bytes > SIZE_MAX - 1 ? SIZE_MAX - 1 :
+	                                     (size_t)x->l->rtf_bytes);
 	if ((rc = x->ev->begin(x->arg, &e)) != 0)
 		goto out;
 	x->cur = &e;

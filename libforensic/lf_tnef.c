@@ -13,8 +13,7 @@
  * a place in the source and streamed when the attachment is reported,
  * which is once all its attributes are known (its name may come after
  * its data), and an attached message is parsed in place.  Only
- * decompressed RTF needs to be whole, and it is bounded by
- * container_size.
+ * decompressed RTF needs to be whole, and it is bounded by rtf-bytes.
  *
  * Anomaly codes (offsets are in the source):
  *
@@ -54,7 +53,7 @@
  *                                    container_entries; the rest skipped
  *   tnef.bad-rtf             medium  PR_RTF_COMPRESSED that is not
  *                                    compressed RTF at all
- *   tnef.rtf-too-large       medium  compressed RTF past container_size
+ *   tnef.rtf-too-large       medium  compressed RTF past rtf-bytes
  *   rtf.*                            from lf_rtfcp_decompress, offsets
  *                                    moved into the source
  */
@@ -821,15 +820,15 @@ body_rtf(struct tnef *t, struct msg *m, struct lf_entry *e)
 	size_t i, k;
 	int rc;
 
-	if (m->rtf.len > t->l->container_size || m->rtf.len > SIZE_MAX / 2) {
+	if (m->rtf.len > t->l->rtf_bytes || m->rtf.len > SIZE_MAX / 2) {
 		anomaly(t, m->self, "tnef.rtf-too-large", LF_SEV_MEDIUM,
 		    m->rtf.off, NULL);
 		return LF_OK;
 	}
 	lf_buf_init(&in, (size_t)m->rtf.len + 1);
 	lf_buf_init(&out,
-	    t->l->container_size > SIZE_MAX / 2 ? SIZE_MAX / 2 :
-	                                          (size_t)t->l->container_size);
+	    t->l->rtf_bytes > SIZE_MAX / 2 ? SIZE_MAX / 2 :
+	                                     (size_t)t->l->rtf_bytes);
 	rc = LF_OK;
 	for (i = 0; i < m->rtf.len && rc == LF_OK; i += k) {
 		k = m->rtf.len - i > CHUNK ? CHUNK : (size_t)(m->rtf.len - i);

@@ -77,6 +77,17 @@ lf_unpack_sniff(const uint8_t *p, size_t n, bool complete)
 	return C_NONE;
 }
 
+bool
+lf_unpack_maybe_late(const uint8_t *p)
+{
+	size_t i;
+
+	for (i = 0; i < SNIFF_EARLY; i++)
+		if (p[i] != 0)
+			return false;
+	return true;
+}
+
 /* ---- spooling ---- */
 
 void
@@ -169,6 +180,9 @@ lf_unpack_spool_release(struct object *o)
 
 /* ---- passwords ---- */
 
+/* The texts are searched for passwords only once an archive needs one. */
+#define TEXTS_KEPT (256 * 1024)
+
 static void
 found_password(void *arg, const char *candidate)
 {
@@ -186,9 +200,14 @@ found_password(void *arg, const char *candidate)
 void
 lf_unpack_passwords(struct lf_extract *x, const struct object *o)
 {
-	if (o->window.data != NULL)
-		lf_password_scan(o->window.data, o->window.len, found_password,
-		    x);
+	size_t room, n;
+
+	if (o->window.data == NULL || x->texts.max == 0)
+		return;
+	room = x->texts.max - x->texts.len;
+	n = o->window.len + 1 < room ? o->window.len : room > 0 ? room - 1 : 0;
+	if (n > 0 && lf_buf_append(&x->texts, o->window.data, n, NULL) == LF_OK)
+		(void)lf_buf_append(&x->texts, "\n", 1, NULL);
 }
 
 void
@@ -199,6 +218,11 @@ lf_unpack_reset(struct lf_extract *x)
 	for (i = 0; i < x->nfound; i++)
 		free(x->found[i]);
 	x->nfound = 0;
+	x->scanned = false;
+	free(x->candidates);
+	x->candidates = NULL;
+	lf_buf_release(&x->texts);
+	lf_buf_init(&x->texts, TEXTS_KEPT);
 	x->cdepth = 0;
 	x->cbytes = 0;
 }
@@ -509,25 +533,39 @@ format_of(enum container_kind k)
 	return "archive";
 }
 
-/* The passwords to try: the message's own first, then the usual ones and
- * the caller's list.  *n receives their number. */
-static const char **
-candidates(struct lf_extract *x, size_t *n)
+/*
+ * The passwords to try, asked for by an archive with an encrypted member:
+ * those the message's texts give first, then the usual ones and the
+ * caller's list.
+ */
+static const char *const *
+candidates(void *arg, size_t *n)
 {
+	struct lf_extract *x = arg;
 	size_t nu = sizeof(usual_passwords) / sizeof(usual_passwords[0]);
-	size_t total = x->nfound + nu + x->o.npasswords, k = 0, i;
-	const char **all = calloc(total + 1, sizeof(*all));
+	size_t k = 0, i;
 
-	if (all == NULL)
+	if (!x->scanned) {
+		x->scanned = true;
+		if (x->texts.data != NULL)
+			lf_password_scan(x->texts.data, x->texts.len,
+			    found_password, x);
+	}
+	free(x->candidates);
+	x->candidates = calloc(x->nfound + nu + x->o.npasswords + 1,
+	    sizeof(*x->candidates));
+	if (x->candidates == NULL) {
+		*n = 0;
 		return NULL;
+	}
 	for (i = 0; i < x->nfound; i++)
-		all[k++] = x->found[i];
+		x->candidates[k++] = x->found[i];
 	for (i = 0; i < nu; i++)
-		all[k++] = usual_passwords[i];
+		x->candidates[k++] = usual_passwords[i];
 	for (i = 0; i < x->o.npasswords; i++)
-		all[k++] = x->o.passwords[i];
+		x->candidates[k++] = x->o.passwords[i];
 	*n = k;
-	return all;
+	return x->candidates;
 }
 
 static int
@@ -535,17 +573,12 @@ read_container(struct level *lv, const struct lf_source *src)
 {
 	struct lf_extract *x = lv->x;
 	struct lf_error err;
-	const char **pw;
-	size_t npw = 0;
 	int rc;
 
 	switch (lv->host->container) {
 	case C_ARCHIVE:
-		if ((pw = candidates(x, &npw)) == NULL)
-			return lf_error_set(&x->err, LF_E_NOMEM, "passwords");
-		rc = lf_archive_read(src, x->o.limits, pw, npw, &events, lv,
-		    &err);
-		free(pw);
+		rc = lf_archive_read(src, x->o.limits, candidates, x, &events,
+		    lv, &err);
 		break;
 	case C_MSG:
 		rc = lf_msg_read(src, x->o.limits, &events, lv, &err);

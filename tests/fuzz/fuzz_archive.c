@@ -64,10 +64,19 @@ on_end(void *arg, const struct lf_entry *e)
 static const struct lf_container_events events = {on_begin, on_data, on_end,
     NULL, NULL};
 
+static const char *const *
+passwords(void *arg, size_t *n)
+{
+	static const char *const pw[] = {"infected", "secret"};
+
+	(void)arg;
+	*n = 2;
+	return pw;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const pw[] = {"infected", "secret"};
 	struct lf_source src;
 	struct lf_limits l;
 	struct state s;
@@ -77,7 +86,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lf_limits_default(&l);
 	l.container_entries = 64;
 	lf_source_memory(&src, data, size);
-	rc = lf_archive_read(&src, &l, pw, 2, &events, &s, NULL);
+	rc = lf_archive_read(&src, &l, passwords, NULL, &events, &s, NULL);
 	if (rc != LF_OK && rc != LF_E_FORMAT && rc != STOP && rc != LF_E_NOMEM)
 		abort();
 	if (rc == LF_OK && s.open)

@@ -33,6 +33,7 @@ struct rec {
 	char format[128];
 	char codes[512];
 	int stop_at_data; /* return this from the first data event */
+	int asked;        /* times the passwords were asked for */
 };
 
 static int
@@ -159,17 +160,38 @@ make(int format, const char *options, const char *password, size_t *n)
 	return buf;
 }
 
+struct pwlist {
+	const char *const *pw;
+	size_t n;
+	int asked;
+};
+
+static const char *const *
+give(void *arg, size_t *n)
+{
+	struct pwlist *l = arg;
+
+	l->asked++;
+	*n = l->n;
+	return l->pw;
+}
+
 static int
 read_it(const uint8_t *p, size_t n, const char *const *pw, size_t npw,
     uint64_t max_entries, struct rec *r)
 {
+	struct pwlist list = {pw, npw, 0};
 	struct lf_source src;
 	struct lf_limits l;
+	int rc;
 
 	lf_limits_default(&l);
 	l.container_entries = max_entries;
 	lf_source_memory(&src, p, n);
-	return lf_archive_read(&src, &l, pw, npw, &events, r, NULL);
+	rc = lf_archive_read(&src, &l, give, &list, &events, r, NULL);
+	/* Passwords are asked for only when a member is encrypted. */
+	r->asked = list.asked;
+	return rc;
 }
 
 static void
@@ -210,6 +232,7 @@ tar_and_zip(void **state)
 	assert_int_equal(read_it(p, n, NULL, 0, 100, &r), LF_OK);
 	check_members(&r, "");
 	assert_string_equal(r.codes, "");
+	assert_int_equal(r.asked, 0);
 	free(p);
 }
 
@@ -234,6 +257,7 @@ passwords(void **state)
 	assert_memory_equal(r.m[1].data, "hello\n", 6);
 	assert_string_equal(r.m[2].password, "Zebra#42");
 	assert_string_equal(r.codes, "");
+	assert_int_equal(r.asked, 1);
 	/* None fits: described, no data, an anomaly each. */
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(read_it(p, n, wrong, 3, 100, &r), LF_OK);

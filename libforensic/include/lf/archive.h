@@ -23,15 +23,22 @@
 #include "lf/source.h"
 
 /*
- * lf_archive_read: report the members of the archive in src.  passwords
- * (npasswords of them, NUL-terminated, may be NULL) are tried in order.
+ * The candidate passwords, asked for only once an encrypted member is
+ * met (finding them can cost more than the archive): set *n and return
+ * them, valid until lf_archive_read returns, or NULL for none.
+ */
+typedef const char *const *(*lf_archive_passwords_fn)(void *arg, size_t *n);
+
+/*
+ * lf_archive_read: report the members of the archive in src.  The
+ * passwords passwords(pw_arg) gives (may be NULL) are tried in order.
  * The archive's format is the container property "format".  Returns
  * LF_OK (damage on the way is anomalies), LF_E_FORMAT when libarchive
  * cannot read it at all, LF_E_NOMEM, or the non-zero value an event
  * returned.
  */
 int lf_archive_read(const struct lf_source *src, const struct lf_limits *l,
-    const char *const *passwords, size_t npasswords,
+    lf_archive_passwords_fn passwords, void *pw_arg,
     const struct lf_container_events *ev, void *arg, struct lf_error *err);
 
 #endif

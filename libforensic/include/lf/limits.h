@@ -32,6 +32,7 @@ struct lf_limits {
 	uint64_t container_total;   /* bytes out of all containers of one
 				       message */
 	uint64_t container_size;    /* largest object opened as one */
+	uint64_t rtf_bytes;         /* compressed RTF held whole, in and out */
 };
 
 struct lf_limit_def {
