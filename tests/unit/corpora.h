@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 static bool
@@ -49,6 +50,30 @@ corpora_dir(void)
 	fail_msg("corpus directory not found: set LF_CORPORA or put "
 	         "shared/corpora beside the repository");
 	return NULL;
+}
+
+/*
+ * A header sample of corpora/headers into buf (NUL-terminated), its "#"
+ * notes left out; returns its length.
+ */
+static inline size_t
+corpora_read_headers(const char *file, char *buf, size_t size)
+{
+	char path[2048];
+	size_t n = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/headers/%s", corpora_dir(), file);
+	if ((fp = fopen(path, "r")) == NULL)
+		fail_msg("cannot open %s", path);
+	buf[0] = '\0';
+	while (size - n > 1 && fgets(buf + n, (int)(size - n), fp) != NULL) {
+		if (buf[n] != '#')
+			n += strlen(buf + n);
+	}
+	buf[n] = '\0';
+	fclose(fp);
+	return n;
 }
 
 #endif

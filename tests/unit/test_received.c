@@ -260,25 +260,6 @@ static const struct {
 
 #define NHOPS (sizeof(hops) / sizeof(hops[0]))
 
-/* A sample's header text, its "#" notes left out; returns its length. */
-static size_t
-read_sample(const char *file, char *buf, size_t size)
-{
-	char path[2048];
-	size_t n = 0;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/headers/%s", corpora_dir(), file);
-	if ((fp = fopen(path, "r")) == NULL)
-		fail_msg("cannot open %s", path);
-	while (size - n > 1 && fgets(buf + n, (int)(size - n), fp) != NULL) {
-		if (buf[n] != '#')
-			n += strlen(buf + n);
-	}
-	fclose(fp);
-	return n;
-}
-
 /* Read every Received field of one block; returns how many. */
 static size_t
 check_block(const char *file, const struct lf_hblock *b, bool found[])
@@ -329,7 +310,7 @@ test_corpus(void **state)
 
 	(void)state;
 	for (f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
-		n = read_sample(files[f], buf, sizeof(buf));
+		n = corpora_read_headers(files[f], buf, sizeof(buf));
 		for (at = 0; at < n; at += next) {
 			assert_int_equal(lf_hblock_parse((const uint8_t *)buf +
 			                         at,
