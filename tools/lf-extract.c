@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/cli.h"
+#include "common/inputs.h"
 #include "lf/digest.h"
 #include "lf/expool.h"
 #include "lf/extract.h"
@@ -22,8 +23,6 @@
 #include "lf/partial.h"
 #include "lf/text.h"
 #include "lf/walk.h"
-
-#define READ_CHUNK (256 * 1024)
 
 enum output { OUT_TEXT, OUT_JSON, OUT_JSONL };
 
@@ -56,11 +55,8 @@ struct state {
 	int status;
 	uint64_t messages;
 	bool json_first;
-	uint8_t *buf;
-	const char *source; /* the input being read */
-	/* mbox splitting */
-	bool in_message;
-	uint64_t mbox_skipped; /* a byte order mark before the first line */
+	struct inputs in;
+	const char *source; /* the message's input */
 };
 
 static void
@@ -454,18 +450,16 @@ message_end(struct state *s)
 }
 
 static int
-mbox_begin(void *arg, uint64_t offset, const uint8_t *from_line, size_t n)
+input_begin(void *arg, const char *source, uint64_t mbox_offset)
 {
 	struct state *s = arg;
 
-	(void)from_line;
-	(void)n;
-	s->in_message = true;
-	return message_begin(s, offset + s->mbox_skipped) == 0 ? 0 : 1;
+	s->source = source;
+	return message_begin(s, mbox_offset) == 0 ? 0 : 1;
 }
 
 static int
-mbox_data(void *arg, const uint8_t *p, size_t n)
+input_data(void *arg, const uint8_t *p, size_t n)
 {
 	struct state *s = arg;
 
@@ -473,100 +467,9 @@ mbox_data(void *arg, const uint8_t *p, size_t n)
 }
 
 static int
-mbox_end(void *arg, uint64_t end)
+input_end(void *arg)
 {
-	struct state *s = arg;
-
-	(void)end;
-	s->in_message = false;
-	return message_end(s) == 0 ? 0 : 1;
-}
-
-static void
-mbox_anomaly(void *arg, const struct lf_anomaly *a)
-{
-	struct state *s = arg;
-
-	if (!s->o.c.quiet && s->o.c.verbose > 0)
-		cli_warn("'%s': %s at offset %llu",
-		    cli_esc(s->source, strlen(s->source)), a->code,
-		    (unsigned long long)a->offset);
-}
-
-/*
- * A file that starts with "From " is an mbox: only a From_ line starts one,
- * and no message header is "From " (the header is "From:").  Some
- * programs put a UTF-8 byte order mark first: it is skipped (*skip).
- */
-static bool
-looks_like_mbox(const uint8_t *p, size_t n, size_t *skip)
-{
-	*skip = n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-	return n >= *skip + 5 && memcmp(p + *skip, "From ", 5) == 0;
-}
-
-static ssize_t
-read_some(int fd, uint8_t *buf, size_t n)
-{
-	ssize_t got;
-
-	do {
-		got = read(fd, buf, n);
-	} while (got < 0 && errno == EINTR);
-	return got;
-}
-
-/* One input: a message, or an mbox. */
-static void
-extract_fd(struct state *s, int fd)
-{
-	struct lf_mbox_handler mh = {mbox_begin, mbox_data, mbox_end};
-	struct lf_mbox *mb = NULL;
-	struct lf_error err;
-	bool first = true, is_mbox = false;
-	size_t skip = 0;
-	ssize_t got;
-	int rc = 0;
-
-	while ((got = read_some(fd, s->buf, READ_CHUNK)) > 0) {
-		if (first) {
-			first = false;
-			is_mbox = looks_like_mbox(s->buf, (size_t)got, &skip);
-			if (!is_mbox)
-				skip = 0;
-			is_mbox |= s->o.mbox_format != LF_MBOX_AUTO;
-			s->mbox_skipped = skip;
-			if (is_mbox) {
-				if (lf_mbox_new(s->o.mbox_format, &mh, s,
-				        mbox_anomaly, s, &mb, &err) != LF_OK) {
-					failed(s, "mbox", &err);
-					return;
-				}
-			} else if (message_begin(s, LF_NO_OFFSET) != 0) {
-				return;
-			}
-		}
-		if (is_mbox)
-			rc =
-			    lf_mbox_feed(mb, s->buf + skip, (size_t)got - skip);
-		else
-			rc = lf_expool_feed(s->pool, s->buf, (size_t)got);
-		skip = 0;
-		if (rc != 0)
-			break;
-	}
-	if (got < 0) {
-		cli_warn("'%s': %s", cli_esc(s->source, strlen(s->source)),
-		    strerror(errno));
-		s->status = CLI_EXIT_FAILURE;
-	}
-	if (first && got == 0 && message_begin(s, LF_NO_OFFSET) == 0)
-		(void)message_end(s); /* an empty file is an empty message */
-	else if (rc == 0 && is_mbox)
-		(void)lf_mbox_finish(mb);
-	else if (rc == 0 && !first)
-		(void)message_end(s);
-	lf_mbox_free(mb);
+	return message_end(arg) == 0 ? 0 : 1;
 }
 
 /* A message whose fragments are all in: read it from them, in order. */
@@ -596,8 +499,9 @@ reassemble(void *arg, const char *id, const uint8_t (*sha256)[32], size_t count)
 			failed(s, "fragment", &err);
 			break;
 		}
-		while ((got = read_some(fd, s->buf, READ_CHUNK)) > 0)
-			(void)lf_expool_feed(s->pool, s->buf, (size_t)got);
+		while (
+		    (got = inputs_read_some(fd, s->in.buf, INPUTS_CHUNK)) > 0)
+			(void)lf_expool_feed(s->pool, s->in.buf, (size_t)got);
 		(void)close(fd);
 	}
 	lf_expool_end(s->pool);
@@ -637,75 +541,6 @@ close_aside(struct state *s)
 	if (s->aside_dir[0] != '\0')
 		(void)nftw(s->aside_dir, remove_entry, 16,
 		    FTW_DEPTH | FTW_PHYS);
-}
-
-static int
-walk_entry(void *arg, const struct lf_walk_entry *e)
-{
-	struct state *s = arg;
-
-	switch (e->event) {
-	case LF_WALK_FILE:
-		s->source = e->path;
-		extract_fd(s, e->fd);
-		(void)close(e->fd);
-		return 0;
-	case LF_WALK_SKIPPED:
-		if (!s->o.c.quiet && e->reason != LF_WALK_SYMLINK)
-			cli_warn("'%s': %s, skipped",
-			    cli_esc(e->path, e->path_len),
-			    lf_walk_reason_text(e->reason));
-		return 0;
-	case LF_WALK_ERROR:
-		cli_warn("'%s': %s", cli_esc(e->path, e->path_len),
-		    strerror(e->sys_errno));
-		s->status = CLI_EXIT_FAILURE;
-		return 0;
-	}
-	return 0;
-}
-
-/* A Maildir: its cur/ and new/ hold the messages; tmp/ is unfinished. */
-static bool
-is_maildir(const char *path)
-{
-	char sub[4096];
-	struct stat st;
-	static const char *const need[] = {"cur", "new", "tmp"};
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		if (snprintf(sub, sizeof(sub), "%s/%s", path, need[i]) >=
-		        (int)sizeof(sub) ||
-		    lstat(sub, &st) != 0 || !S_ISDIR(st.st_mode))
-			return false;
-	}
-	return true;
-}
-
-static void
-extract_path(struct state *s, const char *path)
-{
-	struct lf_walk_opts wo = {true, false, true, &s->o.c.limits};
-	struct lf_error err;
-	char sub[4096];
-
-	if (strcmp(path, "-") == 0) {
-		s->source = "-";
-		extract_fd(s, STDIN_FILENO);
-		return;
-	}
-	if (is_maildir(path)) {
-		(void)snprintf(sub, sizeof(sub), "%s/cur", path);
-		(void)lf_walk(sub, &wo, walk_entry, s, &err);
-		(void)snprintf(sub, sizeof(sub), "%s/new", path);
-		(void)lf_walk(sub, &wo, walk_entry, s, &err);
-		return;
-	}
-	if (lf_walk(path, &wo, walk_entry, s, &err) < 0) {
-		cli_warn("'%s': %s", cli_esc(path, strlen(path)), err.msg);
-		s->status = CLI_EXIT_FAILURE;
-	}
 }
 
 /* -p: one part's decoded bytes to stdout. */
@@ -749,8 +584,9 @@ dump_part(struct state *s, int argc, char **argv)
 		cli_warn("%s", err.msg);
 		return CLI_EXIT_FAILURE;
 	}
-	while (rc == 0 && (got = read_some(fd, s->buf, READ_CHUNK)) > 0)
-		rc = lf_mime_feed(mp, s->buf, (size_t)got);
+	while (rc == 0 &&
+	    (got = inputs_read_some(fd, s->in.buf, INPUTS_CHUNK)) > 0)
+		rc = lf_mime_feed(mp, s->in.buf, (size_t)got);
 	if (rc == 0)
 		rc = lf_mime_finish(mp);
 	lf_mime_parser_free(mp);
@@ -769,6 +605,9 @@ dump_part(struct state *s, int argc, char **argv)
 	return CLI_EXIT_OK;
 }
 
+static const struct inputs_handler input_handler = {input_begin, input_data,
+    input_end};
+
 int
 main(int argc, char **argv)
 {
@@ -782,13 +621,11 @@ main(int argc, char **argv)
 	parse_options(argc, argv, &s.o);
 	if (optind >= argc)
 		cli_usage_error("no input (use '-' for standard input)");
-	if ((s.buf = malloc(READ_CHUNK)) == NULL) {
-		cli_warn("out of memory");
+	if (!inputs_init(&s.in, &input_handler, &s, s.o.mbox_format, &s.o.c))
 		return CLI_EXIT_FAILURE;
-	}
 	if (s.o.dump_part != NULL) {
 		i = dump_part(&s, argc - optind, argv + optind);
-		free(s.buf);
+		inputs_release(&s.in);
 		return i;
 	}
 	if (!s.o.no_store &&
@@ -826,7 +663,9 @@ main(int argc, char **argv)
 	}
 	s.json_first = true;
 	for (i = optind; i < argc; i++)
-		extract_path(&s, argv[i]);
+		inputs_read(&s.in, argv[i]);
+	if (s.in.status != CLI_EXIT_OK)
+		s.status = s.in.status;
 	/* Every fragment is noted once every report is out. */
 	lf_expool_drain(s.pool);
 	if ((s.reassembled = json_array()) != NULL)
@@ -843,7 +682,7 @@ main(int argc, char **argv)
 	lf_store_close(s.store);
 	close_aside(&s);
 	lf_partials_free(s.partials);
-	free(s.buf);
+	inputs_release(&s.in);
 	for (size_t k = 0; k < s.o.npasswords; k++)
 		free(s.o.passwords[k]);
 	free(s.o.passwords);
