@@ -79,7 +79,9 @@ struct lf_zipdir {
 	size_t nrecs, cap, max;
 	struct slot *slots;
 	size_t nslots;
-	uint64_t dir_end; /* where the end records start */
+	struct slot *order; /* records by local header offset */
+	size_t next;        /* in order: none before it is left */
+	uint64_t dir_end;   /* where the end records start */
 	struct lf_zipdir_info info;
 };
 
@@ -613,7 +615,8 @@ index_names(struct lf_zipdir *d, struct lf_error *err)
 
 	if (d->nrecs == 0)
 		return LF_OK;
-	if ((d->slots = calloc(d->nrecs, 2 * sizeof(*d->slots))) == NULL)
+	if ((d->slots = calloc(d->nrecs, 2 * sizeof(*d->slots))) == NULL ||
+	    (d->order = calloc(d->nrecs, sizeof(*d->order))) == NULL)
 		return lf_error_set(err, LF_E_NOMEM, "zip directory");
 	for (i = 0; i < d->nrecs; i++) {
 		s = &d->slots[d->nslots++];
@@ -629,7 +632,12 @@ index_names(struct lf_zipdir *d, struct lf_error *err)
 		s->rec = (uint32_t)i;
 		s->which = UNICODE;
 	}
+	for (i = 0; i < d->nrecs; i++) {
+		d->order[i].local_offset = d->recs[i].e.local_offset;
+		d->order[i].rec = (uint32_t)i;
+	}
 	qsort(d->slots, d->nslots, sizeof(*d->slots), slot_cmp);
+	qsort(d->order, d->nrecs, sizeof(*d->order), slot_cmp);
 	return LF_OK;
 }
 
@@ -673,6 +681,21 @@ lf_zipdir_match(struct lf_zipdir *d, const uint8_t *name, size_t n,
 	}
 	*index = LF_ZIPDIR_NONE;
 	return LF_OK;
+}
+
+size_t
+lf_zipdir_match_next(struct lf_zipdir *d)
+{
+	struct rec *r;
+
+	for (; d->next < d->nrecs; d->next++) {
+		r = &d->recs[d->order[d->next].rec];
+		if (!r->matched) {
+			r->matched = true;
+			return d->order[d->next++].rec;
+		}
+	}
+	return LF_ZIPDIR_NONE;
 }
 
 /* ---- the handle ---- */
@@ -744,6 +767,7 @@ lf_zipdir_free(struct lf_zipdir *d)
 	free(d->scratch);
 	free(d->recs);
 	free(d->slots);
+	free(d->order);
 	free(d);
 }
 

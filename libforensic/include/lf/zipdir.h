@@ -163,4 +163,13 @@ int lf_zipdir_name(struct lf_zipdir *d, size_t i, const uint8_t **name,
 int lf_zipdir_match(struct lf_zipdir *d, const uint8_t *name, size_t n,
     size_t *index, struct lf_error *err);
 
+/*
+ * lf_zipdir_match_next: the first record not matched before, in the
+ * order of local header offsets: the record of a member a reader gives
+ * no name for (libarchive, for a name it cannot convert), when the
+ * members before it were matched.  The record is marked matched.
+ * Returns its index, or LF_ZIPDIR_NONE when none is left.
+ */
+size_t lf_zipdir_match_next(struct lf_zipdir *d);
+
 #endif
