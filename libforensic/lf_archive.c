@@ -272,10 +272,27 @@ has_data(struct archive_entry *ae)
 	    archive_entry_filetype(ae) == 0;
 }
 
-/* What zip record z declares of a member not opened. */
+/*
+ * What zip record k declares of a member not opened, and its raw name
+ * when libarchive gives none (one it cannot convert to the locale's
+ * charset), borrowed until the next call on the directory.
+ */
 static void
-declare(struct lf_entry *e, const struct lf_zipdir_entry *z)
+declare(struct run *r, struct lf_entry *e, size_t k)
 {
+	const struct lf_zipdir_entry *z = lf_zipdir_entry(r->zipdir, k);
+	const uint8_t *name;
+	size_t n;
+
+	if (e->name_raw == NULL &&
+	    lf_zipdir_name(r->zipdir, k, &name, &n, NULL) == LF_OK) {
+		e->name_raw = name;
+		e->name_raw_len = n;
+		if (lf_utf8_valid(name, n)) {
+			e->name = (const char *)name;
+			e->name_len = n;
+		}
+	}
 	if (z->crc == LF_ZIPDIR_CRC_STORED) {
 		e->crc = LF_ENTRY_CRC_DECLARED;
 		e->crc32 = z->crc32;
@@ -292,11 +309,11 @@ declare(struct lf_entry *e, const struct lf_zipdir_entry *z)
 
 /*
  * Report one member: begin, its data or why none, its password, end.
- * z is its zip record, for a member not opened (may be NULL).
+ * zk is its zip record, for a member not opened (LF_ZIPDIR_NONE: none).
  */
 static int
 report_member(struct run *r, struct archive *a, struct archive_entry *ae,
-    size_t i, const char *password, const struct lf_zipdir_entry *z)
+    size_t i, const char *password, size_t zk)
 {
 	struct lf_entry e;
 	bool ok;
@@ -305,11 +322,11 @@ report_member(struct run *r, struct archive *a, struct archive_entry *ae,
 	describe(ae, i, &e, r->wname, sizeof(r->wname));
 	/* Directories and links have no bytes: no object either. */
 	e.no_data = a == NULL || !has_data(ae);
-	if (e.no_data && z != NULL)
-		declare(&e, z);
+	if (e.no_data && zk != LF_ZIPDIR_NONE && r->zipdir != NULL)
+		declare(r, &e, zk);
 	if (r->ev->begin != NULL && (rc = r->ev->begin(r->arg, &e)) != 0)
 		return rc;
-	if (a == NULL && z == NULL && r->zipdir != NULL &&
+	if (a == NULL && zk == LF_ZIPDIR_NONE && r->zipdir != NULL &&
 	    !lf_zipdir_info(r->zipdir)->limited)
 		anomaly(r, &e, "zip.not-in-directory", LF_SEV_MEDIUM,
 		    "no central directory record names this member: its "
@@ -436,8 +453,8 @@ one_pass(struct run *r, enum pass pass, const char *password)
 				r->waiting[i - 1] = true;
 				continue;
 			}
-			if ((rc = report_member(r, a, ae, i, NULL, NULL)) !=
-			    LF_OK)
+			if ((rc = report_member(r, a, ae, i, NULL,
+			         LF_ZIPDIR_NONE)) != LF_OK)
 				break;
 		} else if (pass == TRY && r->waiting[i - 1]) {
 			describe(ae, i, &e, r->wname, sizeof(r->wname));
@@ -448,8 +465,8 @@ one_pass(struct run *r, enum pass pass, const char *password)
 				r->opened_by[i - 1] = password;
 			}
 		} else if (pass == REPORT && r->opened_by[i - 1] == password) {
-			if ((rc = report_member(r, a, ae, i, password, NULL)) !=
-			    LF_OK)
+			if ((rc = report_member(r, a, ae, i, password,
+			         LF_ZIPDIR_NONE)) != LF_OK)
 				break;
 		}
 	}
@@ -501,10 +518,12 @@ zip_directory(struct run *r, struct archive *a)
 /*
  * The zip record of the current member, number i: every member of the
  * pass is matched, in order, so that members of the same name get their
- * records in turn.  NULL when there is none.  A directory that can no
- * longer be read is dropped, with an anomaly.
+ * records in turn, and one libarchive gives no name for gets the next
+ * record left in local header order.  LF_ZIPDIR_NONE when there is
+ * none.  A directory that can no longer be read is dropped, with an
+ * anomaly.
  */
-static const struct lf_zipdir_entry *
+static size_t
 zip_record(struct run *r, struct archive_entry *ae, size_t i)
 {
 	struct lf_error zerr;
@@ -513,36 +532,42 @@ zip_record(struct run *r, struct archive_entry *ae, size_t i)
 
 	describe(ae, i, &e, r->wname, sizeof(r->wname));
 	if (e.name_raw == NULL)
-		return NULL;
+		return lf_zipdir_match_next(r->zipdir);
 	if (lf_zipdir_match(r->zipdir, e.name_raw, e.name_raw_len, &k, &zerr) !=
 	    LF_OK) {
 		anomaly(r, NULL, "zip.directory-missing", LF_SEV_MEDIUM,
 		    zerr.msg);
 		lf_zipdir_free(r->zipdir);
 		r->zipdir = NULL;
-		return NULL;
+		return LF_ZIPDIR_NONE;
 	}
-	return lf_zipdir_entry(r->zipdir, k);
+	return k;
 }
 
-/* Report the members no password opened, from one more pass. */
+/*
+ * Report the members no password opened, from one more pass.  A header
+ * libarchive warns about (a name it cannot convert) is a member, as in
+ * the first pass: only the end or a fatal error stops the pass.
+ */
 static int
 report_unopened(struct run *r)
 {
-	const struct lf_zipdir_entry *z;
 	struct archive *a;
 	struct archive_entry *ae;
-	size_t i = 0;
-	int rc;
+	size_t i = 0, zk;
+	int rc, h;
 
 	if ((rc = open_archive(r, NULL, &a)) != LF_OK)
 		return rc;
-	while (i < r->nmembers && archive_read_next_header(a, &ae) >= 0) {
+	while (i < r->nmembers &&
+	    (h = archive_read_next_header(a, &ae)) != ARCHIVE_EOF &&
+	    h != ARCHIVE_FATAL) {
 		if ((rc = zip_directory(r, a)) != LF_OK)
 			break;
-		z = r->zipdir != NULL ? zip_record(r, ae, i + 1) : NULL;
+		zk = r->zipdir != NULL ? zip_record(r, ae, i + 1) :
+		                         LF_ZIPDIR_NONE;
 		if (r->waiting[i++] &&
-		    (rc = report_member(r, NULL, ae, i, NULL, z)) != LF_OK)
+		    (rc = report_member(r, NULL, ae, i, NULL, zk)) != LF_OK)
 			break;
 	}
 	archive_read_free(a);

@@ -7,6 +7,7 @@
  * records declare, the entry limit, a stop from an event, and every
  * truncation of a zip read without harm.
  */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +23,8 @@
 
 struct member {
 	char path[LF_ENTRY_PATH_MAX], name[128], password[64];
+	uint8_t name_raw[128];
+	size_t name_raw_len;
 	size_t size;
 	uint8_t data[256];
 	bool no_data;
@@ -54,6 +57,9 @@ on_begin(void *arg, const struct lf_entry *e)
 		(void)snprintf(m->name, sizeof(m->name), "%.*s",
 		    (int)e->name_len, e->name);
 	m->no_data = e->no_data;
+	m->name_raw_len = e->name_raw_len;
+	if (e->name_raw != NULL && e->name_raw_len <= sizeof(m->name_raw))
+		memcpy(m->name_raw, e->name_raw, e->name_raw_len);
 	m->crc = e->crc;
 	m->crc32 = e->crc32;
 	m->csize = e->has_compressed_size ? e->compressed_size : UINT64_MAX;
@@ -351,6 +357,73 @@ unopened_zip_records(void **state)
 	free(p);
 }
 
+/*
+ * A name libarchive cannot convert to the locale's charset (not UTF-8,
+ * though flagged so) makes it warn: the members after it, none opened,
+ * are reported all the same.
+ */
+static void
+unopened_after_warning(void **state)
+{
+	static const char *const names[] = {"one.txt", "caf\xc3\xa9.txt",
+	    "three.txt"};
+	static const char *const wrong[] = {"a"};
+	size_t cap = 1 << 16, used, i;
+	struct archive_entry *ae;
+	struct archive *a;
+	struct rec r;
+	uint8_t *p;
+
+	(void)state;
+	/* The tools read names in C.UTF-8; written so, the names are
+	 * flagged UTF-8. */
+	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+	assert_non_null(p = malloc(cap));
+	assert_non_null(a = archive_write_new());
+	assert_int_equal(archive_write_set_format_zip(a), ARCHIVE_OK);
+	assert_int_equal(archive_write_set_options(a,
+	                     "zip:encryption=zipcrypt"),
+	    ARCHIVE_OK);
+	assert_int_equal(archive_write_set_passphrase(a, "Zebra#42"),
+	    ARCHIVE_OK);
+	assert_int_equal(archive_write_open_memory(a, p, cap, &used),
+	    ARCHIVE_OK);
+	for (i = 0; i < 3; i++) {
+		ae = archive_entry_new();
+		archive_entry_set_pathname_utf8(ae, names[i]);
+		archive_entry_set_filetype(ae, AE_IFREG);
+		archive_entry_set_perm(ae, 0644);
+		archive_entry_set_size(ae, 6);
+		assert_int_equal(archive_write_header(a, ae), ARCHIVE_OK);
+		assert_int_equal(archive_write_data(a, "hello\n", 6), 6);
+		archive_entry_free(ae);
+	}
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	for (i = 0; i + 1 < used; i++)
+		if (p[i] == 0xc3 && p[i + 1] == 0xa9) {
+			p[i] = 0xff;
+			p[i + 1] = 0xfe;
+		}
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(read_it(p, used, wrong, 1, 100, &r), LF_OK);
+	assert_non_null(setlocale(LC_CTYPE, "C"));
+	assert_non_null(strstr(r.codes, "archive.warning"));
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.m[0].name, "one.txt");
+	/* libarchive lost the name: it is the directory's, raw. */
+	assert_int_equal(r.m[1].name_raw_len, 9);
+	assert_memory_equal(r.m[1].name_raw, "caf\xff\xfe.txt", 9);
+	assert_string_equal(r.m[2].name, "three.txt");
+	for (i = 0; i < 3; i++) {
+		assert_true(r.m[i].no_data);
+		assert_int_equal(r.m[i].ended, 1);
+		assert_int_equal(r.m[i].crc, LF_ENTRY_CRC_DECLARED);
+		assert_int_equal(r.m[i].crc32, 0x363a3020);
+	}
+	free(p);
+}
+
 static void
 limits_and_stops(void **state)
 {
@@ -393,6 +466,7 @@ main(void)
 	    cmocka_unit_test(tar_and_zip),
 	    cmocka_unit_test(passwords),
 	    cmocka_unit_test(unopened_zip_records),
+	    cmocka_unit_test(unopened_after_warning),
 	    cmocka_unit_test(limits_and_stops),
 	};
 
