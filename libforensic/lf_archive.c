@@ -11,6 +11,10 @@
  * opens, and each password that opened some gets one more pass that
  * reports them.  Passes are bounded by the number of passwords, not of
  * members.
+ *
+ * libarchive gives no member's CRC-32.  For a zip with members no
+ * password opened, the central directory is read as well (lf/zipdir.h)
+ * and each such member is described with what its record declares.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -23,6 +27,7 @@
 
 #include "lf/archive.h"
 #include "lf/text.h"
+#include "lf/zipdir.h"
 
 #define READ_SIZE (64 * 1024)
 
@@ -49,6 +54,10 @@ struct run {
 	bool unsupported; /* libarchive said it cannot decrypt the format */
 	size_t nmembers, cap, max_members;
 	bool format_reported;
+	bool too_many; /* container.too-many-entries was reported */
+	/* A zip's central directory, once a member none opened needs it. */
+	struct lf_zipdir *zipdir;
+	bool zipdir_tried;
 };
 
 static la_ssize_t
@@ -263,10 +272,48 @@ has_data(struct archive_entry *ae)
 	    archive_entry_filetype(ae) == 0;
 }
 
-/* Report one member: begin, its data or why none, its password, end. */
+/*
+ * What zip record k declares of a member not opened, and its raw name
+ * when libarchive gives none (one it cannot convert to the locale's
+ * charset), borrowed until the next call on the directory.
+ */
+static void
+declare(struct run *r, struct lf_entry *e, size_t k)
+{
+	const struct lf_zipdir_entry *z = lf_zipdir_entry(r->zipdir, k);
+	const uint8_t *name;
+	size_t n;
+
+	if (e->name_raw == NULL &&
+	    lf_zipdir_name(r->zipdir, k, &name, &n, NULL) == LF_OK) {
+		e->name_raw = name;
+		e->name_raw_len = n;
+		if (lf_utf8_valid(name, n)) {
+			e->name = (const char *)name;
+			e->name_len = n;
+		}
+	}
+	if (z->crc == LF_ZIPDIR_CRC_STORED) {
+		e->crc = LF_ENTRY_CRC_DECLARED;
+		e->crc32 = z->crc32;
+	} else if (z->crc == LF_ZIPDIR_CRC_NOT_STORED) {
+		e->crc = LF_ENTRY_CRC_NOT_STORED;
+	}
+	if (z->compressed_size != UINT64_MAX) {
+		e->has_compressed_size = true;
+		e->compressed_size = z->compressed_size;
+	}
+	if (e->declared_size == UINT64_MAX && z->uncompressed_size <= INT64_MAX)
+		e->declared_size = z->uncompressed_size;
+}
+
+/*
+ * Report one member: begin, its data or why none, its password, end.
+ * zk is its zip record, for a member not opened (LF_ZIPDIR_NONE: none).
+ */
 static int
 report_member(struct run *r, struct archive *a, struct archive_entry *ae,
-    size_t i, const char *password)
+    size_t i, const char *password, size_t zk)
 {
 	struct lf_entry e;
 	bool ok;
@@ -275,8 +322,15 @@ report_member(struct run *r, struct archive *a, struct archive_entry *ae,
 	describe(ae, i, &e, r->wname, sizeof(r->wname));
 	/* Directories and links have no bytes: no object either. */
 	e.no_data = a == NULL || !has_data(ae);
+	if (e.no_data && zk != LF_ZIPDIR_NONE && r->zipdir != NULL)
+		declare(r, &e, zk);
 	if (r->ev->begin != NULL && (rc = r->ev->begin(r->arg, &e)) != 0)
 		return rc;
+	if (a == NULL && zk == LF_ZIPDIR_NONE && r->zipdir != NULL &&
+	    !lf_zipdir_info(r->zipdir)->limited)
+		anomaly(r, &e, "zip.not-in-directory", LF_SEV_MEDIUM,
+		    "no central directory record names this member: its "
+		    "local header and the directory disagree");
 	if (password != NULL && r->ev->property != NULL &&
 	    (rc = r->ev->property(r->arg, &e, "password", password,
 	         strlen(password))) != 0)
@@ -378,10 +432,12 @@ one_pass(struct run *r, enum pass pass, const char *password)
 		if (pass == FIRST && (rc = report_format(r, a)) != LF_OK)
 			break;
 		if (i == r->max_members) {
-			if (pass == FIRST)
+			if (pass == FIRST) {
 				anomaly(r, NULL, "container.too-many-entries",
 				    LF_SEV_MEDIUM,
 				    "past limit container-entries");
+				r->too_many = true;
+			}
 			break;
 		}
 		i++;
@@ -397,7 +453,8 @@ one_pass(struct run *r, enum pass pass, const char *password)
 				r->waiting[i - 1] = true;
 				continue;
 			}
-			if ((rc = report_member(r, a, ae, i, NULL)) != LF_OK)
+			if ((rc = report_member(r, a, ae, i, NULL,
+			         LF_ZIPDIR_NONE)) != LF_OK)
 				break;
 		} else if (pass == TRY && r->waiting[i - 1]) {
 			describe(ae, i, &e, r->wname, sizeof(r->wname));
@@ -408,8 +465,8 @@ one_pass(struct run *r, enum pass pass, const char *password)
 				r->opened_by[i - 1] = password;
 			}
 		} else if (pass == REPORT && r->opened_by[i - 1] == password) {
-			if ((rc = report_member(r, a, ae, i, password)) !=
-			    LF_OK)
+			if ((rc = report_member(r, a, ae, i, password,
+			         LF_ZIPDIR_NONE)) != LF_OK)
 				break;
 		}
 	}
@@ -417,20 +474,100 @@ one_pass(struct run *r, enum pass pass, const char *password)
 	return rc;
 }
 
-/* Report the members no password opened, from one more pass. */
+static void
+zip_anomaly(void *arg, const struct lf_anomaly *a)
+{
+	struct run *r = arg;
+
+	/* libarchive's walk met the same limit first. */
+	if (r->too_many && strcmp(a->code, "container.too-many-entries") == 0)
+		return;
+	if (r->ev->anomaly != NULL)
+		r->ev->anomaly(r->arg, NULL, a);
+}
+
+/* Read the central directory of the zip a is reading, once. */
+static int
+zip_directory(struct run *r, struct archive *a)
+{
+	struct lf_error zerr;
+	struct lf_anomaly an;
+	int rc;
+
+	if (r->zipdir_tried ||
+	    (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) !=
+	        ARCHIVE_FORMAT_ZIP)
+		return LF_OK;
+	r->zipdir_tried = true;
+	rc = lf_zipdir_open(r->src, r->lim, zip_anomaly, r, &r->zipdir, &zerr);
+	if (rc == LF_E_NOMEM)
+		return lf_error_set(r->err, LF_E_NOMEM, "archive: %s",
+		    zerr.msg);
+	if (rc != LF_OK && r->ev->anomaly != NULL) {
+		an.code = "zip.directory-missing";
+		an.severity = LF_SEV_MEDIUM;
+		an.offset = r->src->size > LF_ZIPDIR_TAIL ?
+		    r->src->size - LF_ZIPDIR_TAIL :
+		    0;
+		an.detail = zerr.msg;
+		r->ev->anomaly(r->arg, NULL, &an);
+	}
+	return LF_OK;
+}
+
+/*
+ * The zip record of the current member, number i: every member of the
+ * pass is matched, in order, so that members of the same name get their
+ * records in turn, and one libarchive gives no name for gets the next
+ * record left in local header order.  LF_ZIPDIR_NONE when there is
+ * none.  A directory that can no longer be read is dropped, with an
+ * anomaly.
+ */
+static size_t
+zip_record(struct run *r, struct archive_entry *ae, size_t i)
+{
+	struct lf_error zerr;
+	struct lf_entry e;
+	size_t k;
+
+	describe(ae, i, &e, r->wname, sizeof(r->wname));
+	if (e.name_raw == NULL)
+		return lf_zipdir_match_next(r->zipdir);
+	if (lf_zipdir_match(r->zipdir, e.name_raw, e.name_raw_len, &k, &zerr) !=
+	    LF_OK) {
+		anomaly(r, NULL, "zip.directory-missing", LF_SEV_MEDIUM,
+		    zerr.msg);
+		lf_zipdir_free(r->zipdir);
+		r->zipdir = NULL;
+		return LF_ZIPDIR_NONE;
+	}
+	return k;
+}
+
+/*
+ * Report the members no password opened, from one more pass.  A header
+ * libarchive warns about (a name it cannot convert) is a member, as in
+ * the first pass: only the end or a fatal error stops the pass.
+ */
 static int
 report_unopened(struct run *r)
 {
 	struct archive *a;
 	struct archive_entry *ae;
-	size_t i = 0;
-	int rc;
+	size_t i = 0, zk;
+	int rc, h;
 
 	if ((rc = open_archive(r, NULL, &a)) != LF_OK)
 		return rc;
-	while (i < r->nmembers && archive_read_next_header(a, &ae) >= 0) {
+	while (i < r->nmembers &&
+	    (h = archive_read_next_header(a, &ae)) != ARCHIVE_EOF &&
+	    h != ARCHIVE_FATAL) {
+		if ((rc = zip_directory(r, a)) != LF_OK)
+			break;
+		zk = r->zipdir != NULL ? zip_record(r, ae, i + 1) :
+		                         LF_ZIPDIR_NONE;
 		if (r->waiting[i++] &&
-		    (rc = report_member(r, NULL, ae, i, NULL)) != LF_OK)
+		    (rc = report_member(r, NULL, ae, i, NULL, zk)) != LF_OK)
 			break;
 	}
 	archive_read_free(a);
@@ -481,6 +618,7 @@ lf_archive_read(const struct lf_source *src, const struct lf_limits *l,
 	if (any)
 		rc = report_unopened(r);
 out:
+	lf_zipdir_free(r->zipdir);
 	free(r->waiting);
 	free(r->opened_by);
 	free(r);

@@ -18,6 +18,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,6 +283,30 @@ entry_object(struct level *lv, const struct lf_entry *e)
 	return NULL;
 }
 
+/*
+ * What the container declares of an entry it cannot open: "crc32" (8
+ * hex digits, or null when it stores none) and "compressed_size".
+ */
+static int
+entry_declared(json_t *r, const struct lf_entry *e)
+{
+	char hex[9];
+
+	if (e->has_compressed_size && e->compressed_size <= INT64_MAX &&
+	    json_object_set_new(r, "compressed_size",
+	        json_integer((json_int_t)e->compressed_size)) != 0)
+		return LF_E_NOMEM;
+	if (e->crc == LF_ENTRY_CRC_DECLARED) {
+		(void)snprintf(hex, sizeof(hex), "%08" PRIx32, e->crc32);
+		if (json_object_set_new(r, "crc32", json_string(hex)) != 0)
+			return LF_E_NOMEM;
+	} else if (e->crc == LF_ENTRY_CRC_NOT_STORED &&
+	    json_object_set_new(r, "crc32", json_null()) != 0) {
+		return LF_E_NOMEM;
+	}
+	return LF_OK;
+}
+
 static int
 entry_record(struct level *lv, const struct lf_entry *e, json_t **out)
 {
@@ -306,6 +331,8 @@ entry_record(struct level *lv, const struct lf_entry *e, json_t **out)
 	    json_object_set_new(r, "declared_size",
 	        json_integer((json_int_t)e->declared_size)) != 0)
 		rc = LF_E_NOMEM;
+	if (rc == LF_OK)
+		rc = entry_declared(r, e);
 	if (rc == LF_OK && e->name_raw != NULL) {
 		nm = json_object();
 		if (nm == NULL || json_object_set_new(r, "name", nm) != 0)

@@ -283,12 +283,16 @@ decoded(const json_t *obj, const char *key)
 	    json_object_get(v, "decoded") != NULL ? "decoded" : "raw");
 }
 
-/* What a container part holds, and the password that opened an entry. */
+/*
+ * What a container part holds, the password that opened an entry, and
+ * the CRC-32 declared for one nothing opened.
+ */
 static void
 print_container(const json_t *p)
 {
 	const json_t *c = json_object_get(p, "container");
 	const json_t *props = json_object_get(p, "properties");
+	const json_t *crc = json_object_get(p, "crc32");
 	const char *s;
 
 	if (json_is_object(c)) {
@@ -303,6 +307,12 @@ print_container(const json_t *p)
 		(void)printf("           opened with password: %s\n",
 		    cli_esc(s, strlen(s)));
 	}
+	if (json_is_string(crc))
+		(void)printf("           not opened: crc32 %s declared\n",
+		    jstr(p, "crc32"));
+	else if (json_is_null(crc))
+		(void)printf("           not opened: no crc32 stored "
+		             "(WinZip AES AE-2)\n");
 }
 
 static void

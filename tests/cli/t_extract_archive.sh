@@ -3,7 +3,8 @@
 # out with its name and the SHA-256 of the file the tool was given, in the
 # store too; nested archives open to their depth; encrypted ones open with
 # the password the message gives, a usual one, or --password-list, and
-# say which; those nothing opens are reported, not lost.
+# say which; those nothing opens are reported, not lost, with the CRC-32
+# and size their zip records declare (as 7-Zip and zipinfo list them).
 . "$LF_TOP/tests/cli/lib.sh"
 
 mkdir -p src/docs
@@ -19,6 +20,12 @@ printf 'caf\303\251\n' >"src/docs/caf$(printf '\303\251').txt"
 	zip -q -0 -r ../stored.zip a.txt docs
 	zip -q -P 's3cret!42' ../zipcrypto.zip a.txt docs/evil.exe
 	7zz a -bso0 -bsp0 -tzip -mem=AES256 -pinfected ../aes.zip a.txt docs/evil.exe
+	# Passwords no one offers: Zip64 end records, WinZip AES AE-2 (7-Zip)
+	# and AE-1 (libarchive, for a member of 20 bytes or more).
+	zip -q -fz -P 'n0t-0ffered' ../zip64crypto.zip a.txt docs/evil.exe docs/random.bin
+	7zz a -bso0 -bsp0 -tzip -mem=AES256 -p'n0t-0ffered' ../aes-hidden.zip a.txt docs/evil.exe
+	bsdtar --format zip --options zip:encryption=aes256 \
+	    --passphrase 'n0t-0ffered' -cf ../aes-ae1.zip a.txt docs/random.bin
 	7zz a -bso0 -bsp0 ../plain.7z a.txt docs
 	7zz a -bso0 -bsp0 -pinfected ../aes.7z a.txt
 	bsdtar -czf ../tar.tgz a.txt docs
@@ -152,6 +159,61 @@ run 0 lf-extract --no-store --jsonl aes7.eml
 members out >m.txt
 grep -q "a.txt	-	-" m.txt || fail "7z AES member lost: $(cat m.txt)"
 contains out "cannot decrypt"
+
+# declared REPORT: "name<TAB>crc32<TAB>compressed_size" for each entry
+# with no object, "-" for a crc32 that is null (none stored).
+declared() {
+	python3 - "$1" <<'PY'
+import json, sys
+r = json.loads(open(sys.argv[1]).readline())
+for p in r["parts"]:
+    if p["kind"] == "entry" and "object" not in p:
+        crc = p.get("crc32", "absent")
+        print("\t".join([p["name"]["decoded"], "-" if crc is None else crc,
+                         str(p.get("compressed_size", "absent"))]))
+PY
+}
+# listed ZIP: the same from 7-Zip's listing ("CRC = " empty: none stored).
+listed() {
+	7zz l -slt "$1" | python3 -c '
+import sys
+blocks = sys.stdin.read().split("----------\n", 1)[1].split("\n\n")
+for b in blocks:
+    f = dict(l.split(" = ", 1) for l in b.splitlines() if " = " in l)
+    if "Path" in f and f.get("Folder") != "+":
+        print("\t".join([f["Path"], f["CRC"].strip().lower() or "-",
+                         f["Packed Size"]]))
+'
+}
+# The members nothing opens keep the CRC-32 their records declare.
+for z in zipcrypto.zip zip64crypto.zip aes-hidden.zip aes-ae1.zip; do
+	message "$z" "no password here" >"$z.eml"
+	run 0 lf-extract --no-store --jsonl "$z.eml"
+	cp out "$z.json"
+	validate extract.schema.json "$z.json"
+	declared "$z.json" | sort >got.txt
+	listed "$z" | sort >want.txt
+	[ -s want.txt ] || fail "7zz listed nothing in $z"
+	same got.txt want.txt
+done
+# Independently of 7-Zip: zipinfo's CRC values, and real ones.
+zipinfo -v zipcrypto.zip | awk '/32-bit CRC value/ { print $NF }' |
+    sort >want.txt
+declared zipcrypto.zip.json | cut -f2 | sort >got.txt
+same got.txt want.txt
+python3 -c 'import sys, zlib; print("%08x" % zlib.crc32(open(sys.argv[1], "rb").read()))' \
+    src/docs/random.bin >want.txt
+declared aes-ae1.zip.json | awk -F '\t' '$1 == "docs/random.bin" { print $2 }' \
+    >got.txt
+same got.txt want.txt
+# AE-2 stores no CRC-32: the record says null, never 00000000.
+grep -q '"crc32":null' aes-hidden.zip.json || fail "AE-2: no null crc32"
+lacks aes-hidden.zip.json '"crc32":"00000000"'
+contains aes-hidden.zip.json '"code":"archive.encrypted"'
+# The readable summary says it too.
+run 0 lf-extract --no-store aes-ae1.zip.eml
+contains out "not opened: crc32 $(cat want.txt) declared"
+contains out "not opened: no crc32 stored (WinZip AES AE-2)"
 
 # Nesting: tar.gz > zip > zip > members, and the depth limit.
 message outer.tgz "see attached" >nest.eml

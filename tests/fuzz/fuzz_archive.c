@@ -2,9 +2,10 @@
  * tests/fuzz/fuzz_archive.c: archive expansion on hostile bytes.
  *
  * Properties: begin and end pair up, data goes only to the open member
- * and never to one without data, no member gives more bytes than the
- * limits allow, and the reader returns LF_OK, LF_E_FORMAT or the
- * harness's own stop.
+ * and never to one without data, only a member without data has a
+ * declared CRC-32 or compressed size (from a zip's central directory),
+ * no member gives more bytes than the limits allow, and the reader
+ * returns LF_OK, LF_E_FORMAT or the harness's own stop.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,6 +32,11 @@ on_begin(void *arg, const struct lf_entry *e)
 
 	if (s->open || e->kind != LF_ENTRY_FILE ||
 	    strlen(e->path) >= sizeof(s->path))
+		abort();
+	if ((e->crc != LF_ENTRY_CRC_NONE || e->has_compressed_size) &&
+	    !e->no_data)
+		abort();
+	if (e->crc != LF_ENTRY_CRC_DECLARED && e->crc32 != 0)
 		abort();
 	s->open = true;
 	s->no_data = e->no_data;

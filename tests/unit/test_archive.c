@@ -2,10 +2,12 @@
  * Unit tests: lf_archive_read on archives written here by libarchive's
  * writer (pax tar, zip deflated, zip with ZipCrypto): members in order
  * with their names and bytes, directories without objects, passwords
- * tried in order and the one that opened each member named, the entry
- * limit, a stop from an event, and every truncation of a zip read
- * without harm.
+ * tried in order and the one that opened each member named, members
+ * no password opens described with the CRC-32 and size their zip
+ * records declare, the entry limit, a stop from an event, and every
+ * truncation of a zip read without harm.
  */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,10 +23,15 @@
 
 struct member {
 	char path[LF_ENTRY_PATH_MAX], name[128], password[64];
+	uint8_t name_raw[128];
+	size_t name_raw_len;
 	size_t size;
 	uint8_t data[256];
 	bool no_data;
 	int ended;
+	enum lf_entry_crc crc;
+	uint32_t crc32;
+	uint64_t csize; /* UINT64_MAX: none */
 };
 
 struct rec {
@@ -50,6 +57,12 @@ on_begin(void *arg, const struct lf_entry *e)
 		(void)snprintf(m->name, sizeof(m->name), "%.*s",
 		    (int)e->name_len, e->name);
 	m->no_data = e->no_data;
+	m->name_raw_len = e->name_raw_len;
+	if (e->name_raw != NULL && e->name_raw_len <= sizeof(m->name_raw))
+		memcpy(m->name_raw, e->name_raw, e->name_raw_len);
+	m->crc = e->crc;
+	m->crc32 = e->crc32;
+	m->csize = e->has_compressed_size ? e->compressed_size : UINT64_MAX;
 	assert_string_equal(e->role, "member");
 	assert_int_equal(e->kind, LF_ENTRY_FILE);
 	return 0;
@@ -258,12 +271,156 @@ passwords(void **state)
 	assert_string_equal(r.m[2].password, "Zebra#42");
 	assert_string_equal(r.codes, "");
 	assert_int_equal(r.asked, 1);
-	/* None fits: described, no data, an anomaly each. */
+	/* None fits: described, no data, an anomaly each; the CRC-32 of
+	 * the content (zipinfo's for the same bytes) from the directory. */
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(read_it(p, n, wrong, 3, 100, &r), LF_OK);
 	assert_int_equal(r.n, 3);
 	assert_true(r.m[1].no_data && r.m[2].no_data);
 	assert_string_equal(r.codes, "archive.encrypted archive.encrypted");
+	assert_int_equal(r.m[0].crc, LF_ENTRY_CRC_NONE);
+	assert_int_equal(r.m[0].csize, UINT64_MAX);
+	assert_string_equal(r.m[1].name, "a.txt");
+	assert_int_equal(r.m[1].crc, LF_ENTRY_CRC_DECLARED);
+	assert_int_equal(r.m[1].crc32, 0x363a3020);
+	assert_string_equal(r.m[2].name, "docs/b.bin");
+	assert_int_equal(r.m[2].crc, LF_ENTRY_CRC_DECLARED);
+	assert_int_equal(r.m[2].crc32, 0xf8adea45);
+	/* The 12 bytes of the ZipCrypto header, and the data. */
+	assert_true(r.m[1].csize > 12 && r.m[1].csize < 40);
+	assert_true(r.m[2].csize > 12 && r.m[2].csize < 40);
+	free(p);
+}
+
+/* Offsets of the central directory records of a zip made by make(). */
+static size_t
+record_of(const uint8_t *p, size_t n, const char *name)
+{
+	size_t i, len = strlen(name);
+
+	for (i = 0; i + 46 + len <= n; i++)
+		if (memcmp(p + i, "PK\1\2", 4) == 0 &&
+		    memcmp(p + i + 46, name, len) == 0)
+			return i;
+	fail_msg("no record for %s", name);
+	return 0;
+}
+
+static void
+unopened_zip_records(void **state)
+{
+	static const char *const wrong[] = {"a"};
+	struct rec r;
+	uint8_t *p;
+	size_t n, k;
+
+	(void)state;
+	/* WinZip AES: small members are AE-2, which stores no CRC-32. */
+	p = make(ARCHIVE_FORMAT_ZIP, "zip:encryption=aes256", "Zebra#42", &n);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(read_it(p, n, wrong, 1, 100, &r), LF_OK);
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.m[1].name, "a.txt");
+	assert_true(r.m[1].no_data);
+	assert_int_equal(r.m[1].crc, LF_ENTRY_CRC_NOT_STORED);
+	assert_int_equal(r.m[2].crc, LF_ENTRY_CRC_NOT_STORED);
+	/* Salt (16), verifier (2), data, authentication code (10). */
+	assert_true(r.m[1].csize >= 28 + 6 && r.m[1].csize < 60);
+	free(p);
+
+	/* The directory names a.txt otherwise than its local header: no
+	 * record, and an anomaly that says so. */
+	p = make(ARCHIVE_FORMAT_ZIP, "zip:encryption=zipcrypt", "Zebra#42", &n);
+	k = record_of(p, n, "a.txt");
+	p[k + 46] = 'z';
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(read_it(p, n, wrong, 1, 100, &r), LF_OK);
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.m[1].name, "a.txt");
+	assert_int_equal(r.m[1].crc, LF_ENTRY_CRC_NONE);
+	assert_int_equal(r.m[1].csize, UINT64_MAX);
+	assert_int_equal(r.m[2].crc, LF_ENTRY_CRC_DECLARED);
+	assert_string_equal(r.codes,
+	    "zip.not-in-directory archive.encrypted archive.encrypted");
+	/* The directory wiped out: libarchive reads the local headers, and
+	 * the members are described without a CRC-32. */
+	k = record_of(p, n, "docs/b.bin");
+	memset(p + k, 0, n - k);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(read_it(p, n, wrong, 1, 100, &r), LF_OK);
+	assert_true(r.n >= 2);
+	assert_string_equal(r.m[1].name, "a.txt");
+	assert_true(r.m[1].no_data);
+	assert_int_equal(r.m[1].crc, LF_ENTRY_CRC_NONE);
+	assert_non_null(strstr(r.codes, "zip.directory-missing"));
+	assert_null(strstr(r.codes, "zip.not-in-directory"));
+	free(p);
+}
+
+/*
+ * A name libarchive cannot convert to the locale's charset (not UTF-8,
+ * though flagged so) makes it warn: the members after it, none opened,
+ * are reported all the same.
+ */
+static void
+unopened_after_warning(void **state)
+{
+	static const char *const names[] = {"one.txt", "caf\xc3\xa9.txt",
+	    "three.txt"};
+	static const char *const wrong[] = {"a"};
+	size_t cap = 1 << 16, used, i;
+	struct archive_entry *ae;
+	struct archive *a;
+	struct rec r;
+	uint8_t *p;
+
+	(void)state;
+	/* The tools read names in C.UTF-8; written so, the names are
+	 * flagged UTF-8. */
+	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+	assert_non_null(p = malloc(cap));
+	assert_non_null(a = archive_write_new());
+	assert_int_equal(archive_write_set_format_zip(a), ARCHIVE_OK);
+	assert_int_equal(archive_write_set_options(a,
+	                     "zip:encryption=zipcrypt"),
+	    ARCHIVE_OK);
+	assert_int_equal(archive_write_set_passphrase(a, "Zebra#42"),
+	    ARCHIVE_OK);
+	assert_int_equal(archive_write_open_memory(a, p, cap, &used),
+	    ARCHIVE_OK);
+	for (i = 0; i < 3; i++) {
+		ae = archive_entry_new();
+		archive_entry_set_pathname_utf8(ae, names[i]);
+		archive_entry_set_filetype(ae, AE_IFREG);
+		archive_entry_set_perm(ae, 0644);
+		archive_entry_set_size(ae, 6);
+		assert_int_equal(archive_write_header(a, ae), ARCHIVE_OK);
+		assert_int_equal(archive_write_data(a, "hello\n", 6), 6);
+		archive_entry_free(ae);
+	}
+	assert_int_equal(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	for (i = 0; i + 1 < used; i++)
+		if (p[i] == 0xc3 && p[i + 1] == 0xa9) {
+			p[i] = 0xff;
+			p[i + 1] = 0xfe;
+		}
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(read_it(p, used, wrong, 1, 100, &r), LF_OK);
+	assert_non_null(setlocale(LC_CTYPE, "C"));
+	assert_non_null(strstr(r.codes, "archive.warning"));
+	assert_int_equal(r.n, 3);
+	assert_string_equal(r.m[0].name, "one.txt");
+	/* libarchive lost the name: it is the directory's, raw. */
+	assert_int_equal(r.m[1].name_raw_len, 9);
+	assert_memory_equal(r.m[1].name_raw, "caf\xff\xfe.txt", 9);
+	assert_string_equal(r.m[2].name, "three.txt");
+	for (i = 0; i < 3; i++) {
+		assert_true(r.m[i].no_data);
+		assert_int_equal(r.m[i].ended, 1);
+		assert_int_equal(r.m[i].crc, LF_ENTRY_CRC_DECLARED);
+		assert_int_equal(r.m[i].crc32, 0x363a3020);
+	}
 	free(p);
 }
 
@@ -308,6 +465,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(tar_and_zip),
 	    cmocka_unit_test(passwords),
+	    cmocka_unit_test(unopened_zip_records),
+	    cmocka_unit_test(unopened_after_warning),
 	    cmocka_unit_test(limits_and_stops),
 	};
 

@@ -10,7 +10,12 @@
  * or device member is reported with no data.  Encrypted members are tried
  * with each candidate password in turn; the one that opened a member is
  * its "password" property, and a member none opens is still reported
- * (name, declared size) with the anomaly "archive.encrypted".
+ * (name, declared size) with the anomaly "archive.encrypted"; for a zip,
+ * with the CRC-32 and compressed size its central directory record
+ * declares as well (lf/zipdir.h, whose anomalies are the container's),
+ * or the anomaly "zip.not-in-directory" when no record names it
+ * ("zip.directory-missing" when there is no end record to find the
+ * directory by).
  */
 #ifndef LF_ARCHIVE_H
 #define LF_ARCHIVE_H

@@ -28,6 +28,14 @@ enum lf_entry_kind {
 
 #define LF_ENTRY_PATH_MAX 512
 
+/* What a container declares of an entry's checksum. */
+enum lf_entry_crc {
+	LF_ENTRY_CRC_NONE,       /* nothing known: not looked for */
+	LF_ENTRY_CRC_DECLARED,   /* crc32 holds the CRC-32 it declares */
+	LF_ENTRY_CRC_NOT_STORED, /* it stores none by design (WinZip AES
+				    AE-2, which authenticates the data) */
+};
+
 struct lf_entry {
 	enum lf_entry_kind kind;
 	/*
@@ -50,6 +58,16 @@ struct lf_entry {
 	uint64_t declared_size; /* UINT64_MAX when none is declared */
 	bool no_data; /* its bytes cannot be read (encrypted, say): the
 			 entry is described, but there is no object */
+	/*
+	 * For an entry with no data, what else the container declares when
+	 * the reader knows it (a zip member's central directory record):
+	 * the CRC-32 of its content and the bytes it takes in the container.
+	 * Zero (LF_ENTRY_CRC_NONE, false) when not known.
+	 */
+	enum lf_entry_crc crc;
+	uint32_t crc32;
+	bool has_compressed_size;
+	uint64_t compressed_size;
 };
 
 /*
