@@ -178,3 +178,21 @@ for level in 0 1 2; do
 	done
 	contains out '"format":"lha -lh5-"'
 done
+
+# LHA names are the bytes of the system that wrote them, Shift-JIS most
+# often, Latin-1 sometimes.  libarchive fails an archive at the first such
+# name it cannot turn into the locale's wide form: they come out as the
+# archive's bytes all the same, with the members that follow.
+sj=$(printf '\216\221\227\277') # "資料" in Shift-JIS
+mkdir -p "names/$sj"
+printf 'latin-1 name\n' >"names/$(printf 'caf\351.txt')"
+printf 'ascii name\n' >names/d.txt
+printf 'MZ not a program\n' >"names/$(printf '\220\277\213\201\217\221').exe"
+printf 'memo\n' >"names/$sj/memo.txt"
+for level in 0 1 2; do
+	(cd names && $MKLHA -$level ../names$level.lzh ./*)
+	check_lha names$level.lzh names 4
+	dirs=dirs
+	[ "$level" -ne 0 ] || dirs=nodirs
+	extract names$level.lzh names $dirs
+done

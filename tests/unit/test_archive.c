@@ -4,8 +4,11 @@
  * with their names and bytes, directories without objects, passwords
  * tried in order and the one that opened each member named, the entry
  * limit, a stop from an event, and every truncation of a zip read
- * without harm.
+ * without harm.  LHA archives written here: names that are not in the
+ * locale's charset come out as the archive's bytes, with the members
+ * after them.
  */
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,7 +24,8 @@
 
 struct member {
 	char path[LF_ENTRY_PATH_MAX], name[128], password[64];
-	size_t size;
+	uint8_t raw[128];
+	size_t raw_len, size;
 	uint8_t data[256];
 	bool no_data;
 	int ended;
@@ -49,6 +53,10 @@ on_begin(void *arg, const struct lf_entry *e)
 	if (e->name != NULL)
 		(void)snprintf(m->name, sizeof(m->name), "%.*s",
 		    (int)e->name_len, e->name);
+	if (e->name_raw != NULL && e->name_raw_len <= sizeof(m->raw)) {
+		memcpy(m->raw, e->name_raw, e->name_raw_len);
+		m->raw_len = e->name_raw_len;
+	}
 	m->no_data = e->no_data;
 	assert_string_equal(e->role, "member");
 	assert_int_equal(e->kind, LF_ENTRY_FILE);
@@ -302,6 +310,104 @@ limits_and_stops(void **state)
 	free(p);
 }
 
+/* The LHA CRC-16: reflected 0x8005, from 0. */
+static uint16_t
+crc16(const uint8_t *p, size_t n)
+{
+	uint16_t c = 0;
+
+	while (n-- > 0) {
+		c ^= *p++;
+		for (int k = 0; k < 8; k++)
+			c = (c & 1) != 0 ? (uint16_t)(c >> 1 ^ 0xa001) :
+			                   (uint16_t)(c >> 1);
+	}
+	return c;
+}
+
+/* Append to p an LHA level 0 header for a stored member, and its bytes. */
+static size_t
+lha_member(uint8_t *p, const char *name, const char *data)
+{
+	size_t nl = strlen(name), dl = strlen(data), i;
+	uint16_t crc = crc16((const uint8_t *)data, dl);
+	uint8_t sum = 0;
+
+	p[0] = (uint8_t)(22 + nl);
+	memcpy(p + 2, "-lh0-", 5);
+	for (i = 0; i < 4; i++) {
+		p[7 + i] = (uint8_t)(dl >> (8 * i));
+		p[11 + i] = (uint8_t)(dl >> (8 * i));
+	}
+	memcpy(p + 15, "\x00\x60\x2e\x5a", 4); /* 2025-01-14 12:00 */
+	p[19] = 0x20;
+	p[20] = 0;
+	p[21] = (uint8_t)nl;
+	memcpy(p + 22, name, nl);
+	p[22 + nl] = (uint8_t)crc;
+	p[23 + nl] = (uint8_t)(crc >> 8);
+	for (i = 2; i < 24 + nl; i++)
+		sum = (uint8_t)(sum + p[i]);
+	p[1] = sum;
+	memcpy(p + 24 + nl, data, dl);
+	return 24 + nl + dl;
+}
+
+static void
+lha_names(void **state)
+{
+	uint8_t p[512], *cut;
+	size_t n = 0, k;
+	struct rec r;
+	int rc;
+
+	(void)state;
+	/* Latin-1, then Shift-JIS ("shiryou" in kanji), then ASCII. */
+	n += lha_member(p + n, "caf\xe9.txt", "latin-1\n");
+	n += lha_member(p + n, "\x8e\x91\x97\xbf\\a.txt", "sjis\n");
+	n += lha_member(p + n, "d.txt", "ascii\n");
+	p[n++] = 0;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(read_it(p, n, NULL, 0, 100, &r), LF_OK);
+	assert_string_equal(r.codes, "");
+	assert_int_equal(r.n, 3);
+	assert_int_equal(r.m[0].raw_len, 8);
+	assert_memory_equal(r.m[0].raw, "caf\xe9.txt", 8);
+	assert_string_equal(r.m[0].name, ""); /* no decoded name */
+	assert_memory_equal(r.m[0].data, "latin-1\n", 8);
+	/* Level 0 paths have "\\"; libarchive gives "/". */
+	assert_int_equal(r.m[1].raw_len, 10);
+	assert_memory_equal(r.m[1].raw, "\x8e\x91\x97\xbf/a.txt", 10);
+	assert_memory_equal(r.m[1].data, "sjis\n", 5);
+	assert_string_equal(r.m[2].path, "3");
+	assert_string_equal(r.m[2].name, "d.txt");
+	assert_memory_equal(r.m[2].data, "ascii\n", 6);
+	for (k = 0; k < r.n; k++)
+		assert_int_equal(r.m[k].ended, 1);
+	/* Every prefix: each member once at most, in order, and the damage
+	 * said once (the pass that starts again does not say it twice). */
+	for (k = 0; k < n; k++) {
+		const char *d;
+
+		assert_non_null(cut = malloc(k + 1));
+		memcpy(cut, p, k);
+		memset(&r, 0, sizeof(r));
+		rc = read_it(cut, k, NULL, 0, 100, &r);
+		assert_true(rc == LF_OK || rc == LF_E_FORMAT);
+		assert_true(r.n <= 3);
+		for (size_t i = 0; i < r.n; i++) {
+			char want[24];
+
+			(void)snprintf(want, sizeof(want), "%zu", i + 1);
+			assert_string_equal(r.m[i].path, want);
+		}
+		d = strstr(r.codes, "archive.damaged");
+		assert_true(
+		    d == NULL || strstr(d + 1, "archive.damaged") == NULL);
+		free(cut);
+	}
+}
+
 int
 main(void)
 {
@@ -309,7 +415,10 @@ main(void)
 	    cmocka_unit_test(tar_and_zip),
 	    cmocka_unit_test(passwords),
 	    cmocka_unit_test(limits_and_stops),
+	    cmocka_unit_test(lha_names),
 	};
 
+	/* As the tools do: names in UTF-8. */
+	(void)setlocale(LC_CTYPE, "C.UTF-8");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
