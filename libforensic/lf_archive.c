@@ -55,6 +55,7 @@ struct run {
 	bool *waiting;
 	const char **opened_by;
 	bool unsupported; /* libarchive said it cannot decrypt the format */
+	bool broken;      /* ARCHIVE_FATAL from the data: see one_pass */
 	size_t nmembers, cap, max_members;
 	size_t done;         /* members the first pass has dealt with */
 	bool names_as_bytes; /* LHA names read as ISO-8859-1 (see above) */
@@ -133,6 +134,7 @@ open_archive(struct run *r, const char *password, struct archive **out)
 		return lf_error_set(r->err, LF_E_NOMEM, "archive");
 	r->feed.src = r->src;
 	r->feed.pos = 0;
+	r->broken = false;
 	if (archive_read_support_filter_all(a) != ARCHIVE_OK ||
 	    archive_read_support_format_all(a) != ARCHIVE_OK ||
 	    /* Last resort: a compressed file that is not an archive. */
@@ -293,6 +295,8 @@ read_data(struct run *r, struct archive *a, const struct lf_entry *e,
 				    why);
 			if (why != NULL && strstr(why, "not supported") != NULL)
 				r->unsupported = true;
+			if (n <= ARCHIVE_FATAL)
+				r->broken = true;
 			return LF_OK;
 		}
 		if (report && r->ev->data != NULL &&
@@ -404,6 +408,20 @@ one_pass(struct run *r, enum pass pass, const char *password)
 	if ((rc = open_archive(r, password, &a)) != LF_OK)
 		return rc;
 	for (;;) {
+		/*
+		 * After ARCHIVE_FATAL libarchive allows archive_read_free
+		 * only: the next header would skip the rest of the member
+		 * on state the error left half set (the cab reader then
+		 * checksums a block it never kept, through NULL).
+		 */
+		if (r->broken) {
+			if (pass == FIRST)
+				anomaly(r, NULL, "archive.damaged",
+				    LF_SEV_MEDIUM,
+				    "no member can be read past one whose data "
+				    "is damaged");
+			break;
+		}
 		h = archive_read_next_header(a, &ae);
 		if (h == ARCHIVE_EOF)
 			break;
