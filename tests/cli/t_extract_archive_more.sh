@@ -10,8 +10,8 @@
 # CRCs) for RAR, lhasa (names, bytes, data CRCs) for LHA.
 . "$LF_TOP/tests/cli/lib.sh"
 
-MKRAR="/usr/bin/python3 $LF_TOP/tests/cli/mkrar.py"
-MKLHA="/usr/bin/python3 $LF_TOP/tests/cli/mklha.py"
+mkrar() { /usr/bin/python3 "$LF_TOP/tests/cli/mkrar.py" "$@"; }
+mklha() { /usr/bin/python3 "$LF_TOP/tests/cli/mklha.py" "$@"; }
 
 mkdir -p src/docs/empty
 printf 'hello world\n' >src/a.txt
@@ -95,11 +95,10 @@ extract() {
 # ---- cab: gcab, stored and MSZIP; it keeps no directories ----
 (
 	cd src
-	find . -type f | sed 's|^\./||' | sort >../cab.list
-	# shellcheck disable=SC2046
-	gcab -c ../stored.cab $(cat ../cab.list)
-	# shellcheck disable=SC2046
-	gcab -c -z ../mszip.cab $(cat ../cab.list)
+	set -- a.txt docs/evil.exe docs/random.bin \
+	    "docs/caf$(printf '\303\251').txt" docs/zero
+	gcab -c ../stored.cab "$@"
+	gcab -c -z ../mszip.cab "$@"
 )
 for a in stored.cab mszip.cab; do
 	extract "$a" src nodirs
@@ -135,8 +134,8 @@ with rarfile.RarFile(sys.argv[1], errors="strict") as r:
 PY
 }
 # Not "x4.rar" and "x5.rar": unar takes those for two volumes of one set.
-(cd src && $MKRAR -4 -c "a comment" ../four.rar a.txt docs &&
-    $MKRAR -5 -c "a comment" ../five.rar a.txt docs)
+(cd src && mkrar -4 -c "a comment" ../four.rar a.txt docs &&
+    mkrar -5 -c "a comment" ../five.rar a.txt docs)
 for a in four.rar five.rar; do
 	check_rar "$a"
 	extract "$a" src dirs
@@ -168,8 +167,8 @@ check_lha() {
 	esac || fail "$1: lhasa extracts another tree than $2"
 }
 for level in 0 1 2; do
-	(cd src && $MKLHA -$level ../stored$level.lzh a.txt docs &&
-	    $MKLHA -$level -5 ../lh5-$level.lzh a.txt docs)
+	(cd src && mklha -$level ../stored$level.lzh a.txt docs &&
+	    mklha -$level -5 ../lh5-$level.lzh a.txt docs)
 	dirs=dirs
 	[ "$level" -ne 0 ] || dirs=nodirs
 	for a in stored$level.lzh lh5-$level.lzh; do
@@ -190,7 +189,7 @@ printf 'ascii name\n' >names/d.txt
 printf 'MZ not a program\n' >"names/$(printf '\220\277\213\201\217\221').exe"
 printf 'memo\n' >"names/$sj/memo.txt"
 for level in 0 1 2; do
-	(cd names && $MKLHA -$level ../names$level.lzh ./*)
+	(cd names && mklha -$level ../names$level.lzh ./*)
 	check_lha names$level.lzh names 4
 	dirs=dirs
 	[ "$level" -ne 0 ] || dirs=nodirs
