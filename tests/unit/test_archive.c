@@ -6,7 +6,8 @@
  * limit, a stop from an event, and every truncation of a zip read
  * without harm.  LHA archives written here: names that are not in the
  * locale's charset come out as the archive's bytes, with the members
- * after them.
+ * after them.  A cab whose data libarchive fails for good: reading stops
+ * there (it used to crash in libarchive's cab reader).
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -408,6 +409,64 @@ lha_names(void **state)
 	}
 }
 
+static void
+put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v & 0xffff);
+	put16(p + 2, v >> 16);
+}
+
+static void
+cab_fatal_data(void **state)
+{
+	uint8_t p[128];
+	size_t n = 0;
+	struct rec r;
+
+	(void)state;
+	memset(p, 0, sizeof(p));
+	/* CFHEADER: two files, one folder, the files at 44. */
+	memcpy(p, "MSCF", 4);
+	put16(p + 24, 0x0103);
+	put16(p + 26, 1);
+	put16(p + 28, 2);
+	put32(p + 16, 44);
+	/* CFFOLDER: its data at 88, in two blocks, stored. */
+	put32(p + 36, 88);
+	put16(p + 40, 2);
+	/* CFFILEs: "a.txt" (6 bytes) and "b.txt" (5), in folder 0. */
+	put32(p + 44, 6);
+	put16(p + 58, 0x20);
+	memcpy(p + 60, "a.txt", 6);
+	put32(p + 66, 5);
+	put32(p + 70, 6);
+	put16(p + 80, 0x20);
+	memcpy(p + 82, "b.txt", 6);
+	/* A first CFDATA of 11 bytes, with a checksum: not the last of its
+	 * folder, it should hold 32 KiB, and libarchive fails it. */
+	n = 88;
+	put32(p + n, 0x12345678);
+	put16(p + n + 4, 11);
+	put16(p + n + 6, 11);
+	memcpy(p + n + 8, "hello\nworld", 11);
+	n += 19;
+	put32(p + 8, (uint32_t)n);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(read_it(p, n, NULL, 0, 100, &r), LF_OK);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.m[0].name, "a.txt");
+	assert_int_equal(r.m[0].size, 0);
+	assert_int_equal(r.m[0].ended, 1);
+	assert_string_equal(r.codes, "archive.bad-data archive.damaged");
+}
+
 int
 main(void)
 {
@@ -416,6 +475,7 @@ main(void)
 	    cmocka_unit_test(passwords),
 	    cmocka_unit_test(limits_and_stops),
 	    cmocka_unit_test(lha_names),
+	    cmocka_unit_test(cab_fatal_data),
 	};
 
 	/* As the tools do: names in UTF-8. */
