@@ -14,6 +14,7 @@ clang libclang-rt-14-dev clang-format cppcheck
 hyperfine time
 libgmime-3.0-dev libglib2.0-dev ripmime
 zip 7zip libarchive-tools cpio bzip2 xz-utils zstd lz4
+gcab lhasa unar python3-rarfile
 tnef
 "
 

@@ -15,6 +15,14 @@
  * libarchive gives no member's CRC-32.  For a zip with members no
  * password opened, the central directory is read as well (lf/zipdir.h)
  * and each such member is described with what its record declares.
+ *
+ * LHA says nothing of the charset of its names: they are the bytes of the
+ * system that wrote them, Shift-JIS most often.  libarchive turns every
+ * name into the locale's wide form, and fails the archive at the first
+ * that will not go (the members after it with it).  Then the first pass
+ * starts again past the members it has reported, with the names taken as
+ * ISO-8859-1, one wide character a byte, which always goes in a UTF-8
+ * locale; the bytes are the name, as the archive has it.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -52,7 +60,11 @@ struct run {
 	bool *waiting;
 	const char **opened_by;
 	bool unsupported; /* libarchive said it cannot decrypt the format */
+	bool broken;      /* ARCHIVE_FATAL from the data: see one_pass */
 	size_t nmembers, cap, max_members;
+	size_t done;         /* members the first pass has dealt with */
+	bool names_as_bytes; /* LHA names read as ISO-8859-1 (see above) */
+	bool again;          /* the first pass is to start again */
 	bool format_reported;
 	bool too_many; /* container.too-many-entries was reported */
 	/* A zip's central directory, once a member none opened needs it. */
@@ -131,12 +143,16 @@ open_archive(struct run *r, const char *password, struct archive **out)
 		return lf_error_set(r->err, LF_E_NOMEM, "archive");
 	r->feed.src = r->src;
 	r->feed.pos = 0;
+	r->broken = false;
 	if (archive_read_support_filter_all(a) != ARCHIVE_OK ||
 	    archive_read_support_format_all(a) != ARCHIVE_OK ||
 	    /* Last resort: a compressed file that is not an archive. */
 	    archive_read_support_format_raw(a) != ARCHIVE_OK ||
 	    (password != NULL &&
 	        archive_read_add_passphrase(a, password) != ARCHIVE_OK) ||
+	    (r->names_as_bytes &&
+	        archive_read_set_format_option(a, "lha", "hdrcharset",
+	            "ISO-8859-1") != ARCHIVE_OK) ||
 	    archive_read_set_read_callback(a, feed_read) != ARCHIVE_OK ||
 	    archive_read_set_skip_callback(a, feed_skip) != ARCHIVE_OK ||
 	    archive_read_set_seek_callback(a, feed_seek) != ARCHIVE_OK ||
@@ -195,17 +211,50 @@ wide_name(struct archive_entry *ae, char *buf, size_t cap)
 	return buf;
 }
 
-/* Fill e with member number i (from 1) of the current header; wbuf
+/*
+ * The name's bytes, when libarchive read it as ISO-8859-1, into buf; NULL
+ * if there is none or it does not fit.  *decoded tells that a character
+ * is past U+00FF: the archive gave its charset (an LHA code page header),
+ * libarchive decoded the name, and it is not bytes.
+ */
+static const char *
+byte_name(struct archive_entry *ae, char *buf, size_t cap, bool *decoded)
+{
+	const wchar_t *w = archive_entry_pathname_w(ae);
+	size_t n = 0;
+
+	*decoded = false;
+	if (w == NULL)
+		return NULL;
+	for (; *w != L'\0'; w++) {
+		if ((uint32_t)*w > 0xff) {
+			*decoded = true;
+			return NULL;
+		}
+		if (n + 1 >= cap)
+			return NULL;
+		buf[n++] = (char)(uint8_t)*w;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Fill e with member number i (from 1) of the current header; r->wname
  * holds a name converted here. */
 static void
-describe(struct archive_entry *ae, size_t i, struct lf_entry *e, char *wbuf,
-    size_t wcap)
+describe(struct run *r, struct archive_entry *ae, size_t i, struct lf_entry *e)
 {
-	const char *raw = archive_entry_pathname(ae);
-	const char *utf8 = archive_entry_pathname_utf8(ae);
+	const char *raw = NULL, *utf8 = NULL;
+	bool decoded = true;
 
-	if (raw == NULL && utf8 == NULL)
-		utf8 = wide_name(ae, wbuf, wcap);
+	if (r->names_as_bytes)
+		raw = byte_name(ae, r->wname, sizeof(r->wname), &decoded);
+	if (decoded) {
+		raw = archive_entry_pathname(ae);
+		utf8 = archive_entry_pathname_utf8(ae);
+		if (raw == NULL && utf8 == NULL)
+			utf8 = wide_name(ae, r->wname, sizeof(r->wname));
+	}
 
 	memset(e, 0, sizeof(*e));
 	/* A name libarchive cannot give in the locale's charset (UTF-16 in
@@ -255,6 +304,8 @@ read_data(struct run *r, struct archive *a, const struct lf_entry *e,
 				    why);
 			if (why != NULL && strstr(why, "not supported") != NULL)
 				r->unsupported = true;
+			if (n <= ARCHIVE_FATAL)
+				r->broken = true;
 			return LF_OK;
 		}
 		if (report && r->ev->data != NULL &&
@@ -319,7 +370,7 @@ report_member(struct run *r, struct archive *a, struct archive_entry *ae,
 	bool ok;
 	int rc;
 
-	describe(ae, i, &e, r->wname, sizeof(r->wname));
+	describe(r, ae, i, &e);
 	/* Directories and links have no bytes: no object either. */
 	e.no_data = a == NULL || !has_data(ae);
 	if (e.no_data && zk != LF_ZIPDIR_NONE && r->zipdir != NULL)
@@ -411,9 +462,28 @@ one_pass(struct run *r, enum pass pass, const char *password)
 	if ((rc = open_archive(r, password, &a)) != LF_OK)
 		return rc;
 	for (;;) {
+		/*
+		 * After ARCHIVE_FATAL libarchive allows archive_read_free
+		 * only: the next header would skip the rest of the member
+		 * on state the error left half set (the cab reader then
+		 * checksums a block it never kept, through NULL).
+		 */
+		if (r->broken) {
+			if (pass == FIRST)
+				anomaly(r, NULL, "archive.damaged",
+				    LF_SEV_MEDIUM,
+				    "no member can be read past one whose data "
+				    "is damaged");
+			break;
+		}
 		h = archive_read_next_header(a, &ae);
 		if (h == ARCHIVE_EOF)
 			break;
+		if (h == ARCHIVE_FATAL && pass == FIRST && !r->names_as_bytes &&
+		    archive_format(a) == ARCHIVE_FORMAT_LHA) {
+			r->names_as_bytes = r->again = true;
+			break;
+		}
 		if (h == ARCHIVE_FATAL) {
 			if (pass == FIRST)
 				anomaly(r, NULL, "archive.damaged",
@@ -443,12 +513,15 @@ one_pass(struct run *r, enum pass pass, const char *password)
 		i++;
 		if (pass == FIRST && (rc = note_member(r, i)) != LF_OK)
 			break;
+		if (pass == FIRST && i <= r->done)
+			continue; /* dealt with before the pass started again */
 		if (pass != FIRST && i > r->nmembers)
 			break; /* the first pass saw no more */
 		if (pass == FIRST) {
 			if (h == ARCHIVE_WARN)
 				anomaly(r, NULL, "archive.warning", LF_SEV_LOW,
 				    archive_error_string(a));
+			r->done = i;
 			if (archive_entry_is_encrypted(ae) && has_data(ae)) {
 				r->waiting[i - 1] = true;
 				continue;
@@ -457,7 +530,7 @@ one_pass(struct run *r, enum pass pass, const char *password)
 			         LF_ZIPDIR_NONE)) != LF_OK)
 				break;
 		} else if (pass == TRY && r->waiting[i - 1]) {
-			describe(ae, i, &e, r->wname, sizeof(r->wname));
+			describe(r, ae, i, &e);
 			if ((rc = read_data(r, a, &e, false, &ok)) != LF_OK)
 				break;
 			if (ok) {
@@ -530,7 +603,7 @@ zip_record(struct run *r, struct archive_entry *ae, size_t i)
 	struct lf_entry e;
 	size_t k;
 
-	describe(ae, i, &e, r->wname, sizeof(r->wname));
+	describe(r, ae, i, &e);
 	if (e.name_raw == NULL)
 		return lf_zipdir_match_next(r->zipdir);
 	if (lf_zipdir_match(r->zipdir, e.name_raw, e.name_raw_len, &k, &zerr) !=
@@ -595,7 +668,10 @@ lf_archive_read(const struct lf_source *src, const struct lf_limits *l,
 	r->max_members = l->container_entries < SIZE_MAX / sizeof(char *) ?
 	    (size_t)l->container_entries :
 	    SIZE_MAX / sizeof(char *);
-	if ((rc = one_pass(r, FIRST, NULL)) != LF_OK)
+	/* Twice at most: only LHA names read as bytes start it again. */
+	while ((rc = one_pass(r, FIRST, NULL)) == LF_OK && r->again)
+		r->again = false;
+	if (rc != LF_OK)
 		goto out;
 	for (any = false, i = 0; i < r->nmembers && !any; i++)
 		any = r->waiting[i];

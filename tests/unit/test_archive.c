@@ -5,7 +5,10 @@
  * tried in order and the one that opened each member named, members
  * no password opens described with the CRC-32 and size their zip
  * records declare, the entry limit, a stop from an event, and every
- * truncation of a zip read without harm.
+ * truncation of a zip read without harm.  LHA archives written here:
+ * names that are not in the locale's charset come out as the archive's bytes, with the members
+ * after them.  A cab whose data libarchive fails for good: reading stops
+ * there (it used to crash in libarchive's cab reader).
  */
 #include <locale.h>
 #include <setjmp.h>
@@ -375,9 +378,8 @@ unopened_after_warning(void **state)
 	uint8_t *p;
 
 	(void)state;
-	/* The tools read names in C.UTF-8; written so, the names are
-	 * flagged UTF-8. */
-	assert_non_null(setlocale(LC_CTYPE, "C.UTF-8"));
+	/* The tools read names in C.UTF-8 (as main sets it); written so,
+	 * the names are flagged UTF-8. */
 	assert_non_null(p = malloc(cap));
 	assert_non_null(a = archive_write_new());
 	assert_int_equal(archive_write_set_format_zip(a), ARCHIVE_OK);
@@ -407,7 +409,6 @@ unopened_after_warning(void **state)
 		}
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(read_it(p, used, wrong, 1, 100, &r), LF_OK);
-	assert_non_null(setlocale(LC_CTYPE, "C"));
 	assert_non_null(strstr(r.codes, "archive.warning"));
 	assert_int_equal(r.n, 3);
 	assert_string_equal(r.m[0].name, "one.txt");
@@ -459,6 +460,162 @@ limits_and_stops(void **state)
 	free(p);
 }
 
+/* The LHA CRC-16: reflected 0x8005, from 0. */
+static uint16_t
+crc16(const uint8_t *p, size_t n)
+{
+	uint16_t c = 0;
+
+	while (n-- > 0) {
+		c ^= *p++;
+		for (int k = 0; k < 8; k++)
+			c = (c & 1) != 0 ? (uint16_t)(c >> 1 ^ 0xa001) :
+			                   (uint16_t)(c >> 1);
+	}
+	return c;
+}
+
+/* Append to p an LHA level 0 header for a stored member, and its bytes. */
+static size_t
+lha_member(uint8_t *p, const char *name, const char *data)
+{
+	size_t nl = strlen(name), dl = strlen(data), i;
+	uint16_t crc = crc16((const uint8_t *)data, dl);
+	uint8_t sum = 0;
+
+	p[0] = (uint8_t)(22 + nl);
+	memcpy(p + 2, "-lh0-", 5);
+	for (i = 0; i < 4; i++) {
+		p[7 + i] = (uint8_t)(dl >> (8 * i));
+		p[11 + i] = (uint8_t)(dl >> (8 * i));
+	}
+	memcpy(p + 15, "\x00\x60\x2e\x5a", 4); /* 2025-01-14 12:00 */
+	p[19] = 0x20;
+	p[20] = 0;
+	p[21] = (uint8_t)nl;
+	memcpy(p + 22, name, nl);
+	p[22 + nl] = (uint8_t)crc;
+	p[23 + nl] = (uint8_t)(crc >> 8);
+	for (i = 2; i < 24 + nl; i++)
+		sum = (uint8_t)(sum + p[i]);
+	p[1] = sum;
+	memcpy(p + 24 + nl, data, dl);
+	return 24 + nl + dl;
+}
+
+static void
+lha_names(void **state)
+{
+	uint8_t p[512], *cut;
+	size_t n = 0, k;
+	struct rec r;
+	int rc;
+
+	(void)state;
+	/* Latin-1, then Shift-JIS ("shiryou" in kanji), then ASCII. */
+	n += lha_member(p + n, "caf\xe9.txt", "latin-1\n");
+	n += lha_member(p + n, "\x8e\x91\x97\xbf\\a.txt", "sjis\n");
+	n += lha_member(p + n, "d.txt", "ascii\n");
+	p[n++] = 0;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(read_it(p, n, NULL, 0, 100, &r), LF_OK);
+	assert_string_equal(r.codes, "");
+	assert_int_equal(r.n, 3);
+	assert_int_equal(r.m[0].name_raw_len, 8);
+	assert_memory_equal(r.m[0].name_raw, "caf\xe9.txt", 8);
+	assert_string_equal(r.m[0].name, ""); /* no decoded name */
+	assert_memory_equal(r.m[0].data, "latin-1\n", 8);
+	/* Level 0 paths have "\\"; libarchive gives "/". */
+	assert_int_equal(r.m[1].name_raw_len, 10);
+	assert_memory_equal(r.m[1].name_raw, "\x8e\x91\x97\xbf/a.txt", 10);
+	assert_memory_equal(r.m[1].data, "sjis\n", 5);
+	assert_string_equal(r.m[2].path, "3");
+	assert_string_equal(r.m[2].name, "d.txt");
+	assert_memory_equal(r.m[2].data, "ascii\n", 6);
+	for (k = 0; k < r.n; k++)
+		assert_int_equal(r.m[k].ended, 1);
+	/* Every prefix: each member once at most, in order, and the damage
+	 * said once (the pass that starts again does not say it twice). */
+	for (k = 0; k < n; k++) {
+		const char *d;
+
+		assert_non_null(cut = malloc(k + 1));
+		memcpy(cut, p, k);
+		memset(&r, 0, sizeof(r));
+		rc = read_it(cut, k, NULL, 0, 100, &r);
+		assert_true(rc == LF_OK || rc == LF_E_FORMAT);
+		assert_true(r.n <= 3);
+		for (size_t i = 0; i < r.n; i++) {
+			char want[24];
+
+			(void)snprintf(want, sizeof(want), "%zu", i + 1);
+			assert_string_equal(r.m[i].path, want);
+		}
+		d = strstr(r.codes, "archive.damaged");
+		assert_true(
+		    d == NULL || strstr(d + 1, "archive.damaged") == NULL);
+		free(cut);
+	}
+}
+
+static void
+put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v & 0xffff);
+	put16(p + 2, v >> 16);
+}
+
+static void
+cab_fatal_data(void **state)
+{
+	uint8_t p[128];
+	size_t n = 0;
+	struct rec r;
+
+	(void)state;
+	memset(p, 0, sizeof(p));
+	/* CFHEADER: two files, one folder, the files at 44. */
+	memcpy(p, "MSCF", 4);
+	put16(p + 24, 0x0103);
+	put16(p + 26, 1);
+	put16(p + 28, 2);
+	put32(p + 16, 44);
+	/* CFFOLDER: its data at 88, in two blocks, stored. */
+	put32(p + 36, 88);
+	put16(p + 40, 2);
+	/* CFFILEs: "a.txt" (6 bytes) and "b.txt" (5), in folder 0. */
+	put32(p + 44, 6);
+	put16(p + 58, 0x20);
+	memcpy(p + 60, "a.txt", 6);
+	put32(p + 66, 5);
+	put32(p + 70, 6);
+	put16(p + 80, 0x20);
+	memcpy(p + 82, "b.txt", 6);
+	/* A first CFDATA of 11 bytes, with a checksum: not the last of its
+	 * folder, it should hold 32 KiB, and libarchive fails it. */
+	n = 88;
+	put32(p + n, 0x12345678);
+	put16(p + n + 4, 11);
+	put16(p + n + 6, 11);
+	memcpy(p + n + 8, "hello\nworld", 11);
+	n += 19;
+	put32(p + 8, (uint32_t)n);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(read_it(p, n, NULL, 0, 100, &r), LF_OK);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.m[0].name, "a.txt");
+	assert_int_equal(r.m[0].size, 0);
+	assert_int_equal(r.m[0].ended, 1);
+	assert_string_equal(r.codes, "archive.bad-data archive.damaged");
+}
+
 int
 main(void)
 {
@@ -468,7 +625,11 @@ main(void)
 	    cmocka_unit_test(unopened_zip_records),
 	    cmocka_unit_test(unopened_after_warning),
 	    cmocka_unit_test(limits_and_stops),
+	    cmocka_unit_test(lha_names),
+	    cmocka_unit_test(cab_fatal_data),
 	};
 
+	/* As the tools do: names in UTF-8. */
+	(void)setlocale(LC_CTYPE, "C.UTF-8");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
