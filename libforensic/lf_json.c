@@ -24,8 +24,12 @@ lf_json_doc_new(const char *format, int format_version, const char *tool_name)
 	if (tool == NULL ||
 	    json_object_set_new(doc, "format", json_string(format)) != 0 ||
 	    json_object_set_new(doc, "format_version",
-	        json_integer(format_version)) != 0 ||
-	    json_object_set_new(doc, "tool", tool) != 0) {
+	        json_integer(format_version)) != 0) {
+		json_decref(tool);
+		json_decref(doc);
+		return NULL;
+	}
+	if (json_object_set_new(doc, "tool", tool) != 0) { /* takes tool */
 		json_decref(doc);
 		return NULL;
 	}
