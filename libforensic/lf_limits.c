@@ -23,6 +23,10 @@ static const struct lf_limit_def limit_defs[] = {
         "bytes", "leading bytes of each object given to libmagic"},
     {"header-bytes", offsetof(struct lf_limits, header_bytes), 1 * MIB, 1024,
         "bytes", "bytes kept of one header block; the rest is skipped"},
+    {"header-fields", offsetof(struct lf_limits, header_fields), 10000, 16,
+        "fields",
+        "fields of one header block read one by one; the rest "
+        "is read as one"},
     {"mime-depth", offsetof(struct lf_limits, mime_depth), 64, 1, "levels",
         "nesting of multiparts and attached messages"},
     /* Each part's record is a few KiB of report held until it is out. */

@@ -99,26 +99,6 @@ usage(FILE *fp)
 	    "or stored.\n");
 }
 
-static enum lf_mbox_format
-parse_mbox_format(const char *s)
-{
-	static const struct {
-		const char *name;
-		enum lf_mbox_format f;
-	} names[] = {{"auto", LF_MBOX_AUTO}, {"mboxo", LF_MBOX_O},
-	    {"mboxrd", LF_MBOX_RD}, {"mboxcl", LF_MBOX_CL},
-	    {"mboxcl2", LF_MBOX_CL2}};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcmp(s, names[i].name) == 0)
-			return names[i].f;
-	}
-	cli_usage_error("--mbox-format: '%s' is not auto, mboxo, mboxrd, "
-	                "mboxcl or mboxcl2",
-	    cli_esc(s, strlen(s)));
-}
-
 #define PASSWORD_LINES 100000 /* lines read from --password-list */
 #define PASSWORD_BYTES 1024   /* longest password taken */
 
@@ -242,7 +222,7 @@ parse_options(int argc, char **argv, struct options *o)
 				cli_usage_error("-c: %s", err.msg);
 			break;
 		case OPT_MBOX:
-			o->mbox_format = parse_mbox_format(optarg);
+			o->mbox_format = inputs_mbox_format(optarg);
 			break;
 		case OPT_PASSWORDS:
 			read_password_list(optarg, o);

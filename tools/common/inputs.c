@@ -223,3 +223,23 @@ inputs_read(struct inputs *in, const char *path)
 		in->status = CLI_EXIT_FAILURE;
 	}
 }
+
+enum lf_mbox_format
+inputs_mbox_format(const char *s)
+{
+	static const struct {
+		const char *name;
+		enum lf_mbox_format f;
+	} names[] = {{"auto", LF_MBOX_AUTO}, {"mboxo", LF_MBOX_O},
+	    {"mboxrd", LF_MBOX_RD}, {"mboxcl", LF_MBOX_CL},
+	    {"mboxcl2", LF_MBOX_CL2}};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(s, names[i].name) == 0)
+			return names[i].f;
+	}
+	cli_usage_error("--mbox-format: '%s' is not auto, mboxo, mboxrd, "
+	                "mboxcl or mboxcl2",
+	    cli_esc(s, strlen(s)));
+}

@@ -53,6 +53,12 @@ void inputs_release(struct inputs *in);
 /* inputs_read: every message of one command-line input. */
 void inputs_read(struct inputs *in, const char *path);
 
+/*
+ * inputs_mbox_format: the --mbox-format value s (auto, mboxo, mboxrd,
+ * mboxcl, mboxcl2); anything else is a usage error (exits).
+ */
+enum lf_mbox_format inputs_mbox_format(const char *s);
+
 /* inputs_read_some: read(2), again after EINTR. */
 ssize_t inputs_read_some(int fd, uint8_t *buf, size_t n);
 

@@ -22,6 +22,7 @@ struct lf_limits {
 	uint64_t list_entries; /* entries read from known-hash lists */
 	uint64_t magic_bytes; /* leading bytes of an object given to libmagic */
 	uint64_t header_bytes;      /* bytes kept of one header block */
+	uint64_t header_fields;     /* fields of one header block */
 	uint64_t mime_depth;        /* nesting of multiparts and messages */
 	uint64_t mime_parts;        /* parts in one message */
 	uint64_t mime_params;       /* parameters of one header field */

@@ -1,0 +1,518 @@
+/*
+ * lf_headers.c: the header report.
+ *
+ * The modules below it read (lf_hblock, lf_received, lf_chain,
+ * lf_authres); this one decides what the reader may believe and says why.
+ * Every finding points at the field it is about and quotes it, escaped,
+ * because the analyst must be able to show the line to someone else.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "lf/authres.h"
+#include "lf/chain.h"
+#include "lf/date.h"
+#include "lf/hblock.h"
+#include "lf/headers.h"
+#include "lf/json.h"
+#include "lf/text.h"
+
+#define EVIDENCE_MAX 600       /* bytes of a field quoted as evidence */
+#define EARLY_MAX 64           /* anomalies of the split, kept for later */
+#define FUTURE_SLACK (15 * 60) /* a Date ahead of receipt, forgiven */
+
+struct early {
+	const char *code;
+	enum lf_severity sev;
+	size_t offset;
+};
+
+struct hx {
+	const uint8_t *p;
+	size_t n;
+	const struct lf_headers_opts *o;
+	struct lf_hblock b;
+	struct lf_chain c;
+	json_t *findings;
+	int worst;
+	bool nomem;
+	struct early early[EARLY_MAX];
+	size_t nearly;
+	size_t base; /* added to the offsets of a field's own anomalies */
+};
+
+/* Set obj[key] = v, remembering a failure; v is taken. */
+static void
+put(struct hx *x, json_t *obj, const char *key, json_t *v)
+{
+	if (v == NULL || json_object_set_new(obj, key, v) != 0)
+		x->nomem = true;
+}
+
+static void
+push(struct hx *x, json_t *arr, json_t *v)
+{
+	if (v == NULL || json_array_append_new(arr, v) != 0)
+		x->nomem = true;
+}
+
+/* Text from the message: valid UTF-8 as is, else escaped visibly. */
+static json_t *
+text(struct hx *x, const uint8_t *p, size_t n)
+{
+	struct lf_buf b;
+	json_t *s;
+
+	if (p == NULL)
+		return json_null();
+	if (lf_utf8_valid(p, n) && memchr(p, '\0', n) == NULL)
+		return json_stringn((const char *)p, n);
+	lf_buf_init(&b, 8 * n + 16);
+	if (lf_escape_visible(&b, p, n, 0, NULL) != LF_OK) {
+		lf_buf_release(&b);
+		x->nomem = true;
+		return NULL;
+	}
+	s = json_stringn((const char *)b.data, b.len);
+	lf_buf_release(&b);
+	return s;
+}
+
+static json_t *
+span(struct hx *x, struct lf_span s)
+{
+	return text(x, s.p, s.n);
+}
+
+/* The index of the field holding offset, or -1 (past the block). */
+static long
+field_at(const struct hx *x, size_t offset)
+{
+	size_t lo = 0, hi = x->b.count;
+
+	while (lo < hi) { /* the first field starting after offset */
+		size_t mid = lo + (hi - lo) / 2;
+		if (x->b.fields[mid].offset <= offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return -1;
+	const struct lf_hfield *f = &x->b.fields[lo - 1];
+	return offset - f->offset <= f->raw_len ? (long)(lo - 1) : -1;
+}
+
+/* A finding about field i (-1: about the block as a whole). */
+static void
+record(struct hx *x, const char *id, enum lf_severity sev, size_t offset,
+    long i, const char *detail)
+{
+	json_t *f = json_object();
+
+	if (f == NULL) {
+		x->nomem = true;
+		return;
+	}
+	put(x, f, "id", json_string(id));
+	put(x, f, "severity", json_string(lf_severity_name(sev)));
+	put(x, f, "offset", json_integer((json_int_t)offset));
+	put(x, f, "field", i >= 0 ? json_integer(i) : json_null());
+	if (i >= 0) {
+		const struct lf_hfield *h = &x->b.fields[i];
+		size_t len = h->raw_len;
+		while (len > 0 &&
+		    (h->raw[len - 1] == '\n' || h->raw[len - 1] == '\r'))
+			len--;
+		put(x, f, "evidence",
+		    text(x, h->raw, len < EVIDENCE_MAX ? len : EVIDENCE_MAX));
+		put(x, f, "evidence_truncated",
+		    json_boolean(len > EVIDENCE_MAX));
+	}
+	if (detail != NULL)
+		put(x, f, "detail", json_string(detail));
+	push(x, x->findings, f);
+	if ((int)sev > x->worst)
+		x->worst = (int)sev;
+}
+
+/* A finding about the field at offset. */
+static void
+finding(struct hx *x, const char *id, enum lf_severity sev, size_t offset,
+    const char *detail)
+{
+	record(x, id, sev, offset, field_at(x, offset), detail);
+}
+
+static void
+on_anomaly(void *arg, const struct lf_anomaly *a)
+{
+	struct hx *x = arg;
+
+	finding(x, a->code, a->severity, (size_t)a->offset + x->base,
+	    a->detail);
+}
+
+/* The split's anomalies come before there are fields to point at. */
+static void
+on_early(void *arg, const struct lf_anomaly *a)
+{
+	struct hx *x = arg;
+
+	if (x->nearly < EARLY_MAX)
+		x->early[x->nearly++] =
+		    (struct early){a->code, a->severity, (size_t)a->offset};
+}
+
+static json_t *
+date_json(struct hx *x, struct lf_span raw, bool has, const struct lf_date *d)
+{
+	char utc[32], off[24];
+	int m;
+
+	if (raw.p == NULL)
+		return json_null();
+	json_t *j = json_object();
+	if (j == NULL) {
+		x->nomem = true;
+		return NULL;
+	}
+	put(x, j, "raw", span(x, raw));
+	if (has) {
+		lf_date_rfc3339(d->utc, utc);
+		m = d->offset < 0 ? -d->offset : d->offset;
+		(void)snprintf(off, sizeof(off), "%c%02d%02d",
+		    d->zone_unknown || d->offset < 0 ? '-' : '+', m / 60,
+		    m % 60);
+		put(x, j, "utc", json_string(utc));
+		put(x, j, "offset", json_string(off));
+	} else {
+		put(x, j, "utc", json_null());
+		put(x, j, "offset", json_null());
+	}
+	return j;
+}
+
+static json_t *
+hop_json(struct hx *x, size_t i)
+{
+	const struct lf_hop *h = &x->c.hops[i];
+	const struct lf_received *r = &h->r;
+	json_t *j = json_object();
+
+	if (j == NULL) {
+		x->nomem = true;
+		return NULL;
+	}
+	put(x, j, "field", json_integer((json_int_t)h->field));
+	put(x, j, "trusted", json_boolean(h->trusted));
+	put(x, j, "from", span(x, r->from));
+	put(x, j, "ip", r->ip[0] != '\0' ? json_string(r->ip) : json_null());
+	put(x, j, "rdns", span(x, r->rdns));
+	put(x, j, "helo", span(x, r->helo));
+	put(x, j, "by", span(x, r->by));
+	put(x, j, "with", span(x, r->with));
+	put(x, j, "id", span(x, r->id));
+	put(x, j, "for", span(x, r->for_rcpt));
+	put(x, j, "date", date_json(x, r->date_text, r->has_date, &r->date));
+	put(x, j, "delay",
+	    h->has_delay ? json_integer((json_int_t)h->delay) : json_null());
+	put(x, j, "linked", json_boolean(h->linked));
+	return j;
+}
+
+static void
+report_chain(struct hx *x, json_t *doc)
+{
+	const struct lf_hop *border = lf_chain_border(&x->c);
+	json_t *hops = json_array(), *trust = json_object(), *names;
+	char utc[32];
+	size_t i;
+
+	if (hops == NULL || trust == NULL || (names = json_array()) == NULL) {
+		json_decref(hops);
+		json_decref(trust);
+		x->nomem = true;
+		return;
+	}
+	for (i = 0; i < x->o->ntrusted_mta; i++)
+		push(x, names, json_string(x->o->trusted_mta[i]));
+	put(x, trust, "named", json_boolean(x->c.boundary_named));
+	put(x, trust, "trusted_mta", names);
+	put(x, trust, "trusted_hops", json_integer((json_int_t)x->c.trusted));
+	put(x, trust, "border",
+	    border != NULL ? json_integer((json_int_t)(x->c.trusted - 1)) :
+	                     json_null());
+	put(x, trust, "delivery_ip",
+	    border != NULL && border->r.ip[0] != '\0' ?
+	        json_string(border->r.ip) :
+	        json_null());
+	if (border != NULL && border->r.has_date) {
+		lf_date_rfc3339(border->r.date.utc, utc);
+		put(x, trust, "receipt_time", json_string(utc));
+	} else {
+		put(x, trust, "receipt_time", json_null());
+	}
+	if (!x->c.boundary_named && x->c.count > 0)
+		finding(x, "trust.unnamed", LF_SEV_INFO,
+		    x->b.fields[x->c.hops[0].field].offset,
+		    "no trusted server named: only the topmost hop is "
+		    "trusted");
+	for (i = 0; i < x->c.count; i++)
+		push(x, hops, hop_json(x, i));
+	put(x, doc, "trust", trust);
+	put(x, doc, "hops", hops);
+}
+
+static bool
+trusted_authserv(const struct hx *x, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id != NULL && i < x->o->ntrusted_authserv; i++) {
+		if (strcasecmp(id, x->o->trusted_authserv[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+static json_t *
+results_json(struct hx *x, const struct lf_authres *ar)
+{
+	json_t *arr = json_array();
+	size_t i, k;
+
+	if (arr == NULL) {
+		x->nomem = true;
+		return NULL;
+	}
+	for (i = 0; i < ar->nresults; i++) {
+		const struct lf_authres_result *r = &ar->results[i];
+		json_t *j = json_object(), *props = json_object();
+		if (j == NULL || props == NULL) {
+			json_decref(j);
+			json_decref(props);
+			x->nomem = true;
+			break;
+		}
+		put(x, j, "method", json_string(r->method));
+		put(x, j, "result", json_string(r->result));
+		put(x, j, "reason",
+		    r->reason != NULL ? json_string(r->reason) : json_null());
+		put(x, j, "comment",
+		    r->comment != NULL ? json_string(r->comment) : json_null());
+		for (k = 0; k < r->nprops; k++) {
+			char key[256];
+			(void)snprintf(key, sizeof(key), "%s%s%s",
+			    r->props[k].ptype, r->props[k].ptype[0] ? "." : "",
+			    r->props[k].property);
+			if (json_object_get(props, key) == NULL)
+				put(x, props, key,
+				    json_string(r->props[k].value));
+		}
+		put(x, j, "properties", props);
+		push(x, arr, j);
+	}
+	return arr;
+}
+
+/*
+ * An Authentication-Results field is believed when its authserv-id is
+ * trusted and it sits above the border hop's Received field: what is
+ * below could have come with the message.
+ */
+static void
+report_authres(struct hx *x, json_t *doc)
+{
+	const struct lf_hop *border = lf_chain_border(&x->c);
+	size_t limit = border != NULL ? border->field : 0;
+	json_t *arr = json_array();
+	size_t i, believed = 0;
+
+	if (arr == NULL) {
+		x->nomem = true;
+		return;
+	}
+	for (i = 0; i < x->b.count; i++) {
+		const struct lf_hfield *f = &x->b.fields[i];
+		struct lf_authres *ar = NULL;
+		json_t *j;
+		int rc;
+
+		if (!lf_hfield_is(f, "Authentication-Results"))
+			continue;
+		x->base = f->offset + (size_t)(f->value - f->raw);
+		rc = lf_authres_parse(f->value, f->value_len, &ar, on_anomaly,
+		    x, NULL);
+		x->base = 0;
+		if (rc == LF_E_NOMEM) {
+			x->nomem = true;
+			break;
+		}
+		if ((j = json_object()) == NULL) {
+			lf_authres_free(ar);
+			x->nomem = true;
+			break;
+		}
+		bool named = ar != NULL && trusted_authserv(x, ar->authserv_id);
+		bool above = i < limit;
+		put(x, j, "field", json_integer((json_int_t)i));
+		put(x, j, "authserv_id",
+		    ar != NULL && ar->authserv_id != NULL ?
+		        json_string(ar->authserv_id) :
+		        json_null());
+		put(x, j, "trusted", json_boolean(named && above));
+		put(x, j, "results",
+		    ar != NULL ? results_json(x, ar) : json_array());
+		push(x, arr, j);
+		if (rc == LF_E_FORMAT)
+			finding(x, "authres.unreadable", LF_SEV_MEDIUM,
+			    f->offset,
+			    "an Authentication-Results field that "
+			    "does not read");
+		else if (named && !above)
+			finding(x, "authres.forged", LF_SEV_HIGH, f->offset,
+			    "a trusted authserv-id below the trust boundary: "
+			    "written before the message reached a trusted "
+			    "server");
+		else if (named && ++believed == 2)
+			finding(x, "authres.duplicate", LF_SEV_MEDIUM,
+			    f->offset,
+			    "more than one trusted Authentication-Results");
+		lf_authres_free(ar);
+	}
+	put(x, doc, "authentication", arr);
+}
+
+/* RFC 5322 section 3.6: how many of each originator field there may be. */
+static void
+report_originator(struct hx *x, json_t *doc)
+{
+	static const struct {
+		const char *name, *dup;
+		enum lf_severity sev;
+		bool required;
+	} once[] = {
+	    {"From", "header.duplicate-from", LF_SEV_HIGH, true},
+	    {"Sender", "header.duplicate-sender", LF_SEV_MEDIUM, false},
+	    {"Reply-To", "header.duplicate-reply-to", LF_SEV_MEDIUM, false},
+	    {"To", "header.duplicate-to", LF_SEV_MEDIUM, false},
+	    {"Cc", "header.duplicate-cc", LF_SEV_MEDIUM, false},
+	    {"Subject", "header.duplicate-subject", LF_SEV_HIGH, false},
+	    {"Date", "header.duplicate-date", LF_SEV_MEDIUM, true},
+	    {"Message-ID", "header.duplicate-message-id", LF_SEV_MEDIUM, false},
+	};
+	const struct lf_hop *border = lf_chain_border(&x->c);
+	json_t *counts = json_object();
+	size_t i, k, second;
+
+	if (counts == NULL) {
+		x->nomem = true;
+		return;
+	}
+	for (k = 0; k < sizeof(once) / sizeof(once[0]); k++) {
+		size_t n = lf_hblock_count(&x->b, once[k].name);
+		put(x, counts, once[k].name, json_integer((json_int_t)n));
+		if (n == 0 && once[k].required)
+			record(x,
+			    k == 0 ? "header.missing-from" :
+			             "header.missing-date",
+			    LF_SEV_MEDIUM, 0, -1, "a field RFC 5322 requires");
+		for (i = 0, second = 0; n > 1 && i < x->b.count; i++) {
+			if (lf_hfield_is(&x->b.fields[i], once[k].name) &&
+			    ++second == 2)
+				finding(x, once[k].dup, once[k].sev,
+				    x->b.fields[i].offset,
+				    "readers show different ones of the "
+				    "copies; a signature may cover only one");
+		}
+	}
+	for (i = 0; i < x->b.count; i++) {
+		const struct lf_hfield *f = &x->b.fields[i];
+		struct lf_date d;
+		if (!lf_hfield_is(f, "Date"))
+			continue;
+		if (lf_date_parse(f->value, f->value_len, &d, NULL) != LF_OK)
+			finding(x, "date.unreadable", LF_SEV_LOW, f->offset,
+			    NULL);
+		else if (d.zone_unknown)
+			finding(x, "date.no-zone", LF_SEV_LOW, f->offset,
+			    "the Date says its zone is unknown");
+		else if (border != NULL && border->r.has_date &&
+		    d.utc > border->r.date.utc + FUTURE_SLACK)
+			finding(x, "date.future", LF_SEV_MEDIUM, f->offset,
+			    "dated after the trusted receipt time");
+		break;
+	}
+	put(x, doc, "originator", counts);
+}
+
+static void
+report(struct hx *x, json_t *doc)
+{
+	json_t *header = json_object();
+
+	if (header == NULL) {
+		x->nomem = true;
+		return;
+	}
+	put(x, header, "fields", json_integer((json_int_t)x->b.count));
+	put(x, header, "bytes", json_integer((json_int_t)x->b.body_offset));
+	put(x, header, "complete", json_boolean(x->b.complete));
+	put(x, doc, "header", header);
+	report_chain(x, doc);
+	report_authres(x, doc);
+	report_originator(x, doc);
+	put(x, doc, "findings", x->findings);
+	x->findings = NULL;
+}
+
+int
+lf_headers_analyze(const uint8_t *p, size_t n, const struct lf_headers_opts *o,
+    json_t **out, int *worst, struct lf_error *err)
+{
+	struct lf_chain_opts co;
+	struct hx x;
+	json_t *doc;
+	size_t i;
+	int rc;
+
+	if (o == NULL || out == NULL || worst == NULL || (p == NULL && n > 0))
+		return lf_error_set(err, LF_E_INVAL, "headers: bad call");
+	memset(&x, 0, sizeof(x));
+	x.p = p;
+	x.n = n;
+	x.o = o;
+	x.worst = -1;
+	co.trusted_mta = o->trusted_mta;
+	co.ntrusted = o->ntrusted_mta;
+	if ((rc = lf_hblock_parse(p, n, o->max_fields, &x.b, on_early, &x,
+	         err)) != LF_OK)
+		return rc;
+	x.findings = json_array();
+	doc = lf_json_doc_new("lf-headers", 1,
+	    o->tool != NULL ? o->tool : "lf-headers");
+	for (i = 0; x.findings != NULL && i < x.nearly; i++)
+		finding(&x, x.early[i].code, x.early[i].sev, x.early[i].offset,
+		    NULL);
+	if (x.findings == NULL || doc == NULL ||
+	    (rc = lf_chain_build(&x.b, &co, &x.c, on_anomaly, &x, err)) !=
+	        LF_OK) {
+		json_decref(x.findings);
+		json_decref(doc);
+		lf_hblock_release(&x.b);
+		return rc != LF_OK ? rc :
+		                     lf_error_set(err, LF_E_NOMEM, "headers");
+	}
+	report(&x, doc);
+	json_decref(x.findings);
+	lf_chain_release(&x.c);
+	lf_hblock_release(&x.b);
+	if (x.nomem) {
+		json_decref(doc);
+		return lf_error_set(err, LF_E_NOMEM, "headers");
+	}
+	*out = doc;
+	*worst = x.worst;
+	return LF_OK;
+}

@@ -1,0 +1,140 @@
+# lf-headers on the header samples of the shared corpora (their "#" notes
+# taken away) and on forgeries made here: the trust boundary and the
+# delivery address each sample's notes give, Authentication-Results
+# believed only from a trusted authserv-id above the boundary, the
+# originator fields counted, exit statuses, and every report valid
+# against schemas/headers.schema.json.
+. "$LF_TOP/tests/cli/lib.sh"
+
+H=$(corpora)/headers
+for f in "$H"/*.hdr; do
+	grep -v '^#' "$f" >"$(basename "$f" .hdr).eml"
+done
+
+# field REPORT PYTHON-EXPRESSION: a value of the (first) JSON report.
+field() {
+	python3 -c '
+import json, sys
+r = json.loads(open(sys.argv[1]).readline())
+print(eval(sys.argv[2]))
+' "$1" "$2"
+}
+
+# check_border EML IP HOPS MTA...: each Symantec sample, with the servers
+# its notes name as the recipient's own: the border took the message from
+# MessageLabs at IP, HOPS hops down.
+check_border() {
+	eml=$1
+	ip=$2
+	hops=$3
+	shift 3
+	args=""
+	for m in "$@"; do
+		args="$args --trusted-mta $m"
+	done
+	# shellcheck disable=SC2086
+	run 0 lf-headers --jsonl $args "$eml"
+	validate headers.schema.json out
+	[ "$(field out 'r["trust"]["delivery_ip"]')" = "$ip" ] ||
+	    fail "$eml: delivered from $(field out 'r["trust"]["delivery_ip"]'), want $ip"
+	[ "$(field out 'r["trust"]["trusted_hops"]')" -eq "$hops" ] ||
+	    fail "$eml: $(field out 'r["trust"]["trusted_hops"]') trusted hops"
+}
+check_border symantec-ess-inbound-xen-2019.eml 195.245.230.169 3 \
+    mail.lfdr.de lists.xenproject.org
+check_border symantec-ess-inbound-xen-2019.full.eml 195.245.230.169 3 \
+    mail.lfdr.de '*.xenproject.org'
+check_border symantec-ess-outbound-fujitsu-2021.eml 195.245.230.17 3 \
+    mail.lfdr.de picard.linux.it in-2.smtp.seeweb.it
+check_border symantec-ess-outbound-semtech-2025.eml 67.219.250.1 1 \
+    smtp.subspace.kernel.org
+check_border symantec-ess-old-2004.eml 140.174.2.179 1 vger.kernel.org
+
+# No server named: the topmost hop only, and a finding says so.
+run 0 lf-headers --jsonl google-mx-2019.eml
+[ "$(field out 'r["trust"]["named"]')" = False ] || fail "named"
+contains out '"id":"trust.unnamed"'
+# The same servers from a configuration file.
+printf '# ours\ntrusted-mta mail.lfdr.de\n  trusted-mta\tlists.xenproject.org  \n' >conf
+run 0 lf-headers --jsonl --config conf symantec-ess-inbound-xen-2019.eml
+[ "$(field out 'r["trust"]["delivery_ip"]')" = 195.245.230.169 ] ||
+    fail "--config: $(field out 'r["trust"]')"
+printf 'trusted-server x\n' >bad.conf
+run 2 lf-headers --config bad.conf symantec-ess-inbound-xen-2019.eml
+contains err "unknown setting"
+
+# Every sample reads, as one JSON array, valid against the schema.
+run 0 lf-headers --json ./*.eml
+python3 -c '
+import json, sys
+for r in json.load(open(sys.argv[1])):
+    print(json.dumps(r))
+' out >lines
+validate headers.schema.json lines
+reports=$(wc -l <lines)
+samples=$(ls ./*.eml | wc -l)
+[ "$reports" -eq "$samples" ] || fail "--json: $reports reports, $samples samples"
+
+# A forgery: the sender planted an Authentication-Results in the name of
+# the recipient's own server, and a second From above the real one.
+cat >forged.eml <<'MSG'
+Received: from attacker.example (attacker.example [203.0.113.66])
+	by mx.example.net (Postfix) with ESMTP id 4AB;
+	Mon, 1 Jan 2024 10:00:05 +0000
+Authentication-Results: mx.example.net; spf=pass smtp.mailfrom=bank.example
+From: "Bank" <security@bank.example>
+Received: from bank.example (mail.bank.example [198.51.100.7])
+	by relay.bank.example with ESMTP id 1; Mon, 1 Jan 2024 10:00:00 +0000
+From: someone@attacker.example
+Date: Mon, 1 Jan 2024 09:59:00 +0000
+Subject: urgent
+Message-ID: <1@attacker.example>
+
+body
+MSG
+run 0 lf-headers --jsonl --trusted-mta mx.example.net \
+    --trusted-authserv mx.example.net forged.eml
+validate headers.schema.json out
+[ "$(field out 'r["trust"]["delivery_ip"]')" = 203.0.113.66 ] ||
+    fail "forged: delivery $(field out 'r["trust"]["delivery_ip"]')"
+[ "$(field out 'r["authentication"][0]["trusted"]')" = False ] ||
+    fail "a planted Authentication-Results was believed"
+[ "$(field out '[f["field"] for f in r["findings"] if f["id"] == "authres.forged"]')" = "[1]" ] ||
+    fail "authres.forged: $(field out 'r["findings"]')"
+[ "$(field out '[f["field"] for f in r["findings"] if f["id"] == "header.duplicate-from"]')" = "[4]" ] ||
+    fail "header.duplicate-from: $(field out 'r["findings"]')"
+[ "$(field out 'r["originator"]["From"]')" -eq 2 ] || fail "From count"
+contains out '"evidence":"From: someone@attacker.example"'
+run 1 lf-headers --fail-on high --trusted-mta mx.example.net \
+    --trusted-authserv mx.example.net forged.eml
+contains out "authres.forged"
+contains out "delivered from 203.0.113.66"
+
+# The recipient's own server wrote it, above the boundary: believed.
+{
+	printf 'Authentication-Results: mx.example.net; spf=fail smtp.mailfrom=bank.example\n'
+	cat forged.eml
+} >genuine.eml
+run 0 lf-headers --jsonl --trusted-mta mx.example.net \
+    --trusted-authserv MX.example.net genuine.eml
+[ "$(field out '[a["trusted"] for a in r["authentication"]]')" = "[True, False]" ] ||
+    fail "trust of the two results: $(field out 'r["authentication"]')"
+[ "$(field out 'r["authentication"][0]["results"][0]["result"]')" = fail ] ||
+    fail "result"
+
+# Inputs: an mbox of two messages, standard input; usage and read errors.
+{
+	printf 'From a@example.org Mon Jan  1 00:00:00 2024\n'
+	cat forged.eml
+	printf '\nFrom b@example.org Mon Jan  1 00:00:00 2024\n'
+	cat genuine.eml
+} >box.mbox
+run 0 lf-headers --jsonl box.mbox
+[ "$(wc -l <out)" -eq 2 ] || fail "mbox: $(wc -l <out) reports"
+contains out '"mbox_offset":0'
+run 0 lf-headers --jsonl - <forged.eml
+contains out '"source":"-"'
+run 2 lf-headers --fail-on severe forged.eml
+run 2 lf-headers
+run 3 lf-headers missing.eml
+contains err "'missing.eml'"

@@ -1,0 +1,454 @@
+/*
+ * lf-headers: read the headers of suspect messages like an expert: the
+ * Received chain and where the user's trust in it ends, the
+ * Authentication-Results worth believing, the originator fields.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cli.h"
+#include "common/inputs.h"
+#include "lf/buf.h"
+#include "lf/extract.h"
+#include "lf/headers.h"
+#include "lf/json.h"
+
+enum output { OUT_TEXT, OUT_JSON, OUT_JSONL };
+
+#define MAX_NAMES 256 /* --trusted-mta and --trusted-authserv, each */
+
+struct options {
+	const char *mta[MAX_NAMES];
+	size_t nmta;
+	const char *authserv[MAX_NAMES];
+	size_t nauthserv;
+	char *config_names[2 * MAX_NAMES]; /* owned copies from --config */
+	size_t nconfig;
+	enum output out;
+	int fail_on; /* a severity, or -1 */
+	enum lf_mbox_format mbox_format;
+	struct cli_common c;
+};
+
+struct state {
+	struct options o;
+	struct lf_headers_opts ho;
+	struct inputs in;
+	const char *source;
+	uint64_t mbox_offset;
+	struct lf_buf head; /* the message's bytes, up to the empty line */
+	size_t scanned;     /* of head, searched for the empty line */
+	bool head_done;
+	bool json_first;
+	int status;
+};
+
+static void
+usage(FILE *fp)
+{
+	(void)fprintf(fp,
+	    "usage: lf-headers [options] INPUT...\n"
+	    "\n"
+	    "Read the headers of messages (.eml, mbox, Maildir, directories, "
+	    "'-' for\nstandard input): the Received chain and the trust "
+	    "boundary, the\nAuthentication-Results to believe, the "
+	    "originator fields.\n"
+	    "\n"
+	    "      --trusted-mta HOST   one of your own border servers, as "
+	    "its Received\n"
+	    "                           fields name it (\"*.example.net\": "
+	    "any under it);\n"
+	    "                           repeatable\n"
+	    "      --trusted-authserv ID  an authserv-id whose results you "
+	    "believe;\n"
+	    "                           repeatable\n"
+	    "      --config FILE        lines \"trusted-mta HOST\" and "
+	    "\"trusted-authserv ID\"\n"
+	    "      --fail-on SEVERITY   exit 1 when a finding is at least "
+	    "SEVERITY\n"
+	    "                           (info, low, medium, high)\n"
+	    "      --json               reports as one JSON array\n"
+	    "      --jsonl              reports as JSON Lines, one per "
+	    "message\n"
+	    "      --mbox-format F      auto, mboxo, mboxrd, mboxcl, "
+	    "mboxcl2\n"
+	    "      --limit NAME=N       change a limit (see below)\n"
+	    "  -q, --quiet              no notes on stderr\n"
+	    "  -h, --help               this help\n"
+	    "  -V, --version            version and library versions\n"
+	    "\n"
+	    "Exit status: 0 success, 1 a finding at or above --fail-on, 2 "
+	    "usage,\n3 an input could not be read.\n");
+}
+
+static void
+add_name(const char **names, size_t *n, const char *name, const char *opt)
+{
+	if (*n == MAX_NAMES)
+		cli_usage_error("%s: more than %d names", opt, MAX_NAMES);
+	if (name[0] == '\0')
+		cli_usage_error("%s: an empty name", opt);
+	names[(*n)++] = name;
+}
+
+static int
+parse_severity(const char *s)
+{
+	static const char *const names[] = {"info", "low", "medium", "high"};
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	}
+	cli_usage_error("--fail-on: '%s' is not info, low, medium or high",
+	    cli_esc(s, strlen(s)));
+}
+
+/* --config: "trusted-mta HOST" and "trusted-authserv ID" lines; "#"
+ * starts a comment. */
+static void
+read_config(const char *path, struct options *o)
+{
+	char line[1024];
+	unsigned lineno = 0;
+	FILE *fp = fopen(path, "r");
+
+	if (fp == NULL)
+		cli_usage_error("--config: cannot open '%s': %s",
+		    cli_esc(path, strlen(path)), strerror(errno));
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char *key, *value, *copy, *end;
+		lineno++;
+		line[strcspn(line, "#\r\n")] = '\0';
+		key = line + strspn(line, " \t");
+		if (*key == '\0')
+			continue;
+		value = key + strcspn(key, " \t");
+		if (*value != '\0')
+			*value++ = '\0';
+		value += strspn(value, " \t");
+		end = value + strlen(value);
+		while (end > value && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (*value == '\0' || strcspn(value, " \t") != strlen(value))
+			cli_usage_error("%s:%u: want \"NAME VALUE\"",
+			    cli_esc(path, strlen(path)), lineno);
+		if ((copy = strdup(value)) == NULL) {
+			cli_warn("out of memory");
+			exit(CLI_EXIT_FAILURE);
+		}
+		o->config_names[o->nconfig++] = copy;
+		if (strcmp(key, "trusted-mta") == 0)
+			add_name(o->mta, &o->nmta, copy, path);
+		else if (strcmp(key, "trusted-authserv") == 0)
+			add_name(o->authserv, &o->nauthserv, copy, path);
+		else
+			cli_usage_error("%s:%u: unknown setting '%s'",
+			    cli_esc(path, strlen(path)), lineno,
+			    cli_esc(key, strlen(key)));
+	}
+	(void)fclose(fp);
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	enum {
+		OPT_MTA = 256,
+		OPT_AUTHSERV,
+		OPT_CONFIG,
+		OPT_FAIL_ON,
+		OPT_JSON,
+		OPT_JSONL,
+		OPT_MBOX
+	};
+	static const struct option longopts[] = {
+	    {"trusted-mta", required_argument, NULL, OPT_MTA},
+	    {"trusted-authserv", required_argument, NULL, OPT_AUTHSERV},
+	    {"config", required_argument, NULL, OPT_CONFIG},
+	    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"jsonl", no_argument, NULL, OPT_JSONL},
+	    {"mbox-format", required_argument, NULL, OPT_MBOX},
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->fail_on = -1;
+	cli_common_init(&o->c);
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORTOPTS, longopts,
+	            NULL)) != -1) {
+		if (cli_common_option(&o->c, c, optarg, usage))
+			continue;
+		switch (c) {
+		case OPT_MTA:
+			add_name(o->mta, &o->nmta, optarg, "--trusted-mta");
+			break;
+		case OPT_AUTHSERV:
+			add_name(o->authserv, &o->nauthserv, optarg,
+			    "--trusted-authserv");
+			break;
+		case OPT_CONFIG:
+			read_config(optarg, o);
+			break;
+		case OPT_FAIL_ON:
+			o->fail_on = parse_severity(optarg);
+			break;
+		case OPT_JSON:
+			o->out = OUT_JSON;
+			break;
+		case OPT_JSONL:
+			o->out = OUT_JSONL;
+			break;
+		case OPT_MBOX:
+			o->mbox_format = inputs_mbox_format(optarg);
+			break;
+		default:
+			break; /* getopt_long returns only the options above */
+		}
+	}
+}
+
+/* The readable report. */
+static const char *
+str(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Untrusted text for the terminal: escaped, "-" when absent. */
+static const char *
+show(const json_t *obj, const char *key)
+{
+	const char *s = str(obj, key);
+
+	return s != NULL ? cli_esc(s, strlen(s)) : "-";
+}
+
+static void
+print_hops(const json_t *r)
+{
+	const json_t *hops = json_object_get(r, "hops"), *h;
+	size_t i;
+
+	printf("hops, newest first (T: written by a trusted server):\n");
+	for (i = 0; (h = json_array_get(hops, i)) != NULL; i++) {
+		const json_t *date = json_object_get(h, "date");
+		const json_t *delay = json_object_get(h, "delay");
+		char d[32] = "-";
+		if (json_is_integer(delay))
+			(void)snprintf(d, sizeof(d), "%+lld s",
+			    (long long)json_integer_value(delay));
+		printf("  %2zu %c %-20s %9s  from %s", i + 1,
+		    json_is_true(json_object_get(h, "trusted")) ? 'T' : ' ',
+		    str(date, "utc") != NULL ? str(date, "utc") : "(no date)",
+		    d, show(h, "from"));
+		if (str(h, "ip") != NULL &&
+		    (str(h, "from") == NULL || str(h, "from")[0] != '['))
+			printf(" [%s]", str(h, "ip"));
+		printf(" by %s\n", show(h, "by"));
+	}
+}
+
+static void
+print_text(const json_t *r)
+{
+	const json_t *trust = json_object_get(r, "trust");
+	const json_t *auth = json_object_get(r, "authentication"), *a, *res;
+	const json_t *findings = json_object_get(r, "findings"), *f;
+	size_t i, k;
+
+	printf("%s", cli_esc(str(r, "source"), strlen(str(r, "source"))));
+	if (json_is_integer(json_object_get(r, "mbox_offset")))
+		printf(" at offset %lld",
+		    (long long)json_integer_value(
+		        json_object_get(r, "mbox_offset")));
+	printf("\n");
+	if (json_is_integer(json_object_get(trust, "border")))
+		printf("delivered from %s at %s (%lld trusted hop%s%s)\n",
+		    str(trust, "delivery_ip") != NULL ?
+		        str(trust, "delivery_ip") :
+		        "an unknown address",
+		    str(trust, "receipt_time") != NULL ?
+		        str(trust, "receipt_time") :
+		        "an unknown time",
+		    (long long)json_integer_value(
+		        json_object_get(trust, "trusted_hops")),
+		    json_integer_value(
+		        json_object_get(trust, "trusted_hops")) == 1 ?
+		        "" :
+		        "s",
+		    json_is_true(json_object_get(trust, "named")) ?
+		        "" :
+		        "; no trusted server named, the topmost taken");
+	else
+		printf("no hop is trusted\n");
+	print_hops(r);
+	for (i = 0; (a = json_array_get(auth, i)) != NULL; i++) {
+		printf("%s from %s:",
+		    json_is_true(json_object_get(a, "trusted")) ?
+		        "authentication" :
+		        "claimed authentication",
+		    show(a, "authserv_id"));
+		for (k = 0; (res = json_array_get(json_object_get(a, "results"),
+		                 k)) != NULL;
+		     k++)
+			printf(" %s=%s", show(res, "method"),
+			    show(res, "result"));
+		printf("\n");
+	}
+	for (i = 0; (f = json_array_get(findings, i)) != NULL; i++) {
+		printf("  %-6s %s", str(f, "severity"), str(f, "id"));
+		if (json_is_integer(json_object_get(f, "field")))
+			printf(" (field %lld)",
+			    (long long)json_integer_value(
+			        json_object_get(f, "field")));
+		printf("\n");
+	}
+}
+
+static void
+emit(struct state *s, json_t *r)
+{
+	struct lf_error err;
+
+	switch (s->o.out) {
+	case OUT_TEXT:
+		if (!s->json_first)
+			printf("\n");
+		print_text(r);
+		break;
+	case OUT_JSON:
+		printf("%s", s->json_first ? "[\n" : ",\n");
+		if (json_dumpf(r, stdout, JSON_COMPACT) != 0)
+			s->status = CLI_EXIT_FAILURE;
+		break;
+	case OUT_JSONL:
+		if (lf_json_write_line(r, stdout, &err) != LF_OK)
+			s->status = CLI_EXIT_FAILURE;
+		break;
+	}
+	s->json_first = false;
+}
+
+static int
+message_begin(void *arg, const char *source, uint64_t mbox_offset)
+{
+	struct state *s = arg;
+
+	s->source = source;
+	s->mbox_offset = mbox_offset;
+	lf_buf_reset(&s->head);
+	s->scanned = 0;
+	s->head_done = false;
+	return 0;
+}
+
+/* Keep the bytes up to the empty line that ends the header block. */
+static int
+message_data(void *arg, const uint8_t *p, size_t n)
+{
+	struct state *s = arg;
+	size_t room, i;
+
+	if (s->head_done)
+		return 0;
+	room = s->head.max - s->head.len;
+	if (lf_buf_append(&s->head, p, n < room ? n : room, NULL) != LF_OK)
+		return 1;
+	for (i = s->scanned; i < s->head.len; i++) {
+		const uint8_t *h = s->head.data;
+		if (h[i] == '\n' &&
+		    (i == 0 || h[i - 1] == '\n' ||
+		        (h[i - 1] == '\r' && (i == 1 || h[i - 2] == '\n')))) {
+			s->head.len = i + 1;
+			s->head_done = true;
+			break;
+		}
+	}
+	s->scanned = s->head.len;
+	s->head_done |= s->head.len == s->head.max;
+	return 0;
+}
+
+static int
+message_end(void *arg)
+{
+	struct state *s = arg;
+	struct lf_error err;
+	json_t *r;
+	int worst;
+
+	if (lf_headers_analyze(s->head.data, s->head.len, &s->ho, &r, &worst,
+	        &err) != LF_OK) {
+		cli_warn("'%s': %s", cli_esc(s->source, strlen(s->source)),
+		    err.msg);
+		s->status = CLI_EXIT_FAILURE;
+		return 0;
+	}
+	if (json_object_set_new(r, "source", json_string(s->source)) != 0 ||
+	    (s->mbox_offset != LF_NO_OFFSET &&
+	        json_object_set_new(r, "mbox_offset",
+	            json_integer((json_int_t)s->mbox_offset)) != 0)) {
+		json_decref(r);
+		cli_warn("out of memory");
+		s->status = CLI_EXIT_FAILURE;
+		return 1;
+	}
+	emit(s, r);
+	json_decref(r);
+	if (s->o.fail_on >= 0 && worst >= s->o.fail_on &&
+	    s->status == CLI_EXIT_OK)
+		s->status = CLI_EXIT_NEGATIVE;
+	return 0;
+}
+
+static const struct inputs_handler handler = {message_begin, message_data,
+    message_end};
+
+int
+main(int argc, char **argv)
+{
+	struct state s;
+	int i;
+	size_t k;
+
+	cli_init("lf-headers");
+	memset(&s, 0, sizeof(s));
+	parse_options(argc, argv, &s.o);
+	if (optind >= argc)
+		cli_usage_error("no input (use '-' for standard input)");
+	s.ho.trusted_mta = s.o.mta;
+	s.ho.ntrusted_mta = s.o.nmta;
+	s.ho.trusted_authserv = s.o.authserv;
+	s.ho.ntrusted_authserv = s.o.nauthserv;
+	s.ho.max_fields = (size_t)s.o.c.limits.header_fields;
+	s.ho.tool = cli_prog();
+	lf_buf_init(&s.head, s.o.c.limits.header_bytes);
+	if (!inputs_init(&s.in, &handler, &s, s.o.mbox_format, &s.o.c))
+		return CLI_EXIT_FAILURE;
+	s.json_first = true;
+	for (i = optind; i < argc; i++)
+		inputs_read(&s.in, argv[i]);
+	if (s.in.status != CLI_EXIT_OK)
+		s.status = s.in.status;
+	if (s.o.out == OUT_JSON)
+		(void)fputs(s.json_first ? "[]\n" : "\n]\n", stdout);
+	inputs_release(&s.in);
+	lf_buf_release(&s.head);
+	for (k = 0; k < s.o.nconfig; k++)
+		free(s.o.config_names[k]);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_warn("cannot write the output: %s", strerror(errno));
+		return CLI_EXIT_FAILURE;
+	}
+	return s.status;
+}
