@@ -67,6 +67,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <immintrin.h>
+#endif
 
 #include "lf/mbox.h"
 
@@ -154,6 +157,96 @@ static const uint8_t gt_run[64] = {'>', '>', '>', '>', '>', '>', '>', '>', '>',
     '>', '>', '>', '>', '>', '>', '>', '>', '>', '>'};
 
 static int mbox_run(struct lf_mbox *m, const uint8_t *p, size_t n);
+
+/* A byte a line of note starts with: a separator, a quoted one, a blank
+ * line. */
+static bool
+notable(uint8_t c)
+{
+	return c == 'F' || c == '>' || c == '\n' || c == '\r';
+}
+
+/*
+ * The first line end in p[k..n) followed by a line of note, or by the end
+ * of p; NULL when there is none.  Bodies are mostly lines of 76 bytes, so
+ * the line ends are found 16 bytes at a time, not with a call a line.
+ */
+#ifdef __SSE2__
+/* The same, 32 bytes at a time, where the processor has AVX2. */
+__attribute__((target("avx2"))) static const uint8_t *
+notable_end_avx2(const uint8_t *p, size_t n, size_t k)
+{
+	const __m256i lf = _mm256_set1_epi8('\n');
+
+	for (; n - k >= 32; k += 32) {
+		unsigned mask = (unsigned)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(_mm256_loadu_si256(
+		                          (const __m256i *)(const void *)(p +
+		                              k)),
+		        lf));
+		for (; mask != 0; mask &= mask - 1) {
+			size_t e = k + (size_t)__builtin_ctz(mask);
+			if (e + 1 == n || notable(p[e + 1]))
+				return p + e;
+		}
+	}
+	for (; k < n; k++) {
+		if (p[k] == '\n' && (k + 1 == n || notable(p[k + 1])))
+			return p + k;
+	}
+	return NULL;
+}
+#endif
+
+static const uint8_t *
+notable_end(const uint8_t *p, size_t n, size_t k)
+{
+#ifdef __SSE2__
+	const __m128i lf = _mm_set1_epi8('\n');
+
+	if (__builtin_cpu_supports("avx2"))
+		return notable_end_avx2(p, n, k);
+
+	for (; n - k >= 16; k += 16) {
+		unsigned mask = (unsigned)_mm_movemask_epi8(
+		    _mm_cmpeq_epi8(_mm_loadu_si128(
+		                       (const __m128i *)(const void *)(p + k)),
+		        lf));
+		for (; mask != 0; mask &= mask - 1) {
+			size_t e = k + (size_t)__builtin_ctz(mask);
+			if (e + 1 == n || notable(p[e + 1]))
+				return p + e;
+		}
+	}
+#endif
+	for (; k < n; k++) {
+		if (p[k] == '\n' && (k + 1 == n || notable(p[k + 1])))
+			return p + k;
+	}
+	return NULL;
+}
+
+/*
+ * Past the line that ends at p[k - 1], the lines that start with a byte no
+ * separator, quoted separator or blank line starts with, in a message's
+ * body: line_byte would pass each on unchanged, so they go on with it, in
+ * one emit instead of one a line.  Returns the new length, and *nl the
+ * last line end it holds (NULL when the last line goes on past p[n - 1]).
+ */
+static size_t
+plain_lines(const uint8_t *p, size_t n, size_t k, const uint8_t **nl)
+{
+	const uint8_t *e;
+
+	if (k == n || notable(p[k]))
+		return k;
+	if ((e = notable_end(p, n, k)) == NULL) {
+		*nl = NULL;
+		return n;
+	}
+	*nl = e;
+	return (size_t)(e - p) + 1;
+}
 
 static void
 report(struct lf_mbox *m, const char *code, enum lf_severity sev, uint64_t off,
@@ -857,6 +950,9 @@ mbox_run(struct lf_mbox *m, const uint8_t *p, size_t n)
 				k = (size_t)m->cl_left;
 			if ((nl = memchr(p + i, '\n', k)) != NULL)
 				k = (size_t)(nl - (p + i)) + 1;
+			if (nl != NULL && m->in_msg && !m->in_headers &&
+			    !m->cl_body)
+				k = plain_lines(p + i, n - i, k, &nl);
 			rc = emit(m, p + i, k);
 			m->pos += k;
 			i += k;
