@@ -169,7 +169,7 @@ lf_chain_build(const struct lf_hblock *b, const struct lf_chain_opts *o,
 		o = &none;
 	n = lf_hblock_count(b, "Received");
 	if (n == 0) {
-		note(&x, "chain.no-received", LF_SEV_MEDIUM, 0,
+		note(&x, "chain.no-received", LF_SEV_MEDIUM, b->body_offset,
 		    "no Received field: the message's path is unknown");
 	} else if ((c.hops = calloc(n, sizeof(*c.hops))) == NULL) {
 		return lf_error_set(err, LF_E_NOMEM, "chain");

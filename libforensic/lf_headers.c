@@ -84,7 +84,8 @@ span(struct hx *x, struct lf_span s)
 	return text(x, s.p, s.n);
 }
 
-/* The index of the field holding offset, or -1 (past the block). */
+/* The index of the field holding the byte at offset, or -1 (past the
+ * fields: the empty line, the body). */
 static long
 field_at(const struct hx *x, size_t offset)
 {
@@ -100,7 +101,7 @@ field_at(const struct hx *x, size_t offset)
 	if (lo == 0)
 		return -1;
 	const struct lf_hfield *f = &x->b.fields[lo - 1];
-	return offset - f->offset <= f->raw_len ? (long)(lo - 1) : -1;
+	return offset - f->offset < f->raw_len ? (long)(lo - 1) : -1;
 }
 
 /* A finding about field i (-1: about the block as a whole). */

@@ -60,7 +60,7 @@ struct lf_chain_opts {
  * bottom, and mark the trusted hops: from the top, while the hop's "by"
  * server is one of the user's.  Anomalies (offsets are the fields'
  * offsets in b's buffer), besides each field's own (lf/received.h):
- * "chain.no-received" (none at all), "chain.untrusted-top" (servers are
+ * "chain.no-received" (none at all; its offset is the block's end), "chain.untrusted-top" (servers are
  * named but the topmost hop is not by one of them: the message did not
  * come through them, or the list is incomplete), "chain.negative-delay"
  * (a hop dated before the hop below it), "chain.gap" (a hop's client is
