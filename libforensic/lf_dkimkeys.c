@@ -182,6 +182,8 @@ sort_dedup(struct lf_dkimkeys *k, lf_anomaly_fn anomaly, void *arg)
 {
 	size_t i, w = 0;
 
+	if (k->count == 0)
+		return; /* recs may be NULL: qsort_r must not see it */
 	qsort_r(k->recs, k->count, sizeof(*k->recs), by_name, k->arena.data);
 	for (i = 0; i < k->count; i++) {
 		if (w > 0 && k->recs[w - 1].name_len == k->recs[i].name_len &&
