@@ -437,7 +437,8 @@ list_has(const uint8_t *p, size_t n, const char *item)
 
 /* h=: names, each 1*ftext, separated by ":" with FWS around. */
 static void
-split_h(struct lf_dkim_sig *s, size_t max_h, int *rc, struct lf_error *err)
+split_h(struct lf_dkim_sig *s, size_t max_h, bool need_from, int *rc,
+    struct lf_error *err)
 {
 	size_t i, count = 1, k = 0, start = 0;
 	bool from = false;
@@ -477,7 +478,7 @@ split_h(struct lf_dkim_sig *s, size_t max_h, int *rc, struct lf_error *err)
 		k++;
 	}
 	s->nh = k;
-	if (!from)
+	if (need_from && !from)
 		sig_fail(s, LF_DKIM_SIG_SYNTAX, "h= does not list From");
 }
 
@@ -537,7 +538,7 @@ sig_numbers(struct lf_dkim_sig *s)
 }
 
 static void
-sig_base64(struct lf_dkim_sig *s)
+sig_base64(struct lf_dkim_sig *s, bool body)
 {
 	enum b64 r;
 
@@ -547,6 +548,8 @@ sig_base64(struct lf_dkim_sig *s)
 	else if (r == B64_BAD)
 		sig_fail(s, LF_DKIM_SIG_SYNTAX, "b= is not base64");
 	s->junk = r == B64_JUNK;
+	if (!body)
+		return;
 	r = b64_decode(s->bh.p, s->bh.n, s->bh_raw, sizeof(s->bh_raw),
 	    &s->bh_len);
 	if (r == B64_LONG || r == B64_BAD)
@@ -578,8 +581,35 @@ sig_identity(struct lf_dkim_sig *s)
 		    "i= is not d= or a subdomain of it");
 }
 
+/* ARC's i=: an instance number from 1 to 50 (RFC 8617 4.2.1). */
+static void
+sig_instance(struct lf_dkim_sig *s)
+{
+	uint64_t v;
+
+	if (!parse_number(s->i, 2, &v) || v < 1 || v > 50)
+		sig_fail(s, LF_DKIM_SIG_SYNTAX, "i= is not an instance (1-50)");
+	else
+		s->instance = (unsigned)v;
+}
+
+/* The tags each kind of field requires. */
+static bool
+sig_required(const struct lf_dkim_sig *s, enum lf_dkim_kind kind)
+{
+	if (s->a.p == NULL || s->b.p == NULL || s->d.p == NULL ||
+	    s->s.p == NULL)
+		return false;
+	if (kind == LF_DKIM_KIND_SEAL)
+		return s->i.p != NULL && s->cv.p != NULL;
+	if (s->bh.p == NULL || s->h.p == NULL)
+		return false;
+	return kind == LF_DKIM_KIND_DKIM || s->i.p != NULL;
+}
+
 int
-lf_dkim_sig_parse(const uint8_t *p, size_t n, const struct lf_dkim_options *o,
+lf_dkim_sig_parse_kind(const uint8_t *p, size_t n,
+    const struct lf_dkim_options *o, enum lf_dkim_kind kind,
     struct lf_dkim_sig *out, struct lf_error *err)
 {
 	struct lf_dkim_sig sig, *s = &sig;
@@ -609,6 +639,7 @@ lf_dkim_sig_parse(const uint8_t *p, size_t n, const struct lf_dkim_options *o,
 	s->b = tag_str(&tags, "b");
 	s->bh = tag_str(&tags, "bh");
 	s->c = tag_str(&tags, "c");
+	s->cv = tag_str(&tags, "cv");
 	s->d = tag_str(&tags, "d");
 	s->h = tag_str(&tags, "h");
 	s->i = tag_str(&tags, "i");
@@ -618,37 +649,59 @@ lf_dkim_sig_parse(const uint8_t *p, size_t n, const struct lf_dkim_options *o,
 	s->t = tag_str(&tags, "t");
 	s->x = tag_str(&tags, "x");
 	s->z = tag_str(&tags, "z");
-	if (s->v.p == NULL)
-		sig_fail(s, LF_DKIM_SIG_SYNTAX, "no v=");
-	else if (!span_eq_ci(s->v.p, s->v.n, "1"))
-		sig_fail(s, LF_DKIM_SIG_SYNTAX, "v= is not 1");
-	if (s->a.p == NULL || s->b.p == NULL || s->bh.p == NULL ||
-	    s->d.p == NULL || s->h.p == NULL || s->s.p == NULL) {
+	if (kind == LF_DKIM_KIND_DKIM) {
+		if (s->v.p == NULL)
+			sig_fail(s, LF_DKIM_SIG_SYNTAX, "no v=");
+		else if (!span_eq_ci(s->v.p, s->v.n, "1"))
+			sig_fail(s, LF_DKIM_SIG_SYNTAX, "v= is not 1");
+	}
+	if (!sig_required(s, kind)) {
 		sig_fail(s, LF_DKIM_SIG_SYNTAX,
-		    "a required tag (a, b, bh, d, h, s) is missing");
+		    kind == LF_DKIM_KIND_DKIM ?
+		        "a required tag (a, b, bh, d, h, s) is missing" :
+		        kind == LF_DKIM_KIND_AMS ?
+		        "a required tag (i, a, b, bh, d, h, s) is missing" :
+		        "a required tag (i, a, b, cv, d, s) is missing");
 		goto done;
 	}
 	sig_alg(s);
+	if (kind == LF_DKIM_KIND_SEAL) /* RFC 8617 4.1.3: relaxed only */
+		s->hcanon = s->bcanon = LF_DKIM_RELAXED;
 	if (s->q.p != NULL && !list_has(s->q.p, s->q.n, "dns/txt"))
 		sig_fail(s, LF_DKIM_UNSUPPORTED, "q= does not offer dns/txt");
 	if (!valid_name(s->d.p, s->d.n, false))
 		sig_fail(s, LF_DKIM_SIG_SYNTAX, "d= is not a domain name");
 	if (!valid_name(s->s.p, s->s.n, true))
 		sig_fail(s, LF_DKIM_SIG_SYNTAX, "s= is not a selector");
-	split_h(s, o->max_h, &rc, err);
-	if (rc != LF_OK) {
-		lf_dkim_sig_release(s);
-		return rc;
+	if (kind != LF_DKIM_KIND_DKIM)
+		sig_instance(s);
+	if (kind == LF_DKIM_KIND_SEAL) {
+		if (s->h.p != NULL)
+			sig_fail(s, LF_DKIM_SIG_SYNTAX,
+			    "h= in an ARC-Seal (RFC 8617 4.1.3)");
+	} else {
+		split_h(s, o->max_h, kind == LF_DKIM_KIND_DKIM, &rc, err);
+		if (rc != LF_OK) {
+			lf_dkim_sig_release(s);
+			return rc;
+		}
 	}
 	sig_numbers(s);
-	sig_base64(s);
-	if (s->status == LF_DKIM_PASS)
+	sig_base64(s, kind != LF_DKIM_KIND_SEAL);
+	if (s->status == LF_DKIM_PASS && kind == LF_DKIM_KIND_DKIM)
 		sig_identity(s);
 	if (s->junk)
 		sig_fail(s, LF_DKIM_SIG_SYNTAX, lf_dkim_reason_junk);
 done:
 	*out = sig;
 	return LF_OK;
+}
+
+int
+lf_dkim_sig_parse(const uint8_t *p, size_t n, const struct lf_dkim_options *o,
+    struct lf_dkim_sig *out, struct lf_error *err)
+{
+	return lf_dkim_sig_parse_kind(p, n, o, LF_DKIM_KIND_DKIM, out, err);
 }
 
 void

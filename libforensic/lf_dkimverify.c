@@ -47,6 +47,8 @@ struct fanout {
 struct lf_dkim_verify {
 	const struct lf_hblock *hb;
 	const struct lf_dkim_options *o;
+	enum lf_dkim_kind kind;
+	const char *field; /* the name of the signature fields */
 	lf_anomaly_fn anomaly;
 	void *arg;
 	struct lf_dkim_result *results;
@@ -73,10 +75,16 @@ note(struct lf_dkim_verify *v, const char *code, enum lf_severity sev,
 		v->anomaly(v->arg, &a);
 }
 
+const void *
+lf_dkim_alg_md(enum lf_dkim_alg alg)
+{
+	return alg == LF_DKIM_RSA_SHA1 ? EVP_sha1() : EVP_sha256();
+}
+
 static const EVP_MD *
 alg_md(enum lf_dkim_alg alg)
 {
-	return alg == LF_DKIM_RSA_SHA1 ? EVP_sha1() : EVP_sha256();
+	return lf_dkim_alg_md(alg);
 }
 
 /* A field with a colon: a line without one names nothing. */
@@ -176,8 +184,8 @@ count_fields(struct lf_dkim_verify *v, size_t *sigs)
 
 	*sigs = 0;
 	for (i = 0; i < hb->count; i++)
-		*sigs += field_named(&hb->fields[i],
-		    (const uint8_t *)"DKIM-Signature", 14);
+		*sigs += field_named(&hb->fields[i], (const uint8_t *)v->field,
+		    strlen(v->field));
 }
 
 static int
@@ -200,10 +208,11 @@ setup(struct lf_dkim_verify *v, struct lf_error *err)
 		const struct lf_hfield *f = &hb->fields[i];
 		struct lf_dkim_result *r = &v->results[k];
 
-		if (!field_named(f, (const uint8_t *)"DKIM-Signature", 14))
+		if (!field_named(f, (const uint8_t *)v->field,
+		        strlen(v->field)))
 			continue;
-		rc = lf_dkim_sig_parse(f->value, f->value_len, v->o, &r->sig,
-		    err);
+		rc = lf_dkim_sig_parse_kind(f->value, f->value_len, v->o,
+		    v->kind, &r->sig, err);
 		if (rc != LF_OK)
 			return rc;
 		v->count = ++k;
@@ -226,19 +235,23 @@ setup(struct lf_dkim_verify *v, struct lf_error *err)
 }
 
 int
-lf_dkim_verify_new(const struct lf_hblock *hb, const struct lf_dkim_options *o,
+lf_dkim_verify_new_kind(const struct lf_hblock *hb,
+    const struct lf_dkim_options *o, enum lf_dkim_kind kind,
     lf_anomaly_fn anomaly, void *arg, struct lf_dkim_verify **out,
     struct lf_error *err)
 {
 	struct lf_dkim_verify *v;
 	int rc;
 
-	if (hb == NULL || o == NULL || out == NULL)
+	if (hb == NULL || o == NULL || out == NULL || kind == LF_DKIM_KIND_SEAL)
 		return lf_error_set(err, LF_E_INVAL, "dkim: bad call");
 	if ((v = calloc(1, sizeof(*v))) == NULL)
 		return lf_error_set(err, LF_E_NOMEM, "dkim");
 	v->hb = hb;
 	v->o = o;
+	v->kind = kind;
+	v->field = kind == LF_DKIM_KIND_DKIM ? "DKIM-Signature" :
+	                                       "ARC-Message-Signature";
 	v->anomaly = anomaly;
 	v->arg = arg;
 	if ((rc = setup(v, err)) != LF_OK) {
@@ -247,6 +260,15 @@ lf_dkim_verify_new(const struct lf_hblock *hb, const struct lf_dkim_options *o,
 	}
 	*out = v;
 	return LF_OK;
+}
+
+int
+lf_dkim_verify_new(const struct lf_hblock *hb, const struct lf_dkim_options *o,
+    lf_anomaly_fn anomaly, void *arg, struct lf_dkim_verify **out,
+    struct lf_error *err)
+{
+	return lf_dkim_verify_new_kind(hb, o, LF_DKIM_KIND_DKIM, anomaly, arg,
+	    out, err);
 }
 
 int
@@ -335,9 +357,8 @@ out:
 	return rc;
 }
 
-/* Whether sig verifies digest under pkey; errors are "no". */
-static bool
-verify_digest(EVP_PKEY *pkey, enum lf_dkim_alg alg, const uint8_t *sig,
+bool
+lf_dkim_verify_digest(void *pkey, enum lf_dkim_alg alg, const uint8_t *sig,
     size_t sig_len, const uint8_t *digest, size_t dlen)
 {
 	EVP_PKEY_CTX *pctx = NULL;
@@ -379,81 +400,107 @@ judge_fail(struct judgement *j, enum lf_dkim_verdict v, const char *reason)
 	}
 }
 
-/* The key record for r: its checks against the signature into j. */
-static int
-check_key(struct lf_dkim_verify *v, struct lf_dkim_result *r,
-    struct lf_dkim_key *key, bool *have, struct judgement *j,
-    struct lf_error *err)
+/* The key's fitness for s: LF_DKIM_PASS or why not. */
+static enum lf_dkim_verdict
+key_fits(const struct lf_dkim_key *key, const struct lf_dkim_sig *s,
+    const char **reason)
 {
-	const struct lf_dkim_sig *s = &r->sig;
-	char name[KEY_NAME_MAX];
-	const uint8_t *txt = NULL;
-	size_t len = 0;
-	unsigned need;
-	int rc;
+	unsigned need = s->alg == LF_DKIM_RSA_SHA1 ? LF_DKIM_HASH_SHA1 :
+	                                             LF_DKIM_HASH_SHA256;
 
-	*have = false;
-	snprintf(name, sizeof(name), "%.*s._domainkey.%.*s", (int)s->s.n,
-	    (const char *)s->s.p, (int)s->d.n, (const char *)s->d.p);
-	rc = v->o->key != NULL ? v->o->key(v->o->key_arg, name, &txt, &len) : 0;
-	if (rc < 0)
-		return lf_error_set(err, rc, "dkim: key lookup for %s", name);
-	if (rc == 0) {
-		judge_fail(j, LF_DKIM_NO_KEY, "no key record");
-		return LF_OK;
-	}
-	if ((rc = lf_dkim_key_parse(txt, len, key, err)) != LF_OK)
-		return rc;
-	*have = true;
-	r->key_type = key->type;
-	r->key_bits = key->bits;
-	if (key->testing) {
-		r->flags |= LF_DKIM_F_KEY_TESTING;
-		note(v, "dkim.key-testing", LF_SEV_INFO, r->offset,
-		    "the key record says t=y (testing)");
-	}
-	if (key->status != LF_DKIM_PASS) {
-		judge_fail(j, key->status, key->reason);
-		return LF_OK;
-	}
+	*reason = key->reason;
+	if (key->status != LF_DKIM_PASS)
+		return key->status;
+	*reason = "the key type (k=) does not match a=";
 	if ((s->alg == LF_DKIM_ED25519_SHA256) !=
 	        (key->type == LF_DKIM_KEY_ED25519) ||
-	    key->type == LF_DKIM_KEY_UNKNOWN) {
-		judge_fail(j, LF_DKIM_KEY_MISMATCH,
-		    "the key type (k=) does not match a=");
-		return LF_OK;
-	}
-	need = s->alg == LF_DKIM_RSA_SHA1 ? LF_DKIM_HASH_SHA1 :
-	                                    LF_DKIM_HASH_SHA256;
+	    key->type == LF_DKIM_KEY_UNKNOWN)
+		return LF_DKIM_KEY_MISMATCH;
+	*reason = "the key's h= does not allow the hash of a=";
 	if ((key->hashes & need) == 0)
-		judge_fail(j, LF_DKIM_KEY_MISMATCH,
-		    "the key's h= does not allow the hash of a=");
-	else if (!key->email)
-		judge_fail(j, LF_DKIM_KEY_MISMATCH,
-		    "the key's s= does not allow email");
-	if (key->type == LF_DKIM_KEY_RSA) {
-		if (key->bits < RSA_MIN_BITS)
-			judge_fail(j, LF_DKIM_KEY_TOO_SMALL,
-			    "RSA key under 1024 bits (RFC 8301 3.2)");
-		else if (key->bits > RSA_MAX_BITS)
-			judge_fail(j, LF_DKIM_UNSUPPORTED,
-			    "RSA key over 8192 bits");
-		else if (key->bits < RSA_WEAK_BITS) {
-			r->flags |= LF_DKIM_F_RSA_SHORT;
-			note(v, "dkim.rsa-short-key", LF_SEV_LOW, r->offset,
-			    "RSA key under 2048 bits (RFC 8301 3.2)");
-		}
-	}
-	if (key->strict && s->i.p != NULL) {
+		return LF_DKIM_KEY_MISMATCH;
+	*reason = "the key's s= does not allow email";
+	if (!key->email)
+		return LF_DKIM_KEY_MISMATCH;
+	*reason = "RSA key under 1024 bits (RFC 8301 3.2)";
+	if (key->type == LF_DKIM_KEY_RSA && key->bits < RSA_MIN_BITS)
+		return LF_DKIM_KEY_TOO_SMALL;
+	*reason = "RSA key over 8192 bits";
+	if (key->type == LF_DKIM_KEY_RSA && key->bits > RSA_MAX_BITS)
+		return LF_DKIM_UNSUPPORTED;
+	/* t=s: i= must be d= itself; ARC's i= is an instance instead. */
+	*reason = "the key says t=s and i= is a subdomain of d=";
+	if (key->strict && s->i.p != NULL && s->instance == 0) {
 		const uint8_t *at = memchr(s->i.p, '@', s->i.n);
 		size_t dn = at != NULL ? s->i.n - (size_t)(at + 1 - s->i.p) : 0;
 
 		if (at == NULL || dn != s->d.n ||
 		    strncasecmp((const char *)at + 1, (const char *)s->d.p,
 		        dn) != 0)
-			judge_fail(j, LF_DKIM_IDENTITY_MISMATCH,
-			    "the key says t=s and i= is a subdomain of d=");
+			return LF_DKIM_IDENTITY_MISMATCH;
 	}
+	*reason = NULL;
+	return LF_DKIM_PASS;
+}
+
+int
+lf_dkim_key_for(const struct lf_dkim_options *o, const struct lf_dkim_sig *s,
+    struct lf_dkim_key *key, bool *have, enum lf_dkim_verdict *verdict,
+    const char **reason, struct lf_error *err)
+{
+	char name[KEY_NAME_MAX];
+	const uint8_t *txt = NULL;
+	size_t len = 0;
+	int rc;
+
+	*have = false;
+	snprintf(name, sizeof(name), "%.*s._domainkey.%.*s", (int)s->s.n,
+	    (const char *)s->s.p, (int)s->d.n, (const char *)s->d.p);
+	rc = o->key != NULL ? o->key(o->key_arg, name, &txt, &len) : 0;
+	if (rc < 0)
+		return lf_error_set(err, rc, "dkim: key lookup for %s", name);
+	if (rc == 0) {
+		*verdict = LF_DKIM_NO_KEY;
+		*reason = "no key record";
+		return LF_OK;
+	}
+	if ((rc = lf_dkim_key_parse(txt, len, key, err)) != LF_OK)
+		return rc;
+	*have = true;
+	*verdict = key_fits(key, s, reason);
+	return LF_OK;
+}
+
+/* The key record for r: its checks against the signature into j. */
+static int
+check_key(struct lf_dkim_verify *v, struct lf_dkim_result *r,
+    struct lf_dkim_key *key, bool *have, struct judgement *j,
+    struct lf_error *err)
+{
+	enum lf_dkim_verdict verdict;
+	const char *reason;
+	int rc;
+
+	rc = lf_dkim_key_for(v->o, &r->sig, key, have, &verdict, &reason, err);
+	if (rc != LF_OK)
+		return rc;
+	if (*have) {
+		r->key_type = key->type;
+		r->key_bits = key->bits;
+		if (key->testing) {
+			r->flags |= LF_DKIM_F_KEY_TESTING;
+			note(v, "dkim.key-testing", LF_SEV_INFO, r->offset,
+			    "the key record says t=y (testing)");
+		}
+		if (verdict == LF_DKIM_PASS && key->type == LF_DKIM_KEY_RSA &&
+		    key->bits < RSA_WEAK_BITS) {
+			r->flags |= LF_DKIM_F_RSA_SHORT;
+			note(v, "dkim.rsa-short-key", LF_SEV_LOW, r->offset,
+			    "RSA key under 2048 bits (RFC 8301 3.2)");
+		}
+	}
+	if (verdict != LF_DKIM_PASS)
+		judge_fail(j, verdict, reason);
 	return LF_OK;
 }
 
@@ -572,8 +619,8 @@ judge(struct lf_dkim_verify *v, size_t idx, struct lf_error *err)
 	if (j.verdict == LF_DKIM_PASS) {
 		if ((rc = header_hash(v, r, digest, &dlen, err)) != LF_OK)
 			goto out;
-		r->header = verify_digest(key.pkey, s->alg, s->sig, s->sig_len,
-		                digest, dlen) ?
+		r->header = lf_dkim_verify_digest(key.pkey, s->alg, s->sig,
+		                s->sig_len, digest, dlen) ?
 		    LF_DKIM_CHECK_OK :
 		    LF_DKIM_CHECK_BAD;
 	}

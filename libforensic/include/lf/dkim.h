@@ -154,7 +154,8 @@ struct lf_dkim_str {
 struct lf_dkim_sig {
 	struct lf_dkim_taglist tags;
 	/* Tag values as written, borrowed from the field. */
-	struct lf_dkim_str v, a, b, bh, c, d, h, i, l, q, s, t, x, z;
+	struct lf_dkim_str v, a, b, bh, c, cv, d, h, i, l, q, s, t, x, z;
+	unsigned instance; /* ARC fields: i= (1 to 50); 0 for DKIM */
 	enum lf_dkim_alg alg;
 	enum lf_dkim_canon hcanon, bcanon;
 	uint64_t time, expire, length; /* t=, x=, l= */
