@@ -206,7 +206,9 @@ seal_hash(struct lf_arc_verify *v, const struct lf_arc_set *sets,
     struct lf_error *err)
 {
 	const struct lf_hfield *fields = v->hb->fields;
-	const struct lf_dkim_tag *b = lf_dkim_tags_get(&s->tags, "b");
+	const struct lf_hfield *self = &fields[sets[inst - 1].seal];
+	const uint8_t *cut;
+	size_t cut_len;
 	EVP_MD_CTX *ctx;
 	unsigned j;
 	int rc = LF_OK;
@@ -228,11 +230,10 @@ seal_hash(struct lf_arc_verify *v, const struct lf_arc_set *sets,
 			rc = lf_dkim_canon_header(&fields[set->seal],
 			    LF_DKIM_RELAXED, true, NULL, 0, md_sink, ctx, err);
 	}
+	lf_dkim_b_cut(self, s, &cut, &cut_len);
 	if (rc == LF_OK)
-		rc = lf_dkim_canon_header(&fields[sets[inst - 1].seal],
-		    LF_DKIM_RELAXED, false, b->eq + 1,
-		    (size_t)(b->value + b->value_len - (b->eq + 1)), md_sink,
-		    ctx, err);
+		rc = lf_dkim_canon_header(self, LF_DKIM_RELAXED, false, cut,
+		    cut_len, md_sink, ctx, err);
 	if (rc == LF_OK && EVP_DigestFinal_ex(ctx, digest, dlen) != 1)
 		rc = lf_error_set(err, LF_E_CRYPTO, "arc: seal hash");
 out:

@@ -581,6 +581,17 @@ sig_identity(struct lf_dkim_sig *s)
 		    "i= is not d= or a subdomain of it");
 }
 
+static bool
+h_lists(const struct lf_dkim_sig *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nh; i++)
+		if (span_eq_ci(s->hnames[i].p, s->hnames[i].n, name))
+			return true;
+	return false;
+}
+
 /* ARC's i=: an instance number from 1 to 50 (RFC 8617 4.2.1). */
 static void
 sig_instance(struct lf_dkim_sig *s)
@@ -685,6 +696,10 @@ lf_dkim_sig_parse_kind(const uint8_t *p, size_t n,
 			lf_dkim_sig_release(s);
 			return rc;
 		}
+		if (kind == LF_DKIM_KIND_AMS && s->hnames != NULL &&
+		    h_lists(s, "arc-seal"))
+			sig_fail(s, LF_DKIM_SIG_SYNTAX,
+			    "h= lists ARC-Seal (RFC 8617 4.1.2)");
 	}
 	sig_numbers(s);
 	sig_base64(s, kind != LF_DKIM_KIND_SEAL);
@@ -702,6 +717,20 @@ lf_dkim_sig_parse(const uint8_t *p, size_t n, const struct lf_dkim_options *o,
     struct lf_dkim_sig *out, struct lf_error *err)
 {
 	return lf_dkim_sig_parse_kind(p, n, o, LF_DKIM_KIND_DKIM, out, err);
+}
+
+void
+lf_dkim_b_cut(const struct lf_hfield *f, const struct lf_dkim_sig *s,
+    const uint8_t **cut, size_t *len)
+{
+	const struct lf_dkim_tag *b = lf_dkim_tags_get(&s->tags, "b");
+	const uint8_t *end = b->value + b->value_len;
+	const uint8_t *vend = f->value + f->value_len;
+
+	while (end < vend && is_wsp(*end))
+		end++;
+	*cut = b->eq + 1;
+	*len = (size_t)(end - *cut);
 }
 
 void

@@ -50,6 +50,14 @@ bool lf_dkim_verify_digest(void *pkey, enum lf_dkim_alg alg,
     const uint8_t *sig, size_t sig_len, const uint8_t *digest, size_t dlen);
 
 /*
+ * lf_dkim_b_cut: the bytes of field f (whose value s was parsed from) to
+ * leave out when hashing it: the value of b= with all the whitespace
+ * around it (RFC 6376 3.7), from after "=" to the next ";" or the end.
+ */
+void lf_dkim_b_cut(const struct lf_hfield *f, const struct lf_dkim_sig *s,
+    const uint8_t **cut, size_t *len);
+
+/*
  * lf_dkim_alg_md: the EVP_MD of alg's hash (const EVP_MD *).
  */
 const void *lf_dkim_alg_md(enum lf_dkim_alg alg);

@@ -328,10 +328,9 @@ header_hash(struct lf_dkim_verify *v, const struct lf_dkim_result *r,
 {
 	const struct lf_dkim_sig *s = &r->sig;
 	const struct lf_hfield *self = &v->hb->fields[r->field];
-	const struct lf_dkim_tag *b = lf_dkim_tags_get(&s->tags, "b");
-	const uint8_t *cut = b->eq + 1;
+	const uint8_t *cut;
+	size_t cut_len, k;
 	EVP_MD_CTX *ctx;
-	size_t k;
 	int rc = LF_OK;
 
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
@@ -347,9 +346,10 @@ header_hash(struct lf_dkim_verify *v, const struct lf_dkim_result *r,
 			    md_sink, ctx, err);
 	}
 	/* The signature itself, b= emptied, without its line end. */
+	lf_dkim_b_cut(self, s, &cut, &cut_len);
 	if (rc == LF_OK)
-		rc = lf_dkim_canon_header(self, s->hcanon, false, cut,
-		    (size_t)(b->value + b->value_len - cut), md_sink, ctx, err);
+		rc = lf_dkim_canon_header(self, s->hcanon, false, cut, cut_len,
+		    md_sink, ctx, err);
 	if (rc == LF_OK && EVP_DigestFinal_ex(ctx, digest, dlen) != 1)
 		rc = lf_error_set(err, LF_E_CRYPTO, "dkim: header hash");
 out:

@@ -374,6 +374,19 @@ broken_chains(void **state)
 	n2 = edit(copy, n, "i=1; cv=none", "i=1; cv=pass");
 	check(copy, n2, LF_ARC_FAIL, NULL, 2);
 
+	/* The newest message signature lists ARC-Seal in h=. */
+	{
+		struct arc_run r;
+
+		memcpy(copy, m, n + 1);
+		n2 = edit(copy, n, "h=from : to", "h=arc-seal");
+		arc_run((const uint8_t *)copy, n2, keyfile, keyfile_len, &r);
+		want_cv(&r, LF_ARC_FAIL, "Message-Signature");
+		assert_int_equal(r.rep.sets[1].ams_verdict, LF_DKIM_SIG_SYNTAX);
+		assert_non_null(strstr(r.rep.sets[1].ams_reason, "ARC-Seal"));
+		arc_release(&r);
+	}
+
 	/* No key for the seals. */
 	{
 		struct arc_run r;

@@ -1629,6 +1629,59 @@ interop_time(void **state)
 	free(rec);
 }
 
+/*
+ * Signed here with the openssl command over data written out by hand
+ * from RFC 6376 3.7: b= in the middle of the field, blanks around its
+ * value, which is deleted "including all surrounding whitespace".
+ */
+static void
+interop_openssl_b_cut(void **state)
+{
+	static const char body[] = "body  \r\n\r\n";
+	char path[1200], cmd[4096], bh[64], b64[1024], head[600];
+	char *msg;
+	uint8_t md[32], *sig;
+	size_t n;
+	FILE *f;
+	char *rec = key_record("rsa", "rsa.p");
+	struct onekey k = {rec, 0, ""};
+	struct verified v;
+
+	(void)state;
+	/* The relaxed body is "body\r\n". */
+	EVP_Digest("body\r\n", 6, md, NULL, EVP_sha256(), NULL);
+	EVP_EncodeBlock((unsigned char *)bh, md, 32);
+	snprintf(head, sizeof(head),
+	    "from:a@example.org\r\n"
+	    "dkim-signature:v=1; a=rsa-sha256; c=relaxed/relaxed; "
+	    "d=example.org; s=sel; b=; h=from; bh=%s",
+	    bh);
+	snprintf(path, sizeof(path), "%s/data", tmpdir);
+	assert_non_null(f = fopen(path, "wb"));
+	fputs(head, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+	    "openssl dgst -sha256 -sign %s/rsa.pem -out %s/sig %s", tmpdir,
+	    tmpdir, path);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/sig", tmpdir);
+	sig = slurp(path, &n);
+	EVP_EncodeBlock((unsigned char *)b64, sig, (int)n);
+	free(sig);
+	msg = malloc(4096);
+	assert_non_null(msg);
+	snprintf(msg, 4096,
+	    "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; "
+	    "d=example.org; s=sel;\r\n b= %s ;\r\n h=from; bh=%s\r\n"
+	    "From: a@example.org\r\n\r\n%s",
+	    b64, bh, body);
+	verify_one_key((const uint8_t *)msg, strlen(msg), &k, &v);
+	want_verdict(&v, 0, LF_DKIM_PASS);
+	verified_release(&v);
+	free(msg);
+	free(rec);
+}
+
 /* ---- Hostile headers ---- */
 
 static void
@@ -1858,6 +1911,7 @@ main(void)
 	    cmocka_unit_test(interop_dkimpy_keys),
 	    cmocka_unit_test(interop_length),
 	    cmocka_unit_test(interop_time),
+	    cmocka_unit_test(interop_openssl_b_cut),
 	    cmocka_unit_test(too_many_signatures),
 	    cmocka_unit_test(header_selection),
 	    cmocka_unit_test(verify_failalloc),
