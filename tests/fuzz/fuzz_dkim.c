@@ -8,12 +8,14 @@
  * whatever the split of its input, and its relaxed output has no tab, no
  * space before a line end and no two spaces in a row; a verification of the input
  * as a message against two fixed keys (Ed25519 and RSA, the selectors of
- * the seeds) ends with sane verdicts and counts; every anomaly has a code.
+ * the seeds) ends with sane verdicts and counts, and so does ARC chain
+ * validation; every anomaly has a code.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lf/arc.h"
 #include "lf/buf.h"
 #include "lf/dkim.h"
 #include "lf/dkimkeys.h"
@@ -208,6 +210,37 @@ lookup(void *arg, const char *name, const uint8_t **txt, size_t *len)
 	return 0;
 }
 
+/* The ARC chain of the same message. */
+static void
+arc(const uint8_t *data, size_t size, const struct lf_hblock *hb,
+    const struct lf_dkim_options *o, size_t piece)
+{
+	struct lf_arc_verify *v;
+	struct lf_arc_report r;
+	size_t off, i;
+
+	if (lf_arc_verify_new(hb, o, check_anomaly, NULL, &v, NULL) != LF_OK)
+		abort();
+	for (off = hb->body_offset; off < size; off += piece)
+		if (lf_arc_verify_body(v, data + off,
+		        size - off < piece ? size - off : piece, NULL) != LF_OK)
+			abort();
+	if (lf_arc_verify_finish(v, &r, NULL) != LF_OK)
+		abort();
+	if (r.nsets > LF_ARC_MAX_SETS || (r.nsets > 0) != (r.sets != NULL) ||
+	    (r.cv == LF_ARC_FAIL) != (r.reason != NULL) ||
+	    (r.cv == LF_ARC_PASS && r.nsets == 0))
+		abort();
+	for (i = 0; i < r.nsets; i++)
+		if (r.sets[i].instance != i + 1 || r.sets[i].aar >= hb->count ||
+		    r.sets[i].ams >= hb->count || r.sets[i].seal >= hb->count ||
+		    (r.cv == LF_ARC_PASS &&
+		        r.sets[i].seal_verdict != LF_DKIM_PASS))
+			abort();
+	lf_arc_report_release(&r);
+	lf_arc_verify_free(v);
+}
+
 static void
 verify(const uint8_t *data, size_t size)
 {
@@ -249,6 +282,7 @@ verify(const uint8_t *data, size_t size)
 	}
 	lf_dkim_report_release(&r);
 	lf_dkim_verify_free(v);
+	arc(data, size, &hb, &o, piece);
 	lf_hblock_release(&hb);
 }
 
