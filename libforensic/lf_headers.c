@@ -265,6 +265,73 @@ report_chain(struct hx *x, json_t *doc)
 	put(x, doc, "hops", hops);
 }
 
+static json_t *
+indexes(struct hx *x, const size_t *v, size_t n)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	if (arr == NULL) {
+		x->nomem = true;
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		push(x, arr, json_integer((json_int_t)v[i]));
+	return arr;
+}
+
+static void
+report_gateways(struct hx *x, json_t *doc)
+{
+	const struct lf_gateways *gs = x->o->gateways;
+	json_t *arr = json_array();
+	size_t i;
+
+	if (arr == NULL) {
+		x->nomem = true;
+		return;
+	}
+	for (i = 0; gs != NULL && i < gs->count; i++) {
+		const struct lf_gateway *g = &gs->g[i];
+		struct lf_transit_verdict v;
+		json_t *j = json_object(), *range;
+
+		if (j == NULL) {
+			x->nomem = true;
+			break;
+		}
+		lf_gateway_judge(g, &x->b, &x->c, &v);
+		put(x, j, "name", json_string(g->name));
+		put(x, j, "vendor", json_string(g->vendor));
+		put(x, j, "verdict", json_string(lf_transit_name(v.verdict)));
+		put(x, j, "why", json_string(v.why));
+		put(x, j, "trace_fields", indexes(x, v.fields, v.nfields));
+		put(x, j, "trace_hops", indexes(x, v.hops, v.nhops));
+		put(x, j, "border_names_gateway",
+		    json_boolean(v.border_names_it));
+		range = v.range == NULL ?
+		    json_null() :
+		    json_pack("{s:s, s:s}", "cidr", v.range->cidr, "source",
+		        v.range->source);
+		put(x, j, "range", range);
+		push(x, arr, j);
+		if (v.forged)
+			record(x, "gateway.forged-hops", LF_SEV_HIGH,
+			    x->b.fields[x->c.hops[x->c.trusted].field].offset,
+			    (long)x->c.hops[x->c.trusted].field,
+			    "the hop below the border claims the gateway, but "
+			    "the border took the message from an address "
+			    "outside its ranges");
+		else if (v.verdict == LF_TRANSIT_UNKNOWN && v.border_names_it)
+			record(x, "gateway.address-unknown", LF_SEV_MEDIUM,
+			    x->b.fields[lf_chain_border(&x->c)->field].offset,
+			    (long)lf_chain_border(&x->c)->field,
+			    "the border's client is named as the gateway's, "
+			    "but its address is in none of its known ranges");
+	}
+	put(x, doc, "gateways", arr);
+}
+
 static bool
 trusted_authserv(const struct hx *x, const char *id)
 {
@@ -462,6 +529,7 @@ report(struct hx *x, json_t *doc)
 	put(x, header, "complete", json_boolean(x->b.complete));
 	put(x, doc, "header", header);
 	report_chain(x, doc);
+	report_gateways(x, doc);
 	report_authres(x, doc);
 	report_originator(x, doc);
 	put(x, doc, "findings", x->findings);

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/cli.h"
 #include "common/inputs.h"
@@ -28,7 +30,8 @@ struct options {
 	char *config_names[2 * MAX_NAMES]; /* owned copies from --config */
 	size_t nconfig;
 	enum output out;
-	int fail_on; /* a severity, or -1 */
+	int fail_on;             /* a severity, or -1 */
+	const char *gateway_dir; /* --gateway-profiles */
 	enum lf_mbox_format mbox_format;
 	struct cli_common c;
 };
@@ -36,6 +39,7 @@ struct options {
 struct state {
 	struct options o;
 	struct lf_headers_opts ho;
+	struct lf_gateways *gateways;
 	struct inputs in;
 	const char *source;
 	uint64_t mbox_offset;
@@ -67,6 +71,9 @@ usage(FILE *fp)
 	    "                           repeatable\n"
 	    "      --config FILE        lines \"trusted-mta HOST\" and "
 	    "\"trusted-authserv ID\"\n"
+	    "      --gateway-profiles DIR  the gateway profiles (default: "
+	    "the installed\n"
+	    "                           ones, or LF_GATEWAY_PROFILES)\n"
 	    "      --fail-on SEVERITY   exit 1 when a finding is at least "
 	    "SEVERITY\n"
 	    "                           (info, low, medium, high)\n"
@@ -161,6 +168,7 @@ parse_options(int argc, char **argv, struct options *o)
 		OPT_MTA = 256,
 		OPT_AUTHSERV,
 		OPT_CONFIG,
+		OPT_GATEWAYS,
 		OPT_FAIL_ON,
 		OPT_JSON,
 		OPT_JSONL,
@@ -170,6 +178,7 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"trusted-mta", required_argument, NULL, OPT_MTA},
 	    {"trusted-authserv", required_argument, NULL, OPT_AUTHSERV},
 	    {"config", required_argument, NULL, OPT_CONFIG},
+	    {"gateway-profiles", required_argument, NULL, OPT_GATEWAYS},
 	    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {"jsonl", no_argument, NULL, OPT_JSONL},
@@ -196,6 +205,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_CONFIG:
 			read_config(optarg, o);
+			break;
+		case OPT_GATEWAYS:
+			o->gateway_dir = optarg;
 			break;
 		case OPT_FAIL_ON:
 			o->fail_on = parse_severity(optarg);
@@ -264,6 +276,7 @@ print_text(const json_t *r)
 	const json_t *trust = json_object_get(r, "trust");
 	const json_t *auth = json_object_get(r, "authentication"), *a, *res;
 	const json_t *findings = json_object_get(r, "findings"), *f;
+	const json_t *gateways = json_object_get(r, "gateways"), *g;
 	size_t i, k;
 
 	printf("%s", cli_esc(str(r, "source"), strlen(str(r, "source"))));
@@ -292,6 +305,15 @@ print_text(const json_t *r)
 	else
 		printf("no hop is trusted\n");
 	print_hops(r);
+	for (i = 0; (g = json_array_get(gateways, i)) != NULL; i++) {
+		/* Those the message never mentions say nothing. */
+		if (strcmp(str(g, "verdict"), "not-transited") == 0 &&
+		    json_array_size(json_object_get(g, "trace_fields")) == 0 &&
+		    json_array_size(json_object_get(g, "trace_hops")) == 0)
+			continue;
+		printf("gateway %s: %s: %s\n", str(g, "name"),
+		    str(g, "verdict"), str(g, "why"));
+	}
 	for (i = 0; (a = json_array_get(auth, i)) != NULL; i++) {
 		printf("%s from %s:",
 		    json_is_true(json_object_get(a, "trusted")) ?
@@ -411,6 +433,59 @@ message_end(void *arg)
 	return 0;
 }
 
+/*
+ * Where the gateway profiles are when none is named: LF_GATEWAY_PROFILES,
+ * else beside the program as installed (PREFIX/share/libforensic/...)
+ * or as built (build/bin in the source tree); NULL when none is there.
+ */
+static const char *
+default_gateway_dir(char *buf, size_t size)
+{
+	static const char *const beside[] =
+	    {"../share/libforensic/profiles/gateway", "../../profiles/gateway"};
+	char exe[4096], *slash;
+	struct stat st;
+	ssize_t n;
+	size_t i;
+
+	if (getenv("LF_GATEWAY_PROFILES") != NULL)
+		return getenv("LF_GATEWAY_PROFILES");
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return NULL;
+	*slash = '\0';
+	for (i = 0; i < 2; i++) {
+		if (snprintf(buf, size, "%s/%s", exe, beside[i]) < (int)size &&
+		    stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+			return buf;
+	}
+	return NULL;
+}
+
+static struct lf_gateways *
+load_gateways(const struct options *o)
+{
+	char buf[4096];
+	const char *dir = o->gateway_dir;
+	struct lf_gateways *gs;
+	struct lf_error err;
+
+	if (dir == NULL &&
+	    (dir = default_gateway_dir(buf, sizeof(buf))) == NULL) {
+		if (!o->c.quiet)
+			cli_warn("no gateway profiles found: transit is not "
+			         "judged (see --gateway-profiles)");
+		return NULL;
+	}
+	if (lf_gateways_load(dir, &gs, &err) != LF_OK) {
+		cli_warn("%s", err.msg);
+		exit(CLI_EXIT_FAILURE);
+	}
+	return gs;
+}
+
 static const struct inputs_handler handler = {message_begin, message_data,
     message_end};
 
@@ -431,6 +506,8 @@ main(int argc, char **argv)
 	s.ho.trusted_authserv = s.o.authserv;
 	s.ho.ntrusted_authserv = s.o.nauthserv;
 	s.ho.max_fields = (size_t)s.o.c.limits.header_fields;
+	s.gateways = load_gateways(&s.o);
+	s.ho.gateways = s.gateways;
 	s.ho.tool = cli_prog();
 	lf_buf_init(&s.head, s.o.c.limits.header_bytes);
 	if (!inputs_init(&s.in, &handler, &s, s.o.mbox_format, &s.o.c))
@@ -444,6 +521,7 @@ main(int argc, char **argv)
 		(void)fputs(s.json_first ? "[]\n" : "\n]\n", stdout);
 	inputs_release(&s.in);
 	lf_buf_release(&s.head);
+	lf_gateways_free(s.gateways);
 	for (k = 0; k < s.o.nconfig; k++)
 		free(s.o.config_names[k]);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

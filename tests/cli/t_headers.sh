@@ -20,14 +20,16 @@ print(eval(sys.argv[2]))
 ' "$1" "$2"
 }
 
-# check_border EML IP HOPS MTA...: each Symantec sample, with the servers
-# its notes name as the recipient's own: the border took the message from
-# MessageLabs at IP, HOPS hops down.
+# check_border EML IP HOPS VERDICT MTA...: each Symantec sample, with the
+# servers its notes name as the recipient's own: the border took the
+# message from MessageLabs at IP, HOPS hops down, and the verdict on
+# symantec-ess (profiles/gateway) is VERDICT.
 check_border() {
 	eml=$1
 	ip=$2
 	hops=$3
-	shift 3
+	verdict=$4
+	shift 4
 	args=""
 	for m in "$@"; do
 		args="$args --trusted-mta $m"
@@ -39,16 +41,60 @@ check_border() {
 	    fail "$eml: delivered from $(field out 'r["trust"]["delivery_ip"]'), want $ip"
 	[ "$(field out 'r["trust"]["trusted_hops"]')" -eq "$hops" ] ||
 	    fail "$eml: $(field out 'r["trust"]["trusted_hops"]') trusted hops"
+	got=$(field out '[g["verdict"] for g in r["gateways"] if g["name"] == "symantec-ess"][0]')
+	[ "$got" = "$verdict" ] || fail "$eml: symantec-ess $got, want $verdict"
 }
 check_border symantec-ess-inbound-xen-2019.eml 195.245.230.169 3 \
-    mail.lfdr.de lists.xenproject.org
+    transited mail.lfdr.de lists.xenproject.org
 check_border symantec-ess-inbound-xen-2019.full.eml 195.245.230.169 3 \
-    mail.lfdr.de '*.xenproject.org'
+    transited mail.lfdr.de '*.xenproject.org'
 check_border symantec-ess-outbound-fujitsu-2021.eml 195.245.230.17 3 \
-    mail.lfdr.de picard.linux.it in-2.smtp.seeweb.it
+    transited mail.lfdr.de picard.linux.it in-2.smtp.seeweb.it
 check_border symantec-ess-outbound-semtech-2025.eml 67.219.250.1 1 \
-    smtp.subspace.kernel.org
-check_border symantec-ess-old-2004.eml 140.174.2.179 1 vger.kernel.org
+    transited smtp.subspace.kernel.org
+# 2004: the profile holds no range published for MessageLabs then, so the
+# address cannot settle it; the border heard the client call itself
+# mail45.messagelabs.com, which is a claim, not a proof.
+check_border symantec-ess-old-2004.eml 140.174.2.179 1 unknown \
+    vger.kernel.org
+contains out '"id":"gateway.address-unknown"'
+# The others do not claim Symantec: no trace of it, and never
+# "transited" (a block without Received fields leaves every gateway
+# "unknown": no border recorded a delivery).
+for eml in barracuda-2020.eml google-mx-2019.eml ironport-cisco-2020.eml \
+    m365-eop-inbound-2017.eml mimecast-redhat-2022.eml \
+    proofpoint-outbound-ibm-2023.eml sophos-2024-2025.eml \
+    trendmicro-2022-2023.eml; do
+	run 0 lf-headers --jsonl "$eml"
+	got=$(field out '[(g["verdict"], g["trace_fields"], g["trace_hops"]) for g in r["gateways"] if g["name"] == "symantec-ess"][0]')
+	case $got in
+	"('not-transited', [], [])" | "('unknown', [], [])") ;;
+	*) fail "$eml: symantec-ess $got" ;;
+	esac
+done
+run 0 lf-headers --jsonl --trusted-mta mail.lfdr.de \
+    --trusted-mta lists.xenproject.org symantec-ess-inbound-xen-2019.eml
+[ "$(field out '[g["name"] for g in r["gateways"] if g["verdict"] == "transited"]')" = "['symantec-ess']" ] ||
+    fail "xen: $(field out 'r["gateways"]')"
+[ "$(field out '[g["range"]["cidr"] for g in r["gateways"] if g["range"]]')" = "['195.245.230.0/23']" ] ||
+    fail "xen: the range"
+
+# Genuine Symantec hops and headers copied under the sender's own
+# delivery: the border took it from 203.0.113.66, not from MessageLabs.
+{
+	printf 'Received: from attacker.example (attacker.example [203.0.113.66])\n'
+	printf '\tby mx.example.net (Postfix) with ESMTP id 9F1;\n'
+	printf '\tTue, 21 May 2019 10:31:30 +0000\n'
+	sed -n '/^Received: from \[46.226.53.52\]/,$p' symantec-ess-inbound-xen-2019.eml
+} >replayed.eml
+run 0 lf-headers --jsonl --trusted-mta mx.example.net replayed.eml
+validate headers.schema.json out
+got=$(field out '[g["verdict"] for g in r["gateways"] if g["name"] == "symantec-ess"][0]')
+[ "$got" = not-transited ] || fail "replayed: symantec-ess $got"
+[ "$(field out '[f["field"] for f in r["findings"] if f["id"] == "gateway.forged-hops"]')" = "[1]" ] ||
+    fail "replayed: $(field out 'r["findings"]')"
+run 1 lf-headers --fail-on high --trusted-mta mx.example.net replayed.eml
+contains out "gateway symantec-ess: not-transited"
 
 # No server named: the topmost hop only, and a finding says so.
 run 0 lf-headers --jsonl google-mx-2019.eml

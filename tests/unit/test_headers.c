@@ -46,7 +46,12 @@ json_free(void *p)
 static int
 analyze(json_t **r, int *worst)
 {
-	struct lf_headers_opts o = {mta, 2, authserv, 1, 100, "test"};
+	struct lf_headers_opts o = {.trusted_mta = mta,
+	    .ntrusted_mta = 2,
+	    .trusted_authserv = authserv,
+	    .ntrusted_authserv = 1,
+	    .max_fields = 100,
+	    .tool = "test"};
 
 	return lf_headers_analyze((const uint8_t *)block, strlen(block), &o, r,
 	    worst, NULL);

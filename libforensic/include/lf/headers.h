@@ -14,6 +14,7 @@
 
 #include "lf/anomaly.h"
 #include "lf/error.h"
+#include "lf/gateway.h"
 
 struct lf_headers_opts {
 	/* The user's own border servers (lf/chain.h). */
@@ -23,6 +24,8 @@ struct lf_headers_opts {
 	 * when written above the trust boundary. */
 	const char *const *trusted_authserv;
 	size_t ntrusted_authserv;
+	/* The gateways to judge transit through (NULL: none). */
+	const struct lf_gateways *gateways;
 	size_t max_fields; /* header fields split, at most */
 	const char *tool;  /* the tool's name, for the report */
 };
@@ -30,8 +33,9 @@ struct lf_headers_opts {
 /*
  * lf_headers_analyze: read the header block at the start of p[0..n) (the
  * body, if any follows, is not read) and return the report as a new JSON
- * document in *out: "header", "trust", "hops", "authentication",
- * "originator" and "findings" (each with "id", "severity", "offset", the
+ * document in *out: "header", "trust", "hops", "gateways" (a verdict for
+ * each gateway, with its evidence), "authentication", "originator" and
+ * "findings" (each with "id", "severity", "offset", the
  * field's index and its raw text, escaped).  *worst is set to the highest
  * severity among the findings, or -1 when there is none.
  *
