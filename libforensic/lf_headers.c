@@ -6,12 +6,18 @@
  * Every finding points at the field it is about and quotes it, escaped,
  * because the analyst must be able to show the line to someone else.
  */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "lf/arc.h"
 #include "lf/authres.h"
 #include "lf/chain.h"
 #include "lf/date.h"
+#include "lf/dkim.h"
+#include "lf/dkimkeys.h"
 #include "lf/hblock.h"
 #include "lf/headers.h"
 #include "lf/json.h"
@@ -515,73 +521,334 @@ report_originator(struct hx *x, json_t *doc)
 	put(x, doc, "originator", counts);
 }
 
-static void
-report(struct hx *x, json_t *doc)
-{
-	json_t *header = json_object();
+static const struct {
+	unsigned bit;
+	const char *name;
+} dkim_flags[] = {
+    {LF_DKIM_F_SHA1, "rsa-sha1"},
+    {LF_DKIM_F_RSA_SHORT, "rsa-short-key"},
+    {LF_DKIM_F_LENGTH, "length"},
+    {LF_DKIM_F_UNSIGNED_BODY, "unsigned-body"},
+    {LF_DKIM_F_LENGTH_LONG, "length-past-body"},
+    {LF_DKIM_F_KEY_TESTING, "key-testing"},
+    {LF_DKIM_F_EXPIRED, "expired"},
+    {LF_DKIM_F_FUTURE, "future"},
+    {LF_DKIM_F_NO_TIME, "no-time"},
+    {LF_DKIM_F_JUNK, "base64-junk"},
+    {LF_DKIM_F_UNSIGNED_HEADER, "unsigned-header"},
+    {LF_DKIM_F_FIELD_COUNT, "field-count"},
+};
 
-	if (header == NULL) {
+static const char *
+check_name(enum lf_dkim_check c)
+{
+	return c == LF_DKIM_CHECK_OK ? "ok" :
+	    c == LF_DKIM_CHECK_BAD   ? "bad" :
+	                               "not-checked";
+}
+
+static json_t *
+dstr(struct hx *x, struct lf_dkim_str s)
+{
+	return text(x, s.p, s.n);
+}
+
+static json_t *
+dkim_json(struct hx *x, const struct lf_dkim_result *r)
+{
+	json_t *j = json_object(), *flags = json_array(), *hdr = json_object();
+	size_t k;
+
+	if (j == NULL || flags == NULL || hdr == NULL) {
+		json_decref(j);
+		json_decref(flags);
+		json_decref(hdr);
+		x->nomem = true;
+		return NULL;
+	}
+	put(x, j, "field", json_integer((json_int_t)r->field));
+	put(x, j, "d", dstr(x, r->sig.d));
+	put(x, j, "s", dstr(x, r->sig.s));
+	put(x, j, "a", dstr(x, r->sig.a));
+	put(x, j, "c", dstr(x, r->sig.c));
+	put(x, j, "verdict", json_string(lf_dkim_verdict_name(r->verdict)));
+	put(x, j, "reason",
+	    r->reason != NULL ? json_string(r->reason) : json_null());
+	put(x, j, "body", json_string(check_name(r->body)));
+	put(x, j, "header", json_string(check_name(r->header)));
+	put(x, j, "key_bits",
+	    r->key_bits > 0 ? json_integer(r->key_bits) : json_null());
+	put(x, j, "l",
+	    r->sig.has_length ? json_integer((json_int_t)r->sig.length) :
+	                        json_null());
+	put(x, j, "body_unsigned", json_integer((json_int_t)r->body_unsigned));
+	for (k = 0; k < LF_DKIM_HCHECKS; k++)
+		put(x, hdr, r->hdr[k].name,
+		    json_pack("{s:I, s:I, s:b}", "present",
+		        (json_int_t)r->hdr[k].present, "signed",
+		        (json_int_t)r->hdr[k].listed, "oversigned",
+		        r->hdr[k].oversigned));
+	put(x, j, "fields", hdr);
+	for (k = 0; k < sizeof(dkim_flags) / sizeof(dkim_flags[0]); k++) {
+		if (r->flags & dkim_flags[k].bit)
+			push(x, flags, json_string(dkim_flags[k].name));
+	}
+	put(x, j, "flags", flags);
+	return j;
+}
+
+static void
+report_dkim(struct hx *x, json_t *doc, const struct lf_dkim_report *dr,
+    const struct lf_arc_report *ar, bool checked)
+{
+	json_t *arr, *arc, *sets;
+	size_t i;
+
+	if (!checked) {
+		put(x, doc, "dkim", json_null());
+		put(x, doc, "arc", json_null());
+		return;
+	}
+	if ((arr = json_array()) == NULL) {
 		x->nomem = true;
 		return;
 	}
-	put(x, header, "fields", json_integer((json_int_t)x->b.count));
-	put(x, header, "bytes", json_integer((json_int_t)x->b.body_offset));
-	put(x, header, "complete", json_boolean(x->b.complete));
-	put(x, doc, "header", header);
-	report_chain(x, doc);
-	report_gateways(x, doc);
-	report_authres(x, doc);
-	report_originator(x, doc);
-	put(x, doc, "findings", x->findings);
+	for (i = 0; i < dr->count; i++) {
+		const struct lf_dkim_result *r = &dr->results[i];
+		push(x, arr, dkim_json(x, r));
+		if (r->verdict == LF_DKIM_FAIL_BODY_HASH ||
+		    r->verdict == LF_DKIM_FAIL_SIGNATURE)
+			record(x, "dkim.failed", LF_SEV_MEDIUM,
+			    x->b.fields[r->field].offset, (long)r->field,
+			    "a signature that does not verify: the message "
+			    "was changed after it was signed, or the "
+			    "signature is not genuine");
+	}
+	put(x, doc, "dkim", arr);
+	if ((arc = json_object()) == NULL || (sets = json_array()) == NULL) {
+		json_decref(arc);
+		x->nomem = true;
+		return;
+	}
+	put(x, arc, "cv", json_string(lf_arc_cv_name(ar->cv)));
+	put(x, arc, "reason",
+	    ar->reason != NULL ? json_string(ar->reason) : json_null());
+	for (i = 0; i < ar->nsets; i++) {
+		const struct lf_arc_set *t = &ar->sets[i];
+		json_t *j = json_object();
+		if (j == NULL) {
+			x->nomem = true;
+			break;
+		}
+		put(x, j, "instance", json_integer(t->instance));
+		put(x, j, "cv", json_string(lf_arc_cv_name(t->cv)));
+		put(x, j, "seal",
+		    json_string(lf_dkim_verdict_name(t->seal_verdict)));
+		put(x, j, "seal_d", dstr(x, t->seal_d));
+		put(x, j, "message_signature",
+		    json_string(lf_dkim_verdict_name(t->ams_verdict)));
+		put(x, j, "message_signature_d", dstr(x, t->ams_d));
+		push(x, sets, j);
+	}
+	put(x, arc, "sets", sets);
+	put(x, doc, "arc", arc);
+}
+
+struct lf_headers {
+	struct hx x;
+	json_t *doc;
+	struct lf_dkim_options dkim_opts;
+	struct lf_dkim_verify *dkim;
+	struct lf_arc_verify *arc;
+	bool has_block;
+	bool failed; /* an error: only _free is left */
+};
+
+int
+lf_headers_new(const struct lf_headers_opts *o, struct lf_headers **out,
+    struct lf_error *err)
+{
+	struct lf_headers *h;
+
+	if (o == NULL || out == NULL)
+		return lf_error_set(err, LF_E_INVAL, "headers: bad call");
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return lf_error_set(err, LF_E_NOMEM, "headers");
+	h->x.o = o;
+	*out = h;
+	return LF_OK;
+}
+
+/* Forget the message read last. */
+static void
+reset(struct lf_headers *h)
+{
+	const struct lf_headers_opts *opts;
+
+	lf_dkim_verify_free(h->dkim);
+	lf_arc_verify_free(h->arc);
+	h->dkim = NULL;
+	h->arc = NULL;
+	json_decref(h->doc);
+	json_decref(h->x.findings);
+	lf_chain_release(&h->x.c);
+	lf_hblock_release(&h->x.b);
+	opts = h->x.o;
+	memset(&h->x, 0, sizeof(h->x));
+	h->x.o = opts;
+	h->doc = NULL;
+	h->has_block = false;
+	h->failed = false;
+}
+
+/* DKIM and ARC, judged at the receipt time, when there are keys. */
+static int
+start_signatures(struct lf_headers *h, struct lf_error *err)
+{
+	const struct lf_hop *border = lf_chain_border(&h->x.c);
+	int rc;
+
+	lf_dkim_options_default(&h->dkim_opts);
+	h->dkim_opts.key = lf_dkimkeys_lookup;
+	h->dkim_opts.key_arg = (void *)(uintptr_t)h->x.o->dkim_keys;
+	if (border != NULL && border->r.has_date) {
+		h->dkim_opts.has_time = true;
+		h->dkim_opts.time = border->r.date.utc;
+	}
+	if ((rc = lf_dkim_verify_new(&h->x.b, &h->dkim_opts, on_anomaly, &h->x,
+	         &h->dkim, err)) != LF_OK)
+		return rc;
+	return lf_arc_verify_new(&h->x.b, &h->dkim_opts, on_anomaly, &h->x,
+	    &h->arc, err);
+}
+
+int
+lf_headers_block(struct lf_headers *h, const uint8_t *p, size_t n,
+    struct lf_error *err)
+{
+	struct hx *x = &h->x;
+	struct lf_chain_opts co = {x->o->trusted_mta, x->o->ntrusted_mta};
+	size_t i;
+	int rc;
+
+	if (p == NULL && n > 0)
+		return lf_error_set(err, LF_E_INVAL, "headers: bad call");
+	reset(h);
+	x->p = p;
+	x->n = n;
+	x->worst = -1;
+	h->has_block = true;
+	h->failed = true; /* until it is all done */
+	if ((rc = lf_hblock_parse(p, n, x->o->max_fields, &x->b, on_early, x,
+	         err)) != LF_OK)
+		return rc;
+	x->findings = json_array();
+	h->doc = lf_json_doc_new("lf-headers", 1,
+	    x->o->tool != NULL ? x->o->tool : "lf-headers");
+	if (x->findings == NULL || h->doc == NULL)
+		return lf_error_set(err, LF_E_NOMEM, "headers");
+	for (i = 0; i < x->nearly; i++)
+		finding(x, x->early[i].code, x->early[i].sev,
+		    x->early[i].offset, NULL);
+	if ((rc = lf_chain_build(&x->b, &co, &x->c, on_anomaly, x, err)) !=
+	    LF_OK)
+		return rc;
+	/* A block cut short by a limit leaves no body to hash. */
+	if (x->o->dkim_keys != NULL && x->b.complete &&
+	    (rc = start_signatures(h, err)) != LF_OK)
+		return rc;
+	h->failed = false;
+	return LF_OK;
+}
+
+int
+lf_headers_body(struct lf_headers *h, const uint8_t *p, size_t n,
+    struct lf_error *err)
+{
+	int rc;
+
+	if (!h->has_block || h->failed)
+		return lf_error_set(err, LF_E_INVAL,
+		    "headers: no header block");
+	if (h->dkim == NULL)
+		return LF_OK;
+	if ((rc = lf_dkim_verify_body(h->dkim, p, n, err)) != LF_OK ||
+	    (rc = lf_arc_verify_body(h->arc, p, n, err)) != LF_OK)
+		h->failed = true;
+	return rc;
+}
+
+int
+lf_headers_end(struct lf_headers *h, json_t **out, int *worst,
+    struct lf_error *err)
+{
+	struct lf_dkim_report dr = {NULL, 0, 0};
+	struct lf_arc_report ar;
+	struct hx *x = &h->x;
+	json_t *header;
+	int rc = LF_OK;
+
+	if (!h->has_block || h->failed || out == NULL || worst == NULL)
+		return lf_error_set(err, LF_E_INVAL, "headers: bad call");
+	memset(&ar, 0, sizeof(ar));
+	if (h->dkim != NULL &&
+	    ((rc = lf_dkim_verify_finish(h->dkim, &dr, err)) != LF_OK ||
+	        (rc = lf_arc_verify_finish(h->arc, &ar, err)) != LF_OK)) {
+		lf_dkim_report_release(&dr);
+		h->failed = true;
+		return rc;
+	}
+	if ((header = json_object()) == NULL)
+		x->nomem = true;
+	else {
+		put(x, header, "fields", json_integer((json_int_t)x->b.count));
+		put(x, header, "bytes",
+		    json_integer((json_int_t)x->b.body_offset));
+		put(x, header, "complete", json_boolean(x->b.complete));
+		put(x, h->doc, "header", header);
+	}
+	report_chain(x, h->doc);
+	report_gateways(x, h->doc);
+	report_authres(x, h->doc);
+	report_dkim(x, h->doc, &dr, &ar, h->dkim != NULL);
+	report_originator(x, h->doc);
+	lf_dkim_report_release(&dr);
+	lf_arc_report_release(&ar);
+	put(x, h->doc, "findings", x->findings);
 	x->findings = NULL;
+	h->failed = true; /* a new block, or _free */
+	if (x->nomem)
+		return lf_error_set(err, LF_E_NOMEM, "headers");
+	*out = h->doc;
+	*worst = x->worst;
+	h->doc = NULL;
+	return LF_OK;
+}
+
+void
+lf_headers_free(struct lf_headers *h)
+{
+	if (h == NULL)
+		return;
+	reset(h);
+	free(h);
 }
 
 int
 lf_headers_analyze(const uint8_t *p, size_t n, const struct lf_headers_opts *o,
     json_t **out, int *worst, struct lf_error *err)
 {
-	struct lf_chain_opts co;
-	struct hx x;
-	json_t *doc;
-	size_t i;
+	struct lf_headers *h;
 	int rc;
 
 	if (o == NULL || out == NULL || worst == NULL || (p == NULL && n > 0))
 		return lf_error_set(err, LF_E_INVAL, "headers: bad call");
-	memset(&x, 0, sizeof(x));
-	x.p = p;
-	x.n = n;
-	x.o = o;
-	x.worst = -1;
-	co.trusted_mta = o->trusted_mta;
-	co.ntrusted = o->ntrusted_mta;
-	if ((rc = lf_hblock_parse(p, n, o->max_fields, &x.b, on_early, &x,
-	         err)) != LF_OK)
+	if ((rc = lf_headers_new(o, &h, err)) != LF_OK)
 		return rc;
-	x.findings = json_array();
-	doc = lf_json_doc_new("lf-headers", 1,
-	    o->tool != NULL ? o->tool : "lf-headers");
-	for (i = 0; x.findings != NULL && i < x.nearly; i++)
-		finding(&x, x.early[i].code, x.early[i].sev, x.early[i].offset,
-		    NULL);
-	if (x.findings == NULL || doc == NULL ||
-	    (rc = lf_chain_build(&x.b, &co, &x.c, on_anomaly, &x, err)) !=
-	        LF_OK) {
-		json_decref(x.findings);
-		json_decref(doc);
-		lf_hblock_release(&x.b);
-		return rc != LF_OK ? rc :
-		                     lf_error_set(err, LF_E_NOMEM, "headers");
-	}
-	report(&x, doc);
-	json_decref(x.findings);
-	lf_chain_release(&x.c);
-	lf_hblock_release(&x.b);
-	if (x.nomem) {
-		json_decref(doc);
-		return lf_error_set(err, LF_E_NOMEM, "headers");
-	}
-	*out = doc;
-	*worst = x.worst;
-	return LF_OK;
+	if ((rc = lf_headers_block(h, p, n, err)) == LF_OK &&
+	    (rc = lf_headers_body(h, p + h->x.b.body_offset,
+	         n - h->x.b.body_offset, err)) == LF_OK)
+		rc = lf_headers_end(h, out, worst, err);
+	lf_headers_free(h);
+	return rc;
 }

@@ -14,6 +14,7 @@
 #include "common/cli.h"
 #include "common/inputs.h"
 #include "lf/buf.h"
+#include "lf/dkimkeys.h"
 #include "lf/extract.h"
 #include "lf/headers.h"
 #include "lf/json.h"
@@ -32,6 +33,7 @@ struct options {
 	enum output out;
 	int fail_on;             /* a severity, or -1 */
 	const char *gateway_dir; /* --gateway-profiles */
+	const char *dkim_keys;   /* --dkim-keys */
 	enum lf_mbox_format mbox_format;
 	struct cli_common c;
 };
@@ -46,6 +48,9 @@ struct state {
 	struct lf_buf head; /* the message's bytes, up to the empty line */
 	size_t scanned;     /* of head, searched for the empty line */
 	bool head_done;
+	bool broken; /* the message could not be read: no report */
+	struct lf_headers *h;
+	struct lf_dkimkeys *dkim_keys;
 	bool json_first;
 	int status;
 };
@@ -71,6 +76,10 @@ usage(FILE *fp)
 	    "                           repeatable\n"
 	    "      --config FILE        lines \"trusted-mta HOST\" and "
 	    "\"trusted-authserv ID\"\n"
+	    "      --dkim-keys FILE     verify DKIM and ARC with these key "
+	    "records, one a\n"
+	    "                           line: SELECTOR._domainkey.DOMAIN "
+	    "TXT-RECORD\n"
 	    "      --gateway-profiles DIR  the gateway profiles (default: "
 	    "the installed\n"
 	    "                           ones, or LF_GATEWAY_PROFILES)\n"
@@ -169,6 +178,7 @@ parse_options(int argc, char **argv, struct options *o)
 		OPT_AUTHSERV,
 		OPT_CONFIG,
 		OPT_GATEWAYS,
+		OPT_DKIM_KEYS,
 		OPT_FAIL_ON,
 		OPT_JSON,
 		OPT_JSONL,
@@ -179,6 +189,7 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"trusted-authserv", required_argument, NULL, OPT_AUTHSERV},
 	    {"config", required_argument, NULL, OPT_CONFIG},
 	    {"gateway-profiles", required_argument, NULL, OPT_GATEWAYS},
+	    {"dkim-keys", required_argument, NULL, OPT_DKIM_KEYS},
 	    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {"jsonl", no_argument, NULL, OPT_JSONL},
@@ -208,6 +219,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_GATEWAYS:
 			o->gateway_dir = optarg;
+			break;
+		case OPT_DKIM_KEYS:
+			o->dkim_keys = optarg;
 			break;
 		case OPT_FAIL_ON:
 			o->fail_on = parse_severity(optarg);
@@ -277,6 +291,8 @@ print_text(const json_t *r)
 	const json_t *auth = json_object_get(r, "authentication"), *a, *res;
 	const json_t *findings = json_object_get(r, "findings"), *f;
 	const json_t *gateways = json_object_get(r, "gateways"), *g;
+	const json_t *dkim = json_object_get(r, "dkim"), *d;
+	const json_t *arc = json_object_get(r, "arc");
 	size_t i, k;
 
 	printf("%s", cli_esc(str(r, "source"), strlen(str(r, "source"))));
@@ -306,8 +322,9 @@ print_text(const json_t *r)
 		printf("no hop is trusted\n");
 	print_hops(r);
 	for (i = 0; (g = json_array_get(gateways, i)) != NULL; i++) {
-		/* Those the message never mentions say nothing. */
-		if (strcmp(str(g, "verdict"), "not-transited") == 0 &&
+		/* Those the message never mentions, and that did not
+		 * deliver it, say nothing. */
+		if (strcmp(str(g, "verdict"), "transited") != 0 &&
 		    json_array_size(json_object_get(g, "trace_fields")) == 0 &&
 		    json_array_size(json_object_get(g, "trace_hops")) == 0)
 			continue;
@@ -327,6 +344,11 @@ print_text(const json_t *r)
 			    show(res, "result"));
 		printf("\n");
 	}
+	for (i = 0; (d = json_array_get(dkim, i)) != NULL; i++)
+		printf("dkim d=%s s=%s %s: %s\n", show(d, "d"), show(d, "s"),
+		    show(d, "a"), str(d, "verdict"));
+	if (json_is_object(arc) && strcmp(str(arc, "cv"), "none") != 0)
+		printf("arc: %s\n", str(arc, "cv"));
 	for (i = 0; (f = json_array_get(findings, i)) != NULL; i++) {
 		printf("  %-6s %s", str(f, "severity"), str(f, "id"));
 		if (json_is_integer(json_object_get(f, "field")))
@@ -371,33 +393,63 @@ message_begin(void *arg, const char *source, uint64_t mbox_offset)
 	lf_buf_reset(&s->head);
 	s->scanned = 0;
 	s->head_done = false;
+	s->broken = false;
 	return 0;
 }
 
-/* Keep the bytes up to the empty line that ends the header block. */
+static void
+broken(struct state *s, const struct lf_error *err)
+{
+	cli_warn("'%s': %s", cli_esc(s->source, strlen(s->source)), err->msg);
+	s->status = CLI_EXIT_FAILURE;
+	s->broken = true;
+}
+
+/*
+ * Keep the bytes up to the empty line that ends the header block (or as
+ * many as limit header-bytes allows); the rest is body, for DKIM.
+ */
 static int
 message_data(void *arg, const uint8_t *p, size_t n)
 {
 	struct state *s = arg;
-	size_t room, i;
+	struct lf_error err;
+	size_t room, start, i, used;
 
-	if (s->head_done)
+	if (s->broken)
 		return 0;
-	room = s->head.max - s->head.len;
-	if (lf_buf_append(&s->head, p, n < room ? n : room, NULL) != LF_OK)
-		return 1;
-	for (i = s->scanned; i < s->head.len; i++) {
-		const uint8_t *h = s->head.data;
-		if (h[i] == '\n' &&
-		    (i == 0 || h[i - 1] == '\n' ||
-		        (h[i - 1] == '\r' && (i == 1 || h[i - 2] == '\n')))) {
-			s->head.len = i + 1;
-			s->head_done = true;
-			break;
+	if (!s->head_done) {
+		start = s->head.len;
+		room = s->head.max - s->head.len;
+		if (lf_buf_append(&s->head, p, n < room ? n : room, NULL) !=
+		    LF_OK)
+			return 1;
+		for (i = s->scanned; i < s->head.len; i++) {
+			const uint8_t *h = s->head.data;
+			if (h[i] == '\n' &&
+			    (i == 0 || h[i - 1] == '\n' ||
+			        (h[i - 1] == '\r' &&
+			            (i == 1 || h[i - 2] == '\n')))) {
+				s->head.len = i + 1;
+				s->head_done = true;
+				break;
+			}
 		}
+		s->scanned = s->head.len;
+		if (!s->head_done && s->head.len < s->head.max)
+			return 0;
+		s->head_done = true;
+		if (lf_headers_block(s->h, s->head.data, s->head.len, &err) !=
+		    LF_OK) {
+			broken(s, &err);
+			return 0;
+		}
+		used = s->head.len - start;
+		p += used;
+		n -= used;
 	}
-	s->scanned = s->head.len;
-	s->head_done |= s->head.len == s->head.max;
+	if (n > 0 && lf_headers_body(s->h, p, n, &err) != LF_OK)
+		broken(s, &err);
 	return 0;
 }
 
@@ -409,11 +461,13 @@ message_end(void *arg)
 	json_t *r;
 	int worst;
 
-	if (lf_headers_analyze(s->head.data, s->head.len, &s->ho, &r, &worst,
-	        &err) != LF_OK) {
-		cli_warn("'%s': %s", cli_esc(s->source, strlen(s->source)),
-		    err.msg);
-		s->status = CLI_EXIT_FAILURE;
+	if (!s->head_done &&
+	    lf_headers_block(s->h, s->head.data, s->head.len, &err) != LF_OK)
+		broken(s, &err);
+	if (s->broken)
+		return 0;
+	if (lf_headers_end(s->h, &r, &worst, &err) != LF_OK) {
+		broken(s, &err);
 		return 0;
 	}
 	if (json_object_set_new(r, "source", json_string(s->source)) != 0 ||
@@ -431,6 +485,42 @@ message_end(void *arg)
 	    s->status == CLI_EXIT_OK)
 		s->status = CLI_EXIT_NEGATIVE;
 	return 0;
+}
+
+/* --dkim-keys: the key records, read whole (16 MiB at most). */
+static struct lf_dkimkeys *
+load_dkim_keys(const char *path)
+{
+	struct lf_dkimkeys *keys;
+	struct lf_error err;
+	struct lf_buf b;
+	uint8_t chunk[65536];
+	size_t got;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		cli_warn("cannot open '%s': %s", cli_esc(path, strlen(path)),
+		    strerror(errno));
+		exit(CLI_EXIT_FAILURE);
+	}
+	lf_buf_init(&b, 16 * 1024 * 1024);
+	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if (lf_buf_append(&b, chunk, got, &err) != LF_OK) {
+			cli_warn("'%s': %s", cli_esc(path, strlen(path)),
+			    err.msg);
+			exit(CLI_EXIT_FAILURE);
+		}
+	}
+	if (ferror(fp) ||
+	    lf_dkimkeys_parse(b.data != NULL ? b.data : (const uint8_t *)"",
+	        b.len, 100000, &keys, NULL, NULL, &err) != LF_OK) {
+		cli_warn("'%s': %s", cli_esc(path, strlen(path)),
+		    ferror(fp) ? strerror(errno) : err.msg);
+		exit(CLI_EXIT_FAILURE);
+	}
+	(void)fclose(fp);
+	lf_buf_release(&b);
+	return keys;
 }
 
 /*
@@ -493,6 +583,7 @@ int
 main(int argc, char **argv)
 {
 	struct state s;
+	struct lf_error err;
 	int i;
 	size_t k;
 
@@ -508,6 +599,13 @@ main(int argc, char **argv)
 	s.ho.max_fields = (size_t)s.o.c.limits.header_fields;
 	s.gateways = load_gateways(&s.o);
 	s.ho.gateways = s.gateways;
+	if (s.o.dkim_keys != NULL)
+		s.dkim_keys = load_dkim_keys(s.o.dkim_keys);
+	s.ho.dkim_keys = s.dkim_keys;
+	if (lf_headers_new(&s.ho, &s.h, &err) != LF_OK) {
+		cli_warn("%s", err.msg);
+		return CLI_EXIT_FAILURE;
+	}
 	s.ho.tool = cli_prog();
 	lf_buf_init(&s.head, s.o.c.limits.header_bytes);
 	if (!inputs_init(&s.in, &handler, &s, s.o.mbox_format, &s.o.c))
@@ -522,6 +620,8 @@ main(int argc, char **argv)
 	inputs_release(&s.in);
 	lf_buf_release(&s.head);
 	lf_gateways_free(s.gateways);
+	lf_headers_free(s.h);
+	lf_dkimkeys_free(s.dkim_keys);
 	for (k = 0; k < s.o.nconfig; k++)
 		free(s.o.config_names[k]);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

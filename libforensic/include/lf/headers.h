@@ -14,6 +14,7 @@
 
 #include "lf/anomaly.h"
 #include "lf/error.h"
+#include "lf/dkimkeys.h"
 #include "lf/gateway.h"
 
 struct lf_headers_opts {
@@ -24,6 +25,8 @@ struct lf_headers_opts {
 	 * when written above the trust boundary. */
 	const char *const *trusted_authserv;
 	size_t ntrusted_authserv;
+	/* DKIM and ARC keys (NULL: signatures are not verified). */
+	const struct lf_dkimkeys *dkim_keys;
 	/* The gateways to judge transit through (NULL: none). */
 	const struct lf_gateways *gateways;
 	size_t max_fields; /* header fields split, at most */
@@ -31,15 +34,40 @@ struct lf_headers_opts {
 };
 
 /*
- * lf_headers_analyze: read the header block at the start of p[0..n) (the
- * body, if any follows, is not read) and return the report as a new JSON
- * document in *out: "header", "trust", "hops", "gateways" (a verdict for
- * each gateway, with its evidence), "authentication", "originator" and
- * "findings" (each with "id", "severity", "offset", the
- * field's index and its raw text, escaped).  *worst is set to the highest
- * severity among the findings, or -1 when there is none.
+ * Reading messages one after another: lf_headers_new, then for each
+ * message lf_headers_block with its header block (the bytes up to the
+ * empty line that ends it, which must stay valid until lf_headers_end),
+ * lf_headers_body with the body in pieces (needed only to verify DKIM and
+ * ARC: dropped when opts->dkim_keys is NULL), and lf_headers_end for the
+ * report.  Signatures are judged at the receipt time the border hop
+ * records.  opts is borrowed until lf_headers_free.
  *
- * Returns LF_OK, or LF_E_NOMEM / LF_E_INVAL with *out untouched.
+ * lf_headers_end returns the report as a new JSON document in *out:
+ * "header", "trust", "hops", "gateways" (a verdict for each gateway,
+ * with its evidence), "authentication", "dkim" and "arc" (null without
+ * keys), "originator" and "findings" (each with "id", "severity",
+ * "offset", the field's index and its raw text, escaped).  *worst is the
+ * highest severity among the findings, or -1 when there is none.
+ *
+ * Each returns LF_OK, or LF_E_NOMEM / LF_E_INVAL / LF_E_CRYPTO; after an
+ * error the message's report is lost, and the next lf_headers_block
+ * starts over.
+ */
+struct lf_headers;
+
+int lf_headers_new(const struct lf_headers_opts *opts, struct lf_headers **out,
+    struct lf_error *err);
+int lf_headers_block(struct lf_headers *h, const uint8_t *p, size_t n,
+    struct lf_error *err);
+int lf_headers_body(struct lf_headers *h, const uint8_t *p, size_t n,
+    struct lf_error *err);
+int lf_headers_end(struct lf_headers *h, json_t **out, int *worst,
+    struct lf_error *err);
+void lf_headers_free(struct lf_headers *h);
+
+/*
+ * lf_headers_analyze: the same for one whole message at p[0..n) (the
+ * body is what follows the header block).  *out untouched on error.
  */
 int
 lf_headers_analyze(const uint8_t *p, size_t n, const struct lf_headers_opts *o,
