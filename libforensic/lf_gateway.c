@@ -9,7 +9,6 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -324,19 +323,28 @@ lf_gateways_load(const char *dir, struct lf_gateways **out,
 	return LF_OK;
 }
 
+/* A field name against a profile's: equal, or starting with what comes
+ * before a final "*"; ASCII, without regard to case. */
+static bool
+name_matches(const char *pattern, const uint8_t *name, size_t n)
+{
+	size_t m = strlen(pattern);
+
+	if (m > 0 && pattern[m - 1] == '*')
+		return n >= m - 1 &&
+		    strncasecmp(pattern, (const char *)name, m - 1) == 0;
+	return n == m && strncasecmp(pattern, (const char *)name, m) == 0;
+}
+
 static bool
 header_is(const struct lf_gateway *g, const struct lf_hfield *f)
 {
-	char name[256];
 	size_t i;
 
-	if (f->name_len == 0 || f->name_len >= sizeof(name) ||
-	    memchr(f->name, '\0', f->name_len) != NULL)
+	if (f->name_len == 0 || memchr(f->name, '\0', f->name_len) != NULL)
 		return false;
-	memcpy(name, f->name, f->name_len);
-	name[f->name_len] = '\0';
 	for (i = 0; i < g->nheaders; i++) {
-		if (fnmatch(g->headers[i], name, FNM_CASEFOLD) == 0)
+		if (name_matches(g->headers[i], f->name, f->name_len))
 			return true;
 	}
 	return false;

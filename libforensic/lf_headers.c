@@ -308,9 +308,15 @@ report_gateways(struct hx *x, json_t *doc)
 		}
 		lf_gateway_judge(g, &x->b, &x->c, &v);
 		put(x, j, "name", json_string(g->name));
-		put(x, j, "vendor", json_string(g->vendor));
 		put(x, j, "verdict", json_string(lf_transit_name(v.verdict)));
 		put(x, j, "why", json_string(v.why));
+		push(x, arr, j);
+		/* The evidence, for a gateway the message has to do with: most
+		 * messages mention one gateway of many. */
+		if (v.nfields == 0 && v.nhops == 0 && !v.border_names_it &&
+		    v.range == NULL)
+			continue;
+		put(x, j, "vendor", json_string(g->vendor));
 		put(x, j, "trace_fields", indexes(x, v.fields, v.nfields));
 		put(x, j, "trace_hops", indexes(x, v.hops, v.nhops));
 		put(x, j, "border_names_gateway",
@@ -320,7 +326,6 @@ report_gateways(struct hx *x, json_t *doc)
 		    json_pack("{s:s, s:s}", "cidr", v.range->cidr, "source",
 		        v.range->source);
 		put(x, j, "range", range);
-		push(x, arr, j);
 		if (v.forged)
 			record(x, "gateway.forged-hops", LF_SEV_HIGH,
 			    x->b.fields[x->c.hops[x->c.trusted].field].offset,

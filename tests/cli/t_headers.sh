@@ -66,7 +66,7 @@ for eml in barracuda-2020.eml google-mx-2019.eml ironport-cisco-2020.eml \
     proofpoint-outbound-ibm-2023.eml sophos-2024-2025.eml \
     trendmicro-2022-2023.eml; do
 	run 0 lf-headers --jsonl "$eml"
-	got=$(field out '[(g["verdict"], g["trace_fields"], g["trace_hops"]) for g in r["gateways"] if g["name"] == "symantec-ess"][0]')
+	got=$(field out '[(g["verdict"], g.get("trace_fields", []), g.get("trace_hops", [])) for g in r["gateways"] if g["name"] == "symantec-ess"][0]')
 	case $got in
 	"('not-transited', [], [])" | "('unknown', [], [])") ;;
 	*) fail "$eml: symantec-ess $got" ;;
@@ -76,7 +76,7 @@ run 0 lf-headers --jsonl --trusted-mta mail.lfdr.de \
     --trusted-mta lists.xenproject.org symantec-ess-inbound-xen-2019.eml
 [ "$(field out '[g["name"] for g in r["gateways"] if g["verdict"] == "transited"]')" = "['symantec-ess']" ] ||
     fail "xen: $(field out 'r["gateways"]')"
-[ "$(field out '[g["range"]["cidr"] for g in r["gateways"] if g["range"]]')" = "['195.245.230.0/23']" ] ||
+[ "$(field out '[g["range"]["cidr"] for g in r["gateways"] if g.get("range")]')" = "['195.245.230.0/23']" ] ||
     fail "xen: the range"
 
 # Genuine Symantec hops and headers copied under the sender's own
