@@ -9,7 +9,7 @@ gcc make pkg-config
 libarchive-dev libssl-dev libmagic-dev zlib1g-dev libjansson-dev
 libfuzzy-dev libcmocka-dev
 coreutils openssl file python3 python3-jsonschema python3-olefile
-python3-dkim python3-authres
+python3-dkim python3-authres publicsuffix
 hashdeep ssdeep tlsh-tools mandoc
 clang libclang-rt-14-dev clang-format cppcheck
 hyperfine time

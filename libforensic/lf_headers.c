@@ -21,6 +21,7 @@
 #include "lf/hblock.h"
 #include "lf/headers.h"
 #include "lf/json.h"
+#include "lf/sender.h"
 #include "lf/text.h"
 
 #define EVIDENCE_MAX 600       /* bytes of a field quoted as evidence */
@@ -464,6 +465,166 @@ report_authres(struct hx *x, json_t *doc)
 }
 
 /* RFC 5322 section 3.6: how many of each originator field there may be. */
+static json_t *
+mailbox_json(struct hx *x, const struct lf_mailbox *m)
+{
+	if (!m->present)
+		return json_null();
+	json_t *j = json_pack("{s:s%, s:s%, s:s%, s:s%}", "address", m->address,
+	    strlen(m->address), "domain", m->domain, strlen(m->domain),
+	    "org_domain", m->org, strlen(m->org), "display_name", m->display,
+	    strlen(m->display));
+	if (j == NULL) /* bytes that are not UTF-8 */
+		j = json_pack("{s:o, s:o, s:o, s:o}", "address",
+		    text(x, (const uint8_t *)m->address, strlen(m->address)),
+		    "domain",
+		    text(x, (const uint8_t *)m->domain, strlen(m->domain)),
+		    "org_domain",
+		    text(x, (const uint8_t *)m->org, strlen(m->org)),
+		    "display_name",
+		    text(x, (const uint8_t *)m->display, strlen(m->display)));
+	return j;
+}
+
+/* The first field named name, read as a mailbox; -1 when there is none. */
+static long
+first_mailbox(struct hx *x, const char *name, struct lf_mailbox *m)
+{
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	for (i = 0; i < x->b.count; i++) {
+		const struct lf_hfield *f = &x->b.fields[i];
+		if (lf_hfield_is(f, name)) {
+			(void)lf_mailbox_read(f->value, f->value_len, x->o->psl,
+			    m);
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
+static bool
+has_label_prefix(const char *domain, const char *prefix)
+{
+	size_t k = strlen(prefix);
+	const char *d;
+
+	for (d = domain; d != NULL; d = strchr(d, '.'), d = d ? d + 1 : d) {
+		if (strncmp(d, prefix, k) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool
+non_ascii(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s >= 0x80)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The originator mailboxes, and what tells of impersonation: a reply or
+ * a sender of another organization than From, a display name showing an
+ * address of another, a From domain in punycode or Unicode.
+ */
+static void
+report_sender(struct hx *x, json_t *doc)
+{
+	static const struct {
+		const char *field, *key, *id;
+		enum lf_severity sev;
+	} other[] = {
+	    {"Reply-To", "reply_to", "sender.reply-to-elsewhere",
+	        LF_SEV_MEDIUM},
+	    {"Sender", "sender", "sender.sender-elsewhere", LF_SEV_LOW},
+	    {"Return-Path", "return_path", "sender.return-path-elsewhere",
+	        LF_SEV_INFO},
+	};
+	struct lf_mailbox from, m;
+	char shown[LF_PSL_DOMAIN_MAX + 1], org[LF_PSL_DOMAIN_MAX + 1];
+	json_t *j = json_object();
+	long fi, i;
+	size_t k;
+
+	if (j == NULL) {
+		x->nomem = true;
+		return;
+	}
+	fi = first_mailbox(x, "From", &from);
+	put(x, j, "from", mailbox_json(x, &from));
+	for (k = 0; k < sizeof(other) / sizeof(other[0]); k++) {
+		i = first_mailbox(x, other[k].field, &m);
+		put(x, j, other[k].key, mailbox_json(x, &m));
+		if (from.present && m.present && from.org[0] != '\0' &&
+		    strcmp(from.org, m.org) != 0)
+			record(x, other[k].id, other[k].sev,
+			    x->b.fields[i].offset, i,
+			    "an address of another organization than From's");
+	}
+	put(x, doc, "sender", j);
+	if (!from.present)
+		return;
+	if (lf_display_names_address(from.display, shown)) {
+		if (x->o->psl != NULL)
+			(void)lf_psl_org_domain(x->o->psl, shown, strlen(shown),
+			    org);
+		else
+			memcpy(org, shown, strlen(shown) + 1);
+		if (strcmp(org, from.org) != 0)
+			record(x, "sender.display-name-address", LF_SEV_HIGH,
+			    x->b.fields[fi].offset, fi,
+			    "the display name shows an address of another "
+			    "organization than the one it is from");
+	}
+	if (has_label_prefix(from.domain, "xn--"))
+		record(x, "sender.punycode-domain", LF_SEV_MEDIUM,
+		    x->b.fields[fi].offset, fi,
+		    "the From domain is internationalized (punycode): it may "
+		    "look like another");
+	else if (non_ascii(from.domain))
+		record(x, "sender.unicode-domain", LF_SEV_MEDIUM,
+		    x->b.fields[fi].offset, fi,
+		    "the From domain holds non-ASCII characters: it may look "
+		    "like another");
+}
+
+static bool
+blank(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* RFC 5322 3.6.4: "<" id-left "@" id-right ">". */
+static void
+check_message_id(struct hx *x)
+{
+	size_t i, s, e;
+	const uint8_t *at;
+
+	for (i = 0; i < x->b.count; i++) {
+		const struct lf_hfield *f = &x->b.fields[i];
+		if (!lf_hfield_is(f, "Message-ID"))
+			continue;
+		for (s = 0; s < f->value_len && blank(f->value[s]); s++)
+			;
+		for (e = f->value_len; e > s && blank(f->value[e - 1]); e--)
+			;
+		at = e > s ? memchr(f->value + s, '@', e - s) : NULL;
+		if (e - s < 5 || f->value[s] != '<' || f->value[e - 1] != '>' ||
+		    at == NULL || at == f->value + s + 1 ||
+		    at == f->value + e - 2)
+			finding(x, "header.message-id-syntax", LF_SEV_LOW,
+			    f->offset,
+			    "a Message-ID not of the form <left@right>");
+		return;
+	}
+}
+
 static void
 report_originator(struct hx *x, json_t *doc)
 {
@@ -817,6 +978,8 @@ lf_headers_end(struct lf_headers *h, json_t **out, int *worst,
 	report_authres(x, h->doc);
 	report_dkim(x, h->doc, &dr, &ar, h->dkim != NULL);
 	report_originator(x, h->doc);
+	check_message_id(x);
+	report_sender(x, h->doc);
 	lf_dkim_report_release(&dr);
 	lf_arc_report_release(&ar);
 	put(x, h->doc, "findings", x->findings);

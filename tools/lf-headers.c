@@ -18,6 +18,7 @@
 #include "lf/extract.h"
 #include "lf/headers.h"
 #include "lf/json.h"
+#include "lf/psl.h"
 
 enum output { OUT_TEXT, OUT_JSON, OUT_JSONL };
 
@@ -51,6 +52,7 @@ struct state {
 	bool broken; /* the message could not be read: no report */
 	struct lf_headers *h;
 	struct lf_dkimkeys *dkim_keys;
+	struct lf_psl *psl;
 	bool json_first;
 	int status;
 };
@@ -601,6 +603,11 @@ main(int argc, char **argv)
 	s.ho.gateways = s.gateways;
 	if (s.o.dkim_keys != NULL)
 		s.dkim_keys = load_dkim_keys(s.o.dkim_keys);
+	if (lf_psl_load(LF_PSL_DEFAULT, &s.psl, &err) != LF_OK && !s.o.c.quiet)
+		cli_warn("%s: whole domains are compared (install Debian's "
+		         "publicsuffix)",
+		    err.msg);
+	s.ho.psl = s.psl;
 	s.ho.dkim_keys = s.dkim_keys;
 	if (lf_headers_new(&s.ho, &s.h, &err) != LF_OK) {
 		cli_warn("%s", err.msg);
@@ -622,6 +629,7 @@ main(int argc, char **argv)
 	lf_gateways_free(s.gateways);
 	lf_headers_free(s.h);
 	lf_dkimkeys_free(s.dkim_keys);
+	lf_psl_free(s.psl);
 	for (k = 0; k < s.o.nconfig; k++)
 		free(s.o.config_names[k]);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

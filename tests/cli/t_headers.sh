@@ -229,3 +229,34 @@ run 0 lf-headers --jsonl --dkim-keys "$D/lab-generated/keys.txt" signed.mbox
 run 0 lf-headers --jsonl "$D/lab-generated/s-both.eml"
 [ "$(field out 'r["dkim"]')" = None ] || fail "no keys: $(field out 'r["dkim"]')"
 run 3 lf-headers --dkim-keys missing.txt "$D/lab-generated/s-both.eml"
+
+# The sender: organizational domains from Debian's Public Suffix List,
+# a display name that shows another organization's address (here in an
+# encoded word), a reply going elsewhere, a punycode domain, a Message-ID
+# that is not <left@right>.
+dn=$(printf 'service@paypal.com' | base64)
+cat >imp.eml <<MSG
+From: =?utf-8?B?$dn?= <alerts@xn--pypal-4ve.example>
+Reply-To: "Help" <help@collect.attacker.example>
+Sender: bounce@mail.xn--pypal-4ve.example
+Return-Path: <>
+Message-ID: no-brackets@here
+Subject: account
+
+body
+MSG
+run 0 lf-headers --jsonl imp.eml
+validate headers.schema.json out
+ids=$(field out '" ".join(sorted(f["id"] for f in r["findings"] if f["id"].startswith(("sender.", "header.message"))))')
+[ "$ids" = "header.message-id-syntax sender.display-name-address sender.punycode-domain sender.reply-to-elsewhere" ] ||
+    fail "impersonation: $ids"
+[ "$(field out 'r["sender"]["from"]["display_name"]')" = service@paypal.com ] ||
+    fail "display name: $(field out 'r["sender"]')"
+[ "$(field out 'r["sender"]["sender"]["org_domain"]')" = xn--pypal-4ve.example ] ||
+    fail "org domain: $(field out 'r["sender"]')"
+# One organization under a multi-label public suffix: no finding.
+printf 'From: "News" <news@mail.bbc.co.uk>\nReply-To: desk@bbc.co.uk\nMessage-ID: <1@bbc.co.uk>\n\nb\n' >same.eml
+run 0 lf-headers --jsonl same.eml
+lacks out '"id":"sender.'
+[ "$(field out 'r["sender"]["from"]["org_domain"]')" = bbc.co.uk ] ||
+    fail "bbc: $(field out 'r["sender"]')"

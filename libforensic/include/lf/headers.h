@@ -16,6 +16,7 @@
 #include "lf/error.h"
 #include "lf/dkimkeys.h"
 #include "lf/gateway.h"
+#include "lf/psl.h"
 
 struct lf_headers_opts {
 	/* The user's own border servers (lf/chain.h). */
@@ -25,6 +26,9 @@ struct lf_headers_opts {
 	 * when written above the trust boundary. */
 	const char *const *trusted_authserv;
 	size_t ntrusted_authserv;
+	/* The Public Suffix List for organizational domains (NULL: whole
+	 * domains are compared). */
+	const struct lf_psl *psl;
 	/* DKIM and ARC keys (NULL: signatures are not verified). */
 	const struct lf_dkimkeys *dkim_keys;
 	/* The gateways to judge transit through (NULL: none). */
@@ -45,7 +49,8 @@ struct lf_headers_opts {
  * lf_headers_end returns the report as a new JSON document in *out:
  * "header", "trust", "hops", "gateways" (a verdict for each gateway,
  * with its evidence), "authentication", "dkim" and "arc" (null without
- * keys), "originator" and "findings" (each with "id", "severity",
+ * keys), "originator", "sender" (the From, Reply-To, Sender and
+ * Return-Path mailboxes) and "findings" (each with "id", "severity",
  * "offset", the field's index and its raw text, escaped).  *worst is the
  * highest severity among the findings, or -1 when there is none.
  *

@@ -1,0 +1,150 @@
+/*
+ * lf_sender.c: mailboxes of the originator fields.
+ *
+ * Not a full RFC 5322 address parser: enough to take the first mailbox
+ * as readers show it (the display name, and the address in angle
+ * brackets, or the bare address), skipping comments and quoted strings,
+ * on hostile bytes.
+ */
+#include <string.h>
+
+#include "lf/rfc2047.h"
+#include "lf/sender.h"
+
+static char
+lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static bool
+blank(uint8_t c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Past the comment or quoted string that starts at v[i]. */
+static size_t
+skip(const uint8_t *v, size_t n, size_t i)
+{
+	size_t depth = 0;
+
+	if (v[i] == '"') {
+		for (i++; i < n && v[i] != '"'; i++) {
+			if (v[i] == '\\' && i + 1 < n)
+				i++;
+		}
+		return i < n ? i + 1 : n;
+	}
+	for (; i < n; i++) {
+		if (v[i] == '\\' && i + 1 < n)
+			i++;
+		else if (v[i] == '(')
+			depth++;
+		else if (v[i] == ')' && --depth == 0)
+			return i + 1;
+	}
+	return n;
+}
+
+/* The text of s..e without blanks around it, quotes and comments kept
+ * out, into out (cap bytes with the NUL). */
+static void
+copy_plain(const uint8_t *v, size_t s, size_t e, char *out, size_t cap)
+{
+	size_t k = 0, i;
+
+	for (i = s; i < e && k + 1 < cap;) {
+		if (v[i] == '(') {
+			i = skip(v, e, i);
+			continue;
+		}
+		if (v[i] != '"' && !(k == 0 && blank(v[i])) && v[i] != '\0')
+			out[k++] = (char)v[i];
+		i++;
+	}
+	while (k > 0 && blank((uint8_t)out[k - 1]))
+		k--;
+	out[k] = '\0';
+}
+
+bool
+lf_mailbox_read(const uint8_t *v, size_t n, const struct lf_psl *psl,
+    struct lf_mailbox *m)
+{
+	size_t i, lt = n, gt = n, end = n;
+	struct lf_buf b;
+	const char *at;
+
+	memset(m, 0, sizeof(*m));
+	/* The first mailbox ends at a "," outside quotes, comments and
+	 * angle brackets; its address is in the first "<...>". */
+	for (i = 0; i < n;) {
+		if (v[i] == '"' || v[i] == '(') {
+			i = skip(v, n, i);
+			continue;
+		}
+		if (v[i] == '<' && lt == n)
+			lt = i;
+		else if (v[i] == '>' && lt != n && gt == n)
+			gt = i;
+		else if (v[i] == ',' && (lt == n || gt != n)) {
+			end = i;
+			break;
+		}
+		i++;
+	}
+	if (lt != n && gt != n) {
+		copy_plain(v, lt + 1, gt, m->address, sizeof(m->address));
+		lf_buf_init(&b, sizeof(m->display) - 1);
+		while (lt > 0 && blank(v[lt - 1]))
+			lt--;
+		if (lt > 0 &&
+		    lf_rfc2047_decode(v, lt, NULL, &b, NULL, NULL, NULL) ==
+		        LF_OK &&
+		    b.len > 0) {
+			copy_plain(b.data, 0, b.len, m->display,
+			    sizeof(m->display));
+		}
+		lf_buf_release(&b);
+	} else {
+		copy_plain(v, 0, end, m->address, sizeof(m->address));
+	}
+	/* What is left of a quote or comment that does not close, or of a
+	 * group, is no address. */
+	if (m->address[0] == '\0' || strpbrk(m->address, " \t<>(),;:") ||
+	    (at = strrchr(m->address, '@')) == NULL || at[1] == '\0') {
+		memset(m, 0, sizeof(*m));
+		return false;
+	}
+	for (i = 0; at[1 + i] != '\0' && i < LF_PSL_DOMAIN_MAX; i++)
+		m->domain[i] = lower(at[1 + i]);
+	m->domain[i] = '\0';
+	if (psl == NULL)
+		memcpy(m->org, m->domain, i + 1);
+	else
+		(void)lf_psl_org_domain(psl, m->domain, i, m->org);
+	m->present = true;
+	return true;
+}
+
+bool
+lf_display_names_address(const char *display, char out[LF_PSL_DOMAIN_MAX + 1])
+{
+	const char *at = strchr(display, '@'), *e;
+	size_t k = 0;
+
+	if (at == NULL || at == display || at[1] == '\0')
+		return false;
+	for (e = at + 1; *e != '\0' && k < LF_PSL_DOMAIN_MAX; e++) {
+		char c = lower(*e);
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		        c == '.' || c == '-'))
+			break;
+		out[k++] = c;
+	}
+	while (k > 0 && out[k - 1] == '.')
+		k--;
+	out[k] = '\0';
+	return k > 0 && memchr(out, '.', k) != NULL;
+}
