@@ -8,6 +8,7 @@ PACKAGES="
 gcc make pkg-config
 libarchive-dev libssl-dev libmagic-dev zlib1g-dev libjansson-dev
 libfuzzy-dev libcmocka-dev
+protobuf-compiler
 coreutils openssl file python3 python3-jsonschema python3-olefile
 python3-dkim python3-authres publicsuffix
 hashdeep ssdeep tlsh-tools mandoc
