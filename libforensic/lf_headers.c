@@ -20,6 +20,7 @@
 #include "lf/dkimkeys.h"
 #include "lf/hblock.h"
 #include "lf/headers.h"
+#include "lf/gwcheck.h"
 #include "lf/json.h"
 #include "lf/sender.h"
 #include "lf/text.h"
@@ -287,6 +288,37 @@ indexes(struct hx *x, const size_t *v, size_t n)
 	return arr;
 }
 
+/* Symantec's own stamps checked; a finding when they disagree. */
+static json_t *
+symantec_checks(struct hx *x)
+{
+	struct lf_gw_check c[LF_GW_CHECKS_MAX];
+	size_t n = lf_symantec_checks(&x->b, &x->c, c), i;
+	json_t *arr = json_array();
+	bool failed = false;
+
+	if (arr == NULL) {
+		x->nomem = true;
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		push(x, arr,
+		    json_pack("{s:s, s:s, s:o, s:s}", "check", c[i].id,
+		        "result", lf_check_result_name(c[i].result), "field",
+		        c[i].field >= 0 ? json_integer(c[i].field) :
+		                          json_null(),
+		        "detail", c[i].detail));
+		if (c[i].result == LF_CHECK_FAIL && !failed) {
+			failed = true;
+			record(x, "gateway.stamps-disagree", LF_SEV_MEDIUM,
+			    c[i].field >= 0 ? x->b.fields[c[i].field].offset :
+			                      0,
+			    c[i].field, c[i].detail);
+		}
+	}
+	return arr;
+}
+
 static void
 report_gateways(struct hx *x, json_t *doc)
 {
@@ -327,6 +359,8 @@ report_gateways(struct hx *x, json_t *doc)
 		    json_pack("{s:s, s:s}", "cidr", v.range->cidr, "source",
 		        v.range->source);
 		put(x, j, "range", range);
+		if (strcmp(g->name, "symantec-ess") == 0)
+			put(x, j, "checks", symantec_checks(x));
 		if (v.forged)
 			record(x, "gateway.forged-hops", LF_SEV_HIGH,
 			    x->b.fields[x->c.hops[x->c.trusted].field].offset,

@@ -260,3 +260,23 @@ run 0 lf-headers --jsonl same.eml
 lacks out '"id":"sender.'
 [ "$(field out 'r["sender"]["from"]["org_domain"]')" = bbc.co.uk ] ||
     fail "bbc: $(field out 'r["sender"]')"
+
+# Symantec's own stamps, checked against each other and the chain: on the
+# xen sample every comparison holds (values from the sample's notes); with
+# X-Originating-IP edited, it no longer matches the tower hop or the
+# address inside X-Brightmail-Tracker.
+run 0 lf-headers --jsonl --trusted-mta mail.lfdr.de \
+    --trusted-mta lists.xenproject.org symantec-ess-inbound-xen-2019.full.eml
+checks=$(field out '" ".join(c["check"] + "=" + c["result"] for g in r["gateways"] if g["name"] == "symantec-ess" for c in g["checks"])')
+[ "$checks" = "msgref=info msgref-tower-hop=pass msgref-vs-tower-hop=pass msgref-vs-receipt=pass originating-ip-vs-tower-hop=pass queue-id-vs-hop=pass tracker=info tracker-client-ip=pass tracker-time-vs-msgref=pass starscan-version=info direction=info" ] ||
+    fail "xen checks: $checks"
+contains out 'not verifiable here'
+lacks out '"id":"gateway.stamps-disagree"'
+sed 's/^X-Originating-IP: .*/X-Originating-IP: [198.51.100.9]/' \
+    symantec-ess-inbound-xen-2019.full.eml >edited.eml
+run 0 lf-headers --jsonl --trusted-mta mail.lfdr.de \
+    --trusted-mta lists.xenproject.org edited.eml
+checks=$(field out '" ".join(c["check"] + "=" + c["result"] for g in r["gateways"] if g["name"] == "symantec-ess" for c in g["checks"] if c["result"] == "fail")')
+[ "$checks" = "originating-ip-vs-tower-hop=fail tracker-client-ip=fail" ] ||
+    fail "edited: $checks"
+contains out '"id":"gateway.stamps-disagree"'

@@ -1,0 +1,295 @@
+/*
+ * lf_gwcheck.c: Symantec Email Security.cloud's stamps, checked.
+ *
+ * What the samples show (corpora/headers, their notes): the tower's
+ * X-Msg-Ref epoch is the second its qmail accepted the message, its
+ * Received hop is dated the same second or the next; the back end's
+ * symcld.net queue id ends in that epoch written backwards by hex digit;
+ * X-Originating-IP is the client of the tower hop, and so is the address
+ * inside X-Brightmail-Tracker, whose scan time follows the X-Msg-Ref
+ * epoch by a second or two.  Two clocks of one gateway are allowed
+ * LF_GW_SKEW seconds.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lf/date.h"
+#include "lf/gwcheck.h"
+#include "lf/received.h"
+#include "lf/symantec.h"
+
+struct run {
+	struct lf_gw_check *out;
+	size_t n;
+};
+
+static struct lf_gw_check *
+add(struct run *r, const char *id, enum lf_check_result res, long field)
+{
+	struct lf_gw_check *c;
+
+	if (r->n == LF_GW_CHECKS_MAX)
+		return NULL;
+	c = &r->out[r->n++];
+	c->id = id;
+	c->result = res;
+	c->field = field;
+	c->detail[0] = '\0';
+	return c;
+}
+
+#define SAY(c, ...)                                                      \
+	do {                                                             \
+		if ((c) != NULL)                                         \
+			(void)snprintf((c)->detail, sizeof((c)->detail), \
+			    __VA_ARGS__);                                \
+	} while (0)
+
+static long
+field_named(const struct lf_hblock *b, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < b->count; i++) {
+		if (lf_hfield_is(&b->fields[i], name))
+			return (long)i;
+	}
+	return -1;
+}
+
+/* The hop whose "by" is host (n bytes), or NULL. */
+static const struct lf_hop *
+hop_by(const struct lf_chain *c, const char *host)
+{
+	size_t i;
+
+	for (i = 0; i < c->count; i++) {
+		if (lf_host_matches(c->hops[i].r.by.p, c->hops[i].r.by.n, host))
+			return &c->hops[i];
+	}
+	return NULL;
+}
+
+static long long
+gap(int64_t a, int64_t b)
+{
+	return (long long)(a - b);
+}
+
+static bool
+near(int64_t a, int64_t b)
+{
+	return a - b <= LF_GW_SKEW && b - a <= LF_GW_SKEW;
+}
+
+/* X-Originating-IP's address, brackets taken away, into ip. */
+static bool
+originating_ip(const struct lf_hfield *f, char ip[LF_RECEIVED_IP_MAX])
+{
+	size_t s = 0, e = f->value_len, n;
+
+	while (s < e &&
+	    (f->value[s] == ' ' || f->value[s] == '\t' || f->value[s] == '['))
+		s++;
+	while (e > s &&
+	    (f->value[e - 1] == ' ' || f->value[e - 1] == ']' ||
+	        f->value[e - 1] == '\r' || f->value[e - 1] == '\n'))
+		e--;
+	n = e - s;
+	if (n == 0 || n >= LF_RECEIVED_IP_MAX)
+		return false;
+	memcpy(ip, f->value + s, n);
+	ip[n] = '\0';
+	return true;
+}
+
+static void
+check_msgref(struct run *r, const struct lf_hblock *b, const struct lf_chain *c,
+    const struct lf_symantec_msgref *m, long mf, char *oip, long of)
+{
+	const struct lf_hop *tower = hop_by(c, m->host);
+	const struct lf_hop *border = lf_chain_border(c);
+	struct lf_gw_check *k;
+
+	(void)b;
+	k = add(r, "msgref-tower-hop",
+	    tower != NULL ? LF_CHECK_PASS : LF_CHECK_FAIL, mf);
+	SAY(k,
+	    tower != NULL ? "a Received hop by %.120s" :
+	                    "no Received hop by %.120s, the tower "
+	                    "X-Msg-Ref names",
+	    m->host);
+	if (tower != NULL && tower->r.has_date) {
+		k = add(r, "msgref-vs-tower-hop",
+		    near(tower->r.date.utc, m->epoch) ? LF_CHECK_PASS :
+		                                        LF_CHECK_FAIL,
+		    mf);
+		SAY(k,
+		    "the tower hop is dated %+lld s from the X-Msg-Ref "
+		    "epoch",
+		    gap(tower->r.date.utc, m->epoch));
+	}
+	if (border != NULL && border->r.has_date) {
+		long long d = gap(border->r.date.utc, m->epoch);
+		k = add(r, "msgref-vs-receipt",
+		    d < -LF_GW_SKEW ? LF_CHECK_FAIL : LF_CHECK_PASS, mf);
+		SAY(k,
+		    "the border received it %+lld s after the X-Msg-Ref "
+		    "epoch",
+		    d);
+	}
+	if (oip != NULL && tower != NULL && tower->r.ip[0] != '\0') {
+		bool same = strcmp(oip, tower->r.ip) == 0;
+		k = add(r, "originating-ip-vs-tower-hop",
+		    same ? LF_CHECK_PASS : LF_CHECK_FAIL, of);
+		SAY(k, "X-Originating-IP %s, the tower hop's client %s", oip,
+		    tower->r.ip);
+	}
+}
+
+static void
+check_queue_ids(struct run *r, const struct lf_chain *c)
+{
+	struct lf_gw_check *k;
+	int64_t epoch;
+	size_t i;
+
+	for (i = 0; i < c->count; i++) {
+		const struct lf_received *h = &c->hops[i].r;
+		if (h->id.p == NULL || h->by.p == NULL || !h->has_date ||
+		    !lf_host_matches(h->by.p, h->by.n, "*.symcld.net") ||
+		    lf_symantec_queue_epoch(h->id.p, h->id.n, &epoch) != LF_OK)
+			continue;
+		k = add(r, "queue-id-vs-hop",
+		    near(epoch, h->date.utc) ? LF_CHECK_PASS : LF_CHECK_FAIL,
+		    (long)c->hops[i].field);
+		SAY(k, "the queue id's epoch is %+lld s from its hop's date",
+		    gap(epoch, h->date.utc));
+		return;
+	}
+}
+
+static void
+check_tracker(struct run *r, const struct lf_hblock *b, long tf,
+    const struct lf_symantec_msgref *m, const char *oip)
+{
+	const struct lf_hfield *f = &b->fields[tf];
+	struct lf_symantec_tracker t;
+	struct lf_gw_check *k;
+	int rc;
+
+	rc = lf_symantec_tracker(f->value, f->value_len, &t, NULL, NULL, NULL);
+	if (rc != LF_OK) {
+		k = add(r, "tracker",
+		    rc == LF_E_NOMEM ? LF_CHECK_INFO : LF_CHECK_FAIL, tf);
+		SAY(k,
+		    rc == LF_E_NOMEM ? "not decoded: out of memory" :
+		                       "not base64 of gzip");
+		return;
+	}
+	k = add(r, "tracker", LF_CHECK_INFO, tf);
+	if (t.scanner_host.p != NULL && t.signature.n > 0)
+		SAY(k,
+		    "%s; scanned by %.*s; signed (%zu bytes) with a key "
+		    "only the vendor holds: not verifiable here",
+		    t.complete ? "complete" : "cut short",
+		    (int)(t.scanner_host.n < 120 ? t.scanner_host.n : 120),
+		    (const char *)t.scanner_host.p, t.signature.n);
+	else
+		SAY(k, "%s; %s", t.complete ? "complete" : "cut short",
+		    t.signature.n > 0 ?
+		        "signed with a key only the vendor holds: not "
+		        "verifiable here" :
+		        "its signature is not in what is there");
+	if (t.client_family != 0 && oip != NULL) {
+		k = add(r, "tracker-client-ip",
+		    strcmp(t.client_ip, oip) == 0 ? LF_CHECK_PASS :
+		                                    LF_CHECK_FAIL,
+		    tf);
+		SAY(k, "the tracker's client %s, X-Originating-IP %s",
+		    t.client_ip, oip);
+	}
+	if (t.has_time && m != NULL) {
+		k = add(r, "tracker-time-vs-msgref",
+		    near(t.time, m->epoch) ? LF_CHECK_PASS : LF_CHECK_FAIL, tf);
+		SAY(k,
+		    "the tracker's scan time is %+lld s from the X-Msg-Ref "
+		    "epoch",
+		    gap(t.time, m->epoch));
+	}
+	lf_symantec_tracker_release(&t);
+}
+
+size_t
+lf_symantec_checks(const struct lf_hblock *b, const struct lf_chain *c,
+    struct lf_gw_check out[LF_GW_CHECKS_MAX])
+{
+	struct run r = {out, 0};
+	struct lf_symantec_msgref m;
+	struct lf_symantec_starscan ss;
+	struct lf_gw_check *k;
+	char oip[LF_RECEIVED_IP_MAX];
+	long mf = field_named(b, "X-Msg-Ref");
+	long of = field_named(b, "X-Originating-IP");
+	long tf = field_named(b, "X-Brightmail-Tracker");
+	long sf = field_named(b, "X-StarScan-Version");
+	long in = field_named(b, "X-SpamReason");
+	long outb = field_named(b, "X-SYMC-ESS-Client-Auth");
+	bool has_m = false, has_oip;
+
+	has_oip = of >= 0 && originating_ip(&b->fields[of], oip);
+	if (mf >= 0) {
+		const struct lf_hfield *f = &b->fields[mf];
+		has_m = lf_symantec_msgref(f->value, f->value_len, &m) == LF_OK;
+		k = add(&r, "msgref", has_m ? LF_CHECK_INFO : LF_CHECK_FAIL,
+		    mf);
+		if (has_m)
+			SAY(k, "%.120s at %s", m.host, m.epoch_rfc3339);
+		else
+			SAY(k, "not of the form host!epoch!counter");
+		if (has_m)
+			check_msgref(&r, b, c, &m, mf, has_oip ? oip : NULL,
+			    of);
+	}
+	check_queue_ids(&r, c);
+	if (tf >= 0)
+		check_tracker(&r, b, tf, has_m ? &m : NULL,
+		    has_oip ? oip : NULL);
+	if (sf >= 0) {
+		const struct lf_hfield *f = &b->fields[sf];
+		bool ok =
+		    lf_symantec_starscan(f->value, f->value_len, &ss) == LF_OK;
+		k = add(&r, "starscan-version",
+		    ok ? LF_CHECK_INFO : LF_CHECK_FAIL, sf);
+		SAY(k, ok ? "StarScan %s" : "not a version%s",
+		    ok ? ss.version : "");
+	}
+	if (in >= 0 || outb >= 0) {
+		k = add(&r, "direction",
+		    in >= 0 && outb >= 0 ? LF_CHECK_FAIL : LF_CHECK_INFO,
+		    in >= 0 ? in : outb);
+		SAY(k, "%s",
+		    in >= 0 && outb >= 0 ?
+		        "both inbound (X-SpamReason) and outbound "
+		        "(X-SYMC-ESS-Client-Auth) stamps" :
+		        in >= 0 ? "inbound: scanned for the recipient "
+		                  "(X-SpamReason)" :
+		                  "outbound: scanned for the sender's "
+		                  "organization (X-SYMC-ESS-Client-Auth)");
+	}
+	return r.n;
+}
+
+const char *
+lf_check_result_name(enum lf_check_result r)
+{
+	switch (r) {
+	case LF_CHECK_PASS:
+		return "pass";
+	case LF_CHECK_FAIL:
+		return "fail";
+	default:
+		return "info";
+	}
+}
