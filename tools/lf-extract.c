@@ -14,6 +14,7 @@
 
 #include "common/cli.h"
 #include "common/inputs.h"
+#include "common/report.h"
 #include "lf/digest.h"
 #include "lf/expool.h"
 #include "lf/extract.h"
@@ -24,14 +25,12 @@
 #include "lf/text.h"
 #include "lf/walk.h"
 
-enum output { OUT_TEXT, OUT_JSON, OUT_JSONL };
-
 struct options {
 	const char *store_dir;
 	bool no_store;
 	bool no_type;
 	bool attachments_only;
-	enum output out;
+	enum cli_output out;
 	const char *dump_part; /* -p */
 	unsigned algs;
 	enum lf_mbox_format mbox_format;
@@ -54,7 +53,7 @@ struct state {
 	size_t nreassembled;
 	int status;
 	uint64_t messages;
-	bool json_first;
+	struct cli_reports reports;
 	struct inputs in;
 	const char *source; /* the message's input */
 };
@@ -208,10 +207,10 @@ parse_options(int argc, char **argv, struct options *o)
 			o->attachments_only = true;
 			break;
 		case OPT_JSON:
-			o->out = OUT_JSON;
+			o->out = CLI_OUT_JSON;
 			break;
 		case OPT_JSONL:
-			o->out = OUT_JSONL;
+			o->out = CLI_OUT_JSONL;
 			break;
 		case 'p':
 			o->dump_part = optarg;
@@ -243,12 +242,11 @@ parse_options(int argc, char **argv, struct options *o)
 }
 
 /* The readable summary of one report. */
+/* A string member of a report, "" when absent. */
 static const char *
 jstr(const json_t *obj, const char *key)
 {
-	const json_t *v = json_object_get(obj, key);
-
-	return json_is_string(v) ? json_string_value(v) : "";
+	return cli_json_str(obj, key, "");
 }
 
 /* The decoded form of a {"raw", "decoded"} member, or NULL. */
@@ -376,21 +374,8 @@ emit_report(struct state *s, json_t *report)
 	if (lf_partials_note(s->partials, report, &err) != LF_OK &&
 	    !s->o.c.quiet)
 		cli_warn("%s", err.msg);
-	switch (s->o.out) {
-	case OUT_TEXT:
-		print_text(report);
-		break;
-	case OUT_JSONL:
-		if (lf_json_write_line(report, stdout, &err) != LF_OK)
-			s->status = CLI_EXIT_FAILURE;
-		break;
-	case OUT_JSON:
-		(void)fputs(s->json_first ? "[\n" : ",\n", stdout);
-		s->json_first = false;
-		if (json_dumpf(report, stdout, JSON_INDENT(2)) != 0)
-			s->status = CLI_EXIT_FAILURE;
-		break;
-	}
+	if (!cli_report(&s->reports, report))
+		s->status = CLI_EXIT_FAILURE;
 }
 
 static void
@@ -651,7 +636,8 @@ main(int argc, char **argv)
 		cli_warn("%s", err.msg);
 		return CLI_EXIT_FAILURE;
 	}
-	s.json_first = true;
+	s.reports.out = s.o.out;
+	s.reports.print_text = print_text;
 	for (i = optind; i < argc; i++)
 		inputs_read(&s.in, argv[i]);
 	if (s.in.status != CLI_EXIT_OK)
@@ -662,8 +648,7 @@ main(int argc, char **argv)
 		(void)lf_partials_each_complete(s.partials, reassemble, &s);
 	lf_expool_free(s.pool);
 	json_decref(s.reassembled);
-	if (s.o.out == OUT_JSON)
-		(void)fputs(s.json_first ? "[]\n" : "\n]\n", stdout);
+	cli_reports_end(&s.reports);
 	if (s.store != NULL && lf_store_sync(s.store, &err) != LF_OK) {
 		cli_warn("%s", err.msg);
 		s.status = CLI_EXIT_FAILURE;

@@ -13,14 +13,13 @@
 
 #include "common/cli.h"
 #include "common/inputs.h"
+#include "common/report.h"
 #include "lf/buf.h"
 #include "lf/dkimkeys.h"
 #include "lf/extract.h"
 #include "lf/headers.h"
 #include "lf/json.h"
 #include "lf/psl.h"
-
-enum output { OUT_TEXT, OUT_JSON, OUT_JSONL };
 
 #define MAX_NAMES 256 /* --trusted-mta and --trusted-authserv, each */
 
@@ -31,7 +30,7 @@ struct options {
 	size_t nauthserv;
 	char *config_names[2 * MAX_NAMES]; /* owned copies from --config */
 	size_t nconfig;
-	enum output out;
+	enum cli_output out;
 	int fail_on;             /* a severity, or -1 */
 	const char *gateway_dir; /* --gateway-profiles */
 	const char *dkim_keys;   /* --dkim-keys */
@@ -53,7 +52,7 @@ struct state {
 	struct lf_headers *h;
 	struct lf_dkimkeys *dkim_keys;
 	struct lf_psl *psl;
-	bool json_first;
+	struct cli_reports reports;
 	int status;
 };
 
@@ -229,10 +228,10 @@ parse_options(int argc, char **argv, struct options *o)
 			o->fail_on = parse_severity(optarg);
 			break;
 		case OPT_JSON:
-			o->out = OUT_JSON;
+			o->out = CLI_OUT_JSON;
 			break;
 		case OPT_JSONL:
-			o->out = OUT_JSONL;
+			o->out = CLI_OUT_JSONL;
 			break;
 		case OPT_MBOX:
 			o->mbox_format = inputs_mbox_format(optarg);
@@ -244,12 +243,11 @@ parse_options(int argc, char **argv, struct options *o)
 }
 
 /* The readable report. */
+/* A string member of a report, NULL when absent. */
 static const char *
 str(const json_t *obj, const char *key)
 {
-	const json_t *v = json_object_get(obj, key);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
+	return cli_json_str(obj, key, NULL);
 }
 
 /* Untrusted text for the terminal: escaped, "-" when absent. */
@@ -361,30 +359,6 @@ print_text(const json_t *r)
 	}
 }
 
-static void
-emit(struct state *s, json_t *r)
-{
-	struct lf_error err;
-
-	switch (s->o.out) {
-	case OUT_TEXT:
-		if (!s->json_first)
-			printf("\n");
-		print_text(r);
-		break;
-	case OUT_JSON:
-		printf("%s", s->json_first ? "[\n" : ",\n");
-		if (json_dumpf(r, stdout, JSON_COMPACT) != 0)
-			s->status = CLI_EXIT_FAILURE;
-		break;
-	case OUT_JSONL:
-		if (lf_json_write_line(r, stdout, &err) != LF_OK)
-			s->status = CLI_EXIT_FAILURE;
-		break;
-	}
-	s->json_first = false;
-}
-
 static int
 message_begin(void *arg, const char *source, uint64_t mbox_offset)
 {
@@ -481,7 +455,8 @@ message_end(void *arg)
 		s->status = CLI_EXIT_FAILURE;
 		return 1;
 	}
-	emit(s, r);
+	if (!cli_report(&s->reports, r))
+		s->status = CLI_EXIT_FAILURE;
 	json_decref(r);
 	if (s->o.fail_on >= 0 && worst >= s->o.fail_on &&
 	    s->status == CLI_EXIT_OK)
@@ -617,13 +592,14 @@ main(int argc, char **argv)
 	lf_buf_init(&s.head, s.o.c.limits.header_bytes);
 	if (!inputs_init(&s.in, &handler, &s, s.o.mbox_format, &s.o.c))
 		return CLI_EXIT_FAILURE;
-	s.json_first = true;
+	s.reports.out = s.o.out;
+	s.reports.print_text = print_text;
+	s.reports.blank_between = true;
 	for (i = optind; i < argc; i++)
 		inputs_read(&s.in, argv[i]);
 	if (s.in.status != CLI_EXIT_OK)
 		s.status = s.in.status;
-	if (s.o.out == OUT_JSON)
-		(void)fputs(s.json_first ? "[]\n" : "\n]\n", stdout);
+	cli_reports_end(&s.reports);
 	inputs_release(&s.in);
 	lf_buf_release(&s.head);
 	lf_gateways_free(s.gateways);
