@@ -31,6 +31,7 @@
 #include <strings.h>
 
 #include "lf/cfb.h"
+#include "lf_bytes.h"
 
 #define HEADER_SIZE 512
 #define DIR_ENTRY_SIZE 128
@@ -68,19 +69,6 @@ struct lf_cfb {
 	uint32_t ndir;
 	uint32_t max_entries;
 };
-
-static uint16_t
-le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
 
 static void
 report(struct lf_cfb *c, const char *code, enum lf_severity sev, uint64_t off,
@@ -173,9 +161,9 @@ fat_chain(struct lf_cfb *c, uint32_t start, uint32_t max, uint32_t *out,
 static int
 read_header(struct lf_cfb *c, const uint8_t *h)
 {
-	uint16_t major = le16(h + 26), shift = le16(h + 30);
+	uint16_t major = lf_le16(h + 26), shift = lf_le16(h + 30);
 
-	if (le16(h + 28) != 0xFFFE)
+	if (lf_le16(h + 28) != 0xFFFE)
 		report(c, "cfb.bad-header", LF_SEV_MEDIUM, 28,
 		    "byte order is not 0xFFFE");
 	if (major == 3 && shift == 9)
@@ -192,10 +180,10 @@ read_header(struct lf_cfb *c, const uint8_t *h)
 			c->version = major == 4 ? 4 : 3;
 	}
 	c->ssz = c->version == 3 ? 512 : 4096;
-	if (le16(h + 32) != 6)
+	if (lf_le16(h + 32) != 6)
 		report(c, "cfb.bad-header", LF_SEV_MEDIUM, 32,
 		    "mini sector shift is not 6");
-	if (le32(h + 56) != MINI_CUTOFF)
+	if (lf_le32(h + 56) != MINI_CUTOFF)
 		report(c, "cfb.bad-header", LF_SEV_MEDIUM, 56,
 		    "mini stream cutoff is not 4096");
 	return LF_OK;
@@ -227,7 +215,7 @@ load_fat_sector(struct lf_cfb *c, uint32_t idx, uint32_t s,
 		    "FAT sector");
 	first = idx * per;
 	for (i = 0; i < got / 4 && first + i < c->nsec; i++)
-		c->fat[first + i] = le32(p + 4 * i);
+		c->fat[first + i] = lf_le32(p + 4 * i);
 	return LF_OK;
 }
 
@@ -242,7 +230,7 @@ load_fat(struct lf_cfb *c, const uint8_t *h, struct lf_error *err)
 
 	needed = (uint32_t)(((uint64_t)c->nsec + per - 1) / per);
 	for (idx = 0; idx < HEADER_DIFAT && idx < needed; idx++) {
-		s = le32(h + 76 + 4 * idx);
+		s = lf_le32(h + 76 + 4 * idx);
 		if (s == FREESECT || s == ENDOFCHAIN)
 			break;
 		if ((rc = load_fat_sector(c, idx, s, err)) != LF_OK)
@@ -253,8 +241,8 @@ load_fat(struct lf_cfb *c, const uint8_t *h, struct lf_error *err)
 	/* The DIFAT chain: each sector has per - 1 entries and a link. */
 	if ((difat = malloc(c->ssz)) == NULL)
 		return lf_error_set(err, LF_E_NOMEM, "cfb: DIFAT");
-	s = le32(h + 68);
-	ndifat = le32(h + 72);
+	s = lf_le32(h + 68);
+	ndifat = lf_le32(h + 72);
 	g = next_stamp(&c->gen, c->stamp, c->nsec);
 	for (steps = 0; idx < needed && s != ENDOFCHAIN && s != FREESECT;
 	     steps++) {
@@ -279,14 +267,14 @@ load_fat(struct lf_cfb *c, const uint8_t *h, struct lf_error *err)
 		/* Kept apart: loading a FAT sector reuses the scratch. */
 		memcpy(difat, p, c->ssz);
 		for (i = 0; i < per - 1 && idx < needed; i++, idx++) {
-			uint32_t fs = le32(difat + 4 * i);
+			uint32_t fs = lf_le32(difat + 4 * i);
 
 			if (fs == FREESECT || fs == ENDOFCHAIN)
 				goto out;
 			if ((rc = load_fat_sector(c, idx, fs, err)) != LF_OK)
 				goto out;
 		}
-		s = le32(difat + 4 * (per - 1));
+		s = lf_le32(difat + 4 * (per - 1));
 	}
 	if (steps > ndifat)
 		report(c, "cfb.bad-header", LF_SEV_LOW, 72,
@@ -337,14 +325,14 @@ load_minifat(struct lf_cfb *c, const uint8_t *h, uint32_t start, uint64_t size,
 	}
 	for (i = 0; i < c->nmini; i++)
 		c->minifat[i] = FREESECT;
-	n = fat_chain(c, le32(h + 60), n, chain, "mini FAT");
+	n = fat_chain(c, lf_le32(h + 60), n, chain, "mini FAT");
 	for (i = 0; i < n; i++) {
 		if ((rc = read_sector(c, chain[i], 0, c->ssz, &p, &got, err)) !=
 		    LF_OK)
 			goto out;
 		for (j = 0; j < got / 4 && (uint64_t)i * per + j < c->nmini;
 		     j++)
-			c->minifat[i * per + j] = le32(p + 4 * j);
+			c->minifat[i * per + j] = lf_le32(p + 4 * j);
 	}
 out:
 	free(chain);
@@ -355,7 +343,7 @@ static void
 decode_name(struct lf_cfb *c, struct lf_cfb_entry *e, const uint8_t *p,
     uint64_t off)
 {
-	uint16_t len = le16(p + 64);
+	uint16_t len = lf_le16(p + 64);
 	size_t i, o = 0;
 
 	if (len > 64 || len % 2 != 0) {
@@ -364,12 +352,12 @@ decode_name(struct lf_cfb *c, struct lf_cfb_entry *e, const uint8_t *p,
 		len = len > 64 ? 64 : len & ~1u;
 	}
 	/* The length counts the terminating NUL. */
-	if (len >= 2 && le16(p + len - 2) == 0)
+	if (len >= 2 && lf_le16(p + len - 2) == 0)
 		len -= 2;
 	memcpy(e->name_raw, p, len);
 	e->name_raw_len = len;
 	for (i = 0; i + 1 < len; i += 2) {
-		uint32_t u = le16(p + i);
+		uint32_t u = lf_le16(p + i);
 
 		/* Names are UCS-2: a surrogate is shown as U+FFFD. */
 		if (u >= 0xD800 && u <= 0xDFFF)
@@ -399,7 +387,7 @@ load_dir(struct lf_cfb *c, const uint8_t *h, uint32_t **left, uint32_t **right,
 
 	if ((chain = calloc(c->nsec, sizeof(uint32_t))) == NULL)
 		return lf_error_set(err, LF_E_NOMEM, "cfb: directory");
-	n = fat_chain(c, le32(h + 48), c->nsec, chain, "directory");
+	n = fat_chain(c, lf_le32(h + 48), c->nsec, chain, "directory");
 	max =
 	    (uint32_t)((uint64_t)n * per > c->max_entries ? c->max_entries :
 	                                                    (uint64_t)n * per);
@@ -443,17 +431,17 @@ load_dir(struct lf_cfb *c, const uint8_t *h, uint32_t **left, uint32_t **right,
 			}
 			if (e->type != LF_CFB_EMPTY)
 				decode_name(c, e, d, off);
-			(*left)[k] = le32(d + 68);
-			(*right)[k] = le32(d + 72);
-			(*child)[k] = le32(d + 76);
-			e->start = le32(d + 116);
-			e->size = le32(d + 120);
-			if (le32(d + 124) != 0) {
+			(*left)[k] = lf_le32(d + 68);
+			(*right)[k] = lf_le32(d + 72);
+			(*child)[k] = lf_le32(d + 76);
+			e->start = lf_le32(d + 116);
+			e->size = lf_le32(d + 120);
+			if (lf_le32(d + 124) != 0) {
 				if (c->version == 3)
 					report(c, "cfb.size-high-bits",
 					    LF_SEV_LOW, off + 124, e->name);
 				else
-					e->size |= (uint64_t)le32(d + 124)
+					e->size |= (uint64_t)lf_le32(d + 124)
 					    << 32;
 			}
 			e->parent = LF_CFB_NOENTRY;

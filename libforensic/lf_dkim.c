@@ -17,6 +17,7 @@
 #include <openssl/x509.h>
 
 #include "lf/dkim.h"
+#include "lf_bytes.h"
 #include "lf_dkim_impl.h"
 
 #define KEY_DER_MAX 2600 /* SubjectPublicKeyInfo of a 16384-bit key */
@@ -227,22 +228,6 @@ lf_dkim_tags_release(struct lf_dkim_taglist *t)
 
 enum b64 { B64_OK, B64_JUNK, B64_BAD, B64_LONG };
 
-static int
-b64_value(uint8_t c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (is_digit(c))
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /*
  * Decode p[0..n) into out (at most cap bytes).  Blanks and line ends may
  * be anywhere; the last quantum must be padded.  B64_JUNK: well formed up
@@ -266,7 +251,7 @@ b64_decode(const uint8_t *p, size_t n, uint8_t *out, size_t cap, size_t *outlen)
 				break;
 			continue;
 		}
-		if (pad > 0 || (v = b64_value(p[i])) < 0)
+		if (pad > 0 || (v = lf_b64_value(p[i])) < 0)
 			return B64_BAD;
 		acc = acc << 6 | (uint32_t)v;
 		if (++k == 4) {

@@ -37,6 +37,7 @@
 #include "lf/date.h"
 #include "lf/msg.h"
 #include "lf/rtfcp.h"
+#include "lf_bytes.h"
 
 #define PROPS "__properties_version1.0"
 #define RECIP_PREFIX "__recip_version1.0_#"
@@ -94,13 +95,6 @@ struct props {
 	struct lf_buf buf;
 	size_t header;
 };
-
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
 
 static void
 report(struct ctx *x, const char *code, enum lf_severity sev,
@@ -418,7 +412,7 @@ fixed(const struct props *p, unsigned tag, unsigned type)
 	uint32_t want = (uint32_t)tag << 16 | type;
 
 	for (o = p->header; o + 16 <= p->buf.len; o += 16)
-		if (le32(p->buf.data + o) == want)
+		if (lf_le32(p->buf.data + o) == want)
 			return p->buf.data + o + 8;
 	return NULL;
 }
@@ -430,7 +424,7 @@ fixed_long(const struct props *p, unsigned tag, uint32_t *v)
 
 	if (q == NULL)
 		return false;
-	*v = le32(q);
+	*v = lf_le32(q);
 	return true;
 }
 
@@ -467,7 +461,7 @@ prop_date(struct ctx *x, const struct lf_entry *self, const uint8_t *q,
 
 	if (q == NULL)
 		return 0;
-	ft = (uint64_t)le32(q) | (uint64_t)le32(q + 4) << 32;
+	ft = (uint64_t)lf_le32(q) | (uint64_t)lf_le32(q + 4) << 32;
 	/* FILETIME: 100 ns since 1601; RFC 3339 shows years 0 to 9999. */
 	t = (int64_t)(ft / 10000000) - 11644473600LL;
 	if (t < -62135596800LL || t > 253402300799LL) {
@@ -914,12 +908,12 @@ parse_ole10(const struct lf_buf *b, size_t *label_off, size_t *label_len,
 	if (n - o < 8)
 		return false;
 	o += 4;
-	k = le32(p + o);
+	k = lf_le32(p + o);
 	o += 4;
 	if (k > n - o || n - o - k < 4)
 		return false;
 	o += k;
-	*data_len = le32(p + o);
+	*data_len = lf_le32(p + o);
 	*data_off = o + 4;
 	return true;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lf/rtfcp.h"
+#include "lf_bytes.h"
 
 #define HEADER 16
 #define DICT 4096
@@ -32,13 +33,6 @@ struct out {
 	bool full; /* out->max reached: the rest is counted, not kept */
 	struct lf_error *err;
 };
-
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
 
 /* CRC-32 (reflected 0xEDB88320) from 0 and without the final inversion. */
 static uint32_t
@@ -152,10 +146,10 @@ lf_rtfcp_decompress(const uint8_t *in, size_t n, struct lf_buf *out,
 	if (n < HEADER)
 		return lf_error_set(err, LF_E_FORMAT,
 		    "rtf: %zu bytes, shorter than the header", n);
-	compsize = le32(in);
-	rawsize = le32(in + 4);
-	type = le32(in + 8);
-	crc = le32(in + 12);
+	compsize = lf_le32(in);
+	rawsize = lf_le32(in + 4);
+	type = lf_le32(in + 8);
+	crc = lf_le32(in + 12);
 	if (type != COMPRESSED && type != UNCOMPRESSED)
 		return lf_error_set(err, LF_E_FORMAT,
 		    "rtf: not compressed RTF (type 0x%08x)", (unsigned)type);

@@ -33,6 +33,7 @@
 
 #include "lf/date.h"
 #include "lf/symantec.h"
+#include "lf_bytes.h"
 
 static bool
 blank(uint8_t c)
@@ -384,22 +385,6 @@ note(const struct tctx *c, const char *code, enum lf_severity sev, size_t off,
 		c->anomaly(c->arg, &a);
 }
 
-static int
-b64val(uint8_t c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (digit(c))
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /*
  * Unfold and decode base64 into a new buffer.  Returns LF_OK with *out
  * (owned by the caller; NULL when nothing decoded) or LF_E_NOMEM.
@@ -425,7 +410,7 @@ unbase64(const struct tctx *c, const uint8_t *v, size_t n, uint8_t **out,
 			pad = true;
 			continue;
 		}
-		if (pad || b64val(v[i]) < 0) {
+		if (pad || lf_b64_value(v[i]) < 0) {
 			note(c, "symantec.tracker-base64", LF_SEV_MEDIUM, i,
 			    pad ? "text after the padding" :
 			          "a byte base64 cannot hold");
@@ -447,7 +432,7 @@ unbase64(const struct tctx *c, const uint8_t *v, size_t n, uint8_t **out,
 		return lf_error_set(c->err, LF_E_NOMEM,
 		    "tracker: base64: out of memory");
 	for (i = 0; i < stop; i++) {
-		if ((x = b64val(v[i])) < 0)
+		if ((x = lf_b64_value(v[i])) < 0)
 			continue;
 		acc = acc << 6 | (uint32_t)x;
 		bits += 6;

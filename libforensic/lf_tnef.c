@@ -69,6 +69,7 @@
 #include "lf/date.h"
 #include "lf/rtfcp.h"
 #include "lf/tnef.h"
+#include "lf_bytes.h"
 
 #define CHUNK (64 * 1024)     /* data() pieces, and reads */
 #define SMALL_MAX (64 * 1024) /* string attributes and properties kept */
@@ -229,19 +230,6 @@ struct tnef {
 	iconv_t cd_utf16;
 	bool cd_utf16_open;
 };
-
-static uint16_t
-le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
 
 static void
 anomaly(struct tnef *t, const struct lf_entry *e, const char *code,
@@ -552,12 +540,12 @@ date_attribute(struct tnef *t, struct msg *m, const uint8_t *p, size_t n,
 		if (n < 12)
 			return 0;
 	}
-	y = le16(p);
-	mo = le16(p + 2);
-	d = le16(p + 4);
-	h = le16(p + 6);
-	mi = le16(p + 8);
-	s = le16(p + 10);
+	y = lf_le16(p);
+	mo = lf_le16(p + 2);
+	d = lf_le16(p + 4);
+	h = lf_le16(p + 6);
+	mi = lf_le16(p + 8);
+	s = lf_le16(p + 10);
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
 	    s > 60) {
 		anomaly(t, m->self, "tnef.bad-date", LF_SEV_LOW, off,
@@ -596,8 +584,8 @@ from_attribute(struct tnef *t, struct msg *m, const uint8_t *p, size_t n,
 	bool bad = false;
 	int rc;
 
-	if (n < 8 || (cch = le16(p + 4)) > n - 8 ||
-	    (cb = le16(p + 6)) > n - 8 - cch) {
+	if (n < 8 || (cch = lf_le16(p + 4)) > n - 8 ||
+	    (cb = lf_le16(p + 6)) > n - 8 - cch) {
 		anomaly(t, m->self, "tnef.bad-length", LF_SEV_LOW, off,
 		    "attFrom");
 		return 0;
@@ -971,7 +959,7 @@ attach_finish(struct tnef *t, struct msg *m)
 		if (a->obj.len >= 6 &&
 		    (rc = src_read(t, a->obj.off, sig, 4)) != LF_OK)
 			goto out;
-		if (a->obj.len >= 6 && le32(sig) == LF_TNEF_SIGNATURE)
+		if (a->obj.len >= 6 && lf_le32(sig) == LF_TNEF_SIGNATURE)
 			nested = true;
 		else
 			anomaly(t, m->self, "tnef.bad-embedded", LF_SEV_MEDIUM,
@@ -1028,7 +1016,7 @@ cur_u32(struct tnef *t, struct cur *c, uint32_t *v)
 	if ((rc = src_read(t, c->off, b, 4)) != LF_OK)
 		return rc;
 	c->off += 4;
-	*v = le32(b);
+	*v = lf_le32(b);
 	return LF_OK;
 }
 
@@ -1169,7 +1157,7 @@ msg_prop(struct tnef *t, struct msg *m, const struct prop *p)
 			return LF_OK;
 		if ((rc = src_read(t, p->v.off, b, 8)) != LF_OK)
 			return rc;
-		m->submit_time = (uint64_t)le32(b + 4) << 32 | le32(b);
+		m->submit_time = (uint64_t)lf_le32(b + 4) << 32 | lf_le32(b);
 		m->have_submit_time = true;
 		return LF_OK;
 	case PR_SENDER_NAME:
@@ -1236,7 +1224,7 @@ attach_prop(struct tnef *t, struct msg *m, const struct prop *p)
 			return LF_OK;
 		if ((rc = src_read(t, p->v.off, b, 4)) != LF_OK)
 			return rc;
-		a->method = (long)le32(b);
+		a->method = (long)lf_le32(b);
 		return LF_OK;
 	case PR_ATTACH_DATA_OBJ:
 		if (p->type != PT_BINARY && p->type != PT_OBJECT)
@@ -1572,7 +1560,7 @@ msg_attribute(struct tnef *t, struct msg *m, uint16_t id, uint64_t off,
 			    "attOemCodepage");
 			return LF_OK;
 		}
-		m->codepage = le32(t->small.data);
+		m->codepage = lf_le32(t->small.data);
 		if (m->codepage == 0 || m->codepage > 65535) {
 			anomaly(t, m->self, "tnef.unknown-codepage", LF_SEV_LOW,
 			    off, NULL);
@@ -1638,8 +1626,8 @@ tnef_message(struct tnef *t, uint64_t start, uint64_t end,
 		if ((rc = src_read(t, off, h, sizeof(h))) != LF_OK)
 			goto out;
 		level = h[0];
-		id = (uint16_t)(le32(h + 1) & 0xffff);
-		len = le32(h + 5);
+		id = (uint16_t)(lf_le32(h + 1) & 0xffff);
+		len = lf_le32(h + 5);
 		if (len > end - off - sizeof(h) - 2) {
 			anomaly(t, self, "tnef.truncated", LF_SEV_MEDIUM, off,
 			    "attribute past the end of the stream");
@@ -1648,7 +1636,7 @@ tnef_message(struct tnef *t, uint64_t start, uint64_t end,
 		if ((rc = checksum(t, off + sizeof(h), len, &sum)) != LF_OK ||
 		    (rc = src_read(t, off + sizeof(h) + len, ck, 2)) != LF_OK)
 			goto out;
-		if (sum != le16(ck))
+		if (sum != lf_le16(ck))
 			anomaly(t, self, "tnef.bad-checksum", LF_SEV_LOW, off,
 			    NULL);
 		if (level != 1 && level != 2) {
@@ -1695,7 +1683,7 @@ lf_tnef_read(const struct lf_source *src, const struct lf_limits *l,
 		return lf_error_set(err, LF_E_FORMAT, "tnef: too short");
 	if ((rc = lf_source_read(src, 0, sig, 4, err)) != LF_OK)
 		return rc;
-	if (le32(sig) != LF_TNEF_SIGNATURE)
+	if (lf_le32(sig) != LF_TNEF_SIGNATURE)
 		return lf_error_set(err, LF_E_FORMAT, "tnef: no signature");
 	t.src = src;
 	t.l = l;

@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "lf/zipdir.h"
+#include "lf_bytes.h"
 
 #define EOCD_SIZE 22
 #define LOC64_SIZE 20
@@ -84,25 +85,6 @@ struct lf_zipdir {
 	uint64_t dir_end;   /* where the end records start */
 	struct lf_zipdir_info info;
 };
-
-static uint16_t
-le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 static void report(struct lf_zipdir *d, const char *code, enum lf_severity sev,
     uint64_t off, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -243,7 +225,7 @@ find_eocd(struct lf_zipdir *d, uint64_t *at, uint8_t eocd[EOCD_SIZE],
 	for (i = len - EOCD_SIZE + 1; i-- > 0;) {
 		if (memcmp(t + i, sig_eocd, 4) != 0)
 			continue;
-		if (le16(t + i + 20) <= len - i - EOCD_SIZE) {
+		if (lf_le16(t + i + 20) <= len - i - EOCD_SIZE) {
 			best = i;
 			break;
 		}
@@ -257,10 +239,10 @@ find_eocd(struct lf_zipdir *d, uint64_t *at, uint8_t eocd[EOCD_SIZE],
 	memcpy(eocd, t + best, EOCD_SIZE);
 	*at = start + best;
 	after = len - best - EOCD_SIZE;
-	if (le16(eocd + 20) != after)
+	if (lf_le16(eocd + 20) != after)
 		report(d, "zip.eocd-comment", LF_SEV_LOW, *at,
 		    "the comment declares %u bytes, %zu follow the end record",
-		    (unsigned)le16(eocd + 20), after);
+		    (unsigned)lf_le16(eocd + 20), after);
 	return LF_OK;
 }
 
@@ -281,7 +263,7 @@ read_zip64(struct lf_zipdir *d, uint64_t loc, struct lf_error *err)
 
 	if ((rc = view(d, loc, LOC64_SIZE, &p, err)) != LF_OK)
 		return rc;
-	cand[0] = le64(p + 8);
+	cand[0] = lf_le64(p + 8);
 	cand[1] = loc >= EOCD64_SIZE ? loc - EOCD64_SIZE : UINT64_MAX;
 	for (k = 0; k < 2 && at == UINT64_MAX; k++) {
 		if (cand[k] == UINT64_MAX || loc < EOCD64_SIZE ||
@@ -301,14 +283,14 @@ read_zip64(struct lf_zipdir *d, uint64_t loc, struct lf_error *err)
 	}
 	if ((rc = view(d, at, EOCD64_SIZE, &p, err)) != LF_OK)
 		return rc;
-	if (le64(p + 4) < EOCD64_SIZE - 12 || le64(p + 4) > loc - at - 12)
+	if (lf_le64(p + 4) < EOCD64_SIZE - 12 || lf_le64(p + 4) > loc - at - 12)
 		report(d, "zip.zip64-bad", LF_SEV_MEDIUM, at,
 		    "the Zip64 end record declares %llu bytes, %llu are there",
-		    (unsigned long long)le64(p + 4),
+		    (unsigned long long)lf_le64(p + 4),
 		    (unsigned long long)(loc - at - 12));
-	n = le64(p + 32);
-	size = le64(p + 40);
-	off = le64(p + 48);
+	n = lf_le64(p + 32);
+	size = lf_le64(p + 40);
+	off = lf_le64(p + 48);
 	if ((in->declared_entries != U16_DEFER && in->declared_entries != n) ||
 	    (in->declared_size != U32_DEFER && in->declared_size != size) ||
 	    (in->declared_offset != U32_DEFER && in->declared_offset != off))
@@ -346,8 +328,8 @@ parse_extra(struct lf_zipdir *d, struct rec *r, const uint8_t *x, size_t m,
 	uint16_t id;
 
 	while (m - q >= 4) {
-		id = le16(x + q);
-		len = le16(x + q + 2);
+		id = lf_le16(x + q);
+		len = lf_le16(x + q + 2);
 		if (len > m - q - 4) {
 			report(d, "zip.extra-bad", LF_SEV_LOW, e->offset,
 			    "extra field 0x%04x runs past the extra area",
@@ -360,25 +342,25 @@ parse_extra(struct lf_zipdir *d, struct rec *r, const uint8_t *x, size_t m,
 			z64 = true;
 			k = 0;
 			if (need_u && len - k >= 8) {
-				e->uncompressed_size = le64(b + k);
+				e->uncompressed_size = lf_le64(b + k);
 				k += 8;
 				need_u = false;
 			}
 			if (need_c && len - k >= 8) {
-				e->compressed_size = le64(b + k);
+				e->compressed_size = lf_le64(b + k);
 				k += 8;
 				need_c = false;
 			}
 			if (need_l && len - k >= 8) {
-				e->local_offset = le64(b + k);
+				e->local_offset = lf_le64(b + k);
 				need_l = false;
 			}
 		} else if (id == 0x9901 && !aes) {
 			aes = true;
 			if (len >= 7 && b[2] == 'A' && b[3] == 'E') {
-				e->aes_version = le16(b);
+				e->aes_version = lf_le16(b);
 				e->aes_strength = b[4];
-				e->aes_method = le16(b + 5);
+				e->aes_method = lf_le16(b + 5);
 			}
 		} else if (id == 0x7075 && r->uname_len == 0 && len > 5 &&
 		    b[0] == 1) {
@@ -462,9 +444,9 @@ read_record(struct lf_zipdir *d, uint64_t pos, uint64_t *used,
 	}
 	if ((rc = view(d, pos, CDH_SIZE, &p, err)) != LF_OK)
 		return rc;
-	n = le16(p + 28);
-	m = le16(p + 30);
-	k = le16(p + 32);
+	n = lf_le16(p + 28);
+	m = lf_le16(p + 30);
+	k = lf_le16(p + 32);
 	if (CDH_SIZE + n + m + k > d->dir_end - pos) {
 		report(d, "zip.directory-truncated", LF_SEV_MEDIUM, pos,
 		    "record %zu runs past the directory's end", d->nrecs + 1);
@@ -478,13 +460,13 @@ read_record(struct lf_zipdir *d, uint64_t pos, uint64_t *used,
 	}
 	memset(&r, 0, sizeof(r));
 	r.e.offset = pos;
-	r.e.version_made = le16(p + 4);
-	r.e.flags = le16(p + 8);
-	r.e.method = le16(p + 10);
-	r.e.crc32 = le32(p + 16);
-	r.e.compressed_size = le32(p + 20);
-	r.e.uncompressed_size = le32(p + 24);
-	r.e.local_offset = le32(p + 42);
+	r.e.version_made = lf_le16(p + 4);
+	r.e.flags = lf_le16(p + 8);
+	r.e.method = lf_le16(p + 10);
+	r.e.crc32 = lf_le32(p + 16);
+	r.e.compressed_size = lf_le32(p + 20);
+	r.e.uncompressed_size = lf_le32(p + 24);
+	r.e.local_offset = lf_le32(p + 42);
 	r.e.name_offset = pos + CDH_SIZE;
 	r.e.name_len = n;
 	if ((rc = view(d, pos + CDH_SIZE, n + m, &p, err)) != LF_OK)
@@ -734,10 +716,10 @@ lf_zipdir_open(const struct lf_source *src, const struct lf_limits *l,
 	}
 	d->info.eocd_offset = at;
 	d->info.zip64_offset = UINT64_MAX;
-	d->info.comment_len = le16(eocd + 20);
-	d->info.declared_entries = le16(eocd + 10);
-	d->info.declared_size = le32(eocd + 12);
-	d->info.declared_offset = le32(eocd + 16);
+	d->info.comment_len = lf_le16(eocd + 20);
+	d->info.declared_entries = lf_le16(eocd + 10);
+	d->info.declared_size = lf_le32(eocd + 12);
+	d->info.declared_offset = lf_le32(eocd + 16);
 	d->info.offset = UINT64_MAX;
 	d->dir_end = at;
 	if (at >= LOC64_SIZE) {
