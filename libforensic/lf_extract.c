@@ -300,7 +300,6 @@ lf_xobj_open(struct lf_extract *x, json_t *record, struct object **out)
 	o = &x->objs[x->nobjs];
 	memset(o, 0, sizeof(*o));
 	o->record = record;
-	o->spool.fd = -1;
 	/* libmagic's share, and at least what sniffing a container needs. */
 	window = x->o.magic != NULL ? (size_t)x->o.limits->magic_bytes : 0;
 	lf_buf_init(&o->window, window > SNIFF_BYTES ? window : SNIFF_BYTES);

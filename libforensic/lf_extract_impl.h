@@ -23,6 +23,7 @@
 #include "lf/md5batch.h"
 #include "lf/mime.h"
 #include "lf/password.h"
+#include "lf/spool.h"
 
 #define MAX_OPEN 512 /* objects open at once: nesting, plus embedded */
 /* Enough of an object to tell every container format: ISO 9660 has its
@@ -41,11 +42,7 @@ enum container_kind { C_NONE, C_ARCHIVE, C_MSG, C_TNEF };
  */
 struct spool {
 	bool active;
-	bool over; /* past container-size: not opened */
-	struct lf_buf mem;
-	int fd; /* -1 until the bytes outgrow memory */
-	uint64_t size;
-	int write_errno; /* a write to the file failed */
+	struct lf_spool sp; /* up to container-size: "over" past it */
 };
 
 struct object {

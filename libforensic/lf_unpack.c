@@ -99,84 +99,25 @@ lf_unpack_spool_start(struct lf_extract *x, struct object *o)
 	if (x->cdepth >= x->o.limits->container_depth)
 		return; /* it will not be opened: lf_unpack_open says so */
 	s->active = true;
-	s->fd = -1;
-	lf_buf_init(&s->mem, SPOOL_MEMORY);
+	lf_spool_init(&s->sp, SPOOL_MEMORY, x->o.limits->container_size);
 	lf_unpack_spool(x, o, o->window.data, o->window.len);
-}
-
-/* An unnamed file in TMPDIR for the bytes that outgrow memory. */
-static int
-spool_file(void)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	int fd;
-
-	if (dir == NULL || dir[0] == '\0')
-		dir = "/tmp";
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
-		return fd;
-	(void)snprintf(path, sizeof(path), "%s/lf-spool-XXXXXX", dir);
-	if ((fd = mkostemp(path, O_CLOEXEC)) >= 0)
-		(void)unlink(path);
-	return fd;
-}
-
-static bool
-write_all(int fd, const uint8_t *p, size_t n)
-{
-	ssize_t k;
-
-	while (n > 0) {
-		k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return false;
-		p += k;
-		n -= (size_t)k;
-	}
-	return true;
 }
 
 void
 lf_unpack_spool(struct lf_extract *x, struct object *o, const uint8_t *p,
     size_t n)
 {
-	struct spool *s = &o->spool;
-
-	if (!s->active || s->over || s->write_errno != 0 || n == 0)
-		return;
-	if (s->size + n > x->o.limits->container_size) {
-		s->over = true;
-		return;
-	}
-	s->size += n;
-	if (s->fd < 0 && lf_buf_append(&s->mem, p, n, NULL) == LF_OK)
-		return;
-	if (s->fd < 0) {
-		if ((s->fd = spool_file()) < 0 ||
-		    !write_all(s->fd, s->mem.data, s->mem.len)) {
-			s->write_errno = errno != 0 ? errno : EIO;
-			return;
-		}
-		lf_buf_release(&s->mem);
-	}
-	if (!write_all(s->fd, p, n))
-		s->write_errno = errno != 0 ? errno : EIO;
+	(void)x;
+	if (o->spool.active)
+		lf_spool_write(&o->spool.sp, p, n);
 }
 
 void
 lf_unpack_spool_release(struct object *o)
 {
-	struct spool *s = &o->spool;
-
-	if (s->fd >= 0)
-		(void)close(s->fd);
-	s->fd = -1;
-	lf_buf_release(&s->mem);
-	s->active = false;
+	if (o->spool.active)
+		lf_spool_release(&o->spool.sp);
+	o->spool.active = false;
 }
 
 /* ---- passwords ---- */
@@ -654,14 +595,10 @@ lf_unpack_open(struct lf_extract *x, struct object *o, const uint8_t sha256[32])
 	unsigned i;
 	int rc;
 
-	if (o->spool.active && o->spool.fd >= 0)
-		lf_source_file(&src, o->spool.fd, o->spool.size);
-	else if (o->spool.active)
-		lf_source_memory(&src, o->spool.mem.data, o->spool.mem.len);
-	else /* it all fits the window */
+	if (!o->spool.active || !lf_spool_source(&o->spool.sp, &src))
 		lf_source_memory(&src, o->window.data, o->window.len);
-	if (o->container == C_MSG && o->spool.write_errno == 0 &&
-	    !o->spool.over && x->cdepth < x->o.limits->container_depth &&
+	if (o->container == C_MSG && o->spool.sp.write_errno == 0 &&
+	    !o->spool.sp.over && x->cdepth < x->o.limits->container_depth &&
 	    !is_outlook_message(x, &src))
 		return LF_OK;
 	memset(&lv, 0, sizeof(lv));
@@ -685,13 +622,13 @@ lf_unpack_open(struct lf_extract *x, struct object *o, const uint8_t sha256[32])
 			return LF_OK;
 		}
 	}
-	if (o->spool.over) {
+	if (o->spool.active && o->spool.sp.over) {
 		level_anomaly(&lv, NULL, "container.too-large", LF_SEV_MEDIUM,
 		    0, "past limit container-size: not opened");
 		return LF_OK;
 	}
-	if (o->spool.write_errno != 0)
-		return lf_error_sys(&x->err, o->spool.write_errno,
+	if (o->spool.active && o->spool.sp.write_errno != 0)
+		return lf_error_sys(&x->err, o->spool.sp.write_errno,
 		    "cannot keep a container's bytes aside");
 	lv.size = src.size;
 	lv.base = x->nobjs;
