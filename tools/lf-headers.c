@@ -19,6 +19,8 @@
 #include "lf/extract.h"
 #include "lf/headers.h"
 #include "lf/json.h"
+#include "lf/msg.h"
+#include "lf/spool.h"
 #include "lf/psl.h"
 
 #define MAX_NAMES 256 /* --trusted-mta and --trusted-authserv, each */
@@ -49,6 +51,9 @@ struct state {
 	size_t scanned;     /* of head, searched for the empty line */
 	bool head_done;
 	bool broken; /* the message could not be read: no report */
+	bool first;  /* no byte of the message seen yet */
+	bool msg;    /* an Outlook .msg: its transport headers are read */
+	struct lf_spool spool;
 	struct lf_headers *h;
 	struct lf_dkimkeys *dkim_keys;
 	struct lf_psl *psl;
@@ -359,6 +364,10 @@ print_text(const json_t *r)
 	}
 }
 
+/* An Outlook .msg (a compound file) starts so. */
+static const uint8_t cfb_magic[8] = {0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a,
+    0xe1};
+
 static int
 message_begin(void *arg, const char *source, uint64_t mbox_offset)
 {
@@ -370,6 +379,8 @@ message_begin(void *arg, const char *source, uint64_t mbox_offset)
 	s->scanned = 0;
 	s->head_done = false;
 	s->broken = false;
+	s->first = true;
+	s->msg = false;
 	return 0;
 }
 
@@ -394,6 +405,18 @@ message_data(void *arg, const uint8_t *p, size_t n)
 
 	if (s->broken)
 		return 0;
+	if (s->first) {
+		s->first = false;
+		s->msg = n >= sizeof(cfb_magic) &&
+		    memcmp(p, cfb_magic, sizeof(cfb_magic)) == 0;
+		if (s->msg)
+			lf_spool_init(&s->spool, 1024 * 1024,
+			    s->o.c.limits.container_size);
+	}
+	if (s->msg) {
+		lf_spool_write(&s->spool, p, n);
+		return 0;
+	}
 	if (!s->head_done) {
 		start = s->head.len;
 		room = s->head.max - s->head.len;
@@ -430,6 +453,86 @@ message_data(void *arg, const uint8_t *p, size_t n)
 }
 
 static int
+msg_begin(void *arg, const struct lf_entry *e)
+{
+	(void)arg;
+	(void)e;
+	return 0;
+}
+
+static int
+msg_data(void *arg, const struct lf_entry *e, const uint8_t *p, size_t n)
+{
+	(void)arg;
+	(void)e;
+	(void)p;
+	(void)n;
+	return 0;
+}
+
+static int
+msg_end(void *arg, const struct lf_entry *e)
+{
+	(void)arg;
+	(void)e;
+	return 0;
+}
+
+/* The message's own transport headers (not an attached message's). */
+static int
+msg_property(void *arg, const struct lf_entry *e, const char *name,
+    const char *value, size_t n)
+{
+	struct state *s = arg;
+
+	if (e == NULL && strcmp(name, "transport-headers") == 0 &&
+	    s->head.len == 0) {
+		size_t room = s->head.max;
+		(void)lf_buf_append(&s->head, value, n < room ? n : room, NULL);
+	}
+	return 0;
+}
+
+static void
+msg_anomaly(void *arg, const struct lf_entry *e, const struct lf_anomaly *a)
+{
+	(void)arg;
+	(void)e;
+	(void)a;
+}
+
+/*
+ * An Outlook .msg: the header block is its transport headers
+ * (PidTagTransportMessageHeaders), as the server that delivered it wrote
+ * them; a message saved without them has an empty block.
+ */
+static void
+read_msg(struct state *s)
+{
+	static const struct lf_container_events ev = {msg_begin, msg_data,
+	    msg_end, msg_property, msg_anomaly};
+	struct lf_source src;
+	struct lf_error err;
+	int rc;
+
+	if (!lf_spool_source(&s->spool, &src)) {
+		cli_warn("'%s': the .msg could not be kept aside (%s)",
+		    cli_esc(s->source, strlen(s->source)),
+		    s->spool.over ? "past limit container-size" :
+		                    strerror(s->spool.write_errno));
+		s->status = CLI_EXIT_FAILURE;
+		s->broken = true;
+	} else if ((rc = lf_msg_read(&src, &s->o.c.limits, &ev, s, &err)) !=
+	    LF_OK) {
+		broken(s, &err);
+	} else if (lf_headers_block(s->h, s->head.data, s->head.len, &err) !=
+	    LF_OK) {
+		broken(s, &err);
+	}
+	lf_spool_release(&s->spool);
+}
+
+static int
 message_end(void *arg)
 {
 	struct state *s = arg;
@@ -437,7 +540,9 @@ message_end(void *arg)
 	json_t *r;
 	int worst;
 
-	if (!s->head_done &&
+	if (s->msg)
+		read_msg(s);
+	else if (!s->head_done &&
 	    lf_headers_block(s->h, s->head.data, s->head.len, &err) != LF_OK)
 		broken(s, &err);
 	if (s->broken)
@@ -447,6 +552,9 @@ message_end(void *arg)
 		return 0;
 	}
 	if (json_object_set_new(r, "source", json_string(s->source)) != 0 ||
+	    (s->msg &&
+	        json_object_set_new(r, "container",
+	            json_string("outlook-msg")) != 0) ||
 	    (s->mbox_offset != LF_NO_OFFSET &&
 	        json_object_set_new(r, "mbox_offset",
 	            json_integer((json_int_t)s->mbox_offset)) != 0)) {

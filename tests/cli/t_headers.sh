@@ -280,3 +280,19 @@ checks=$(field out '" ".join(c["check"] + "=" + c["result"] for g in r["gateways
 [ "$checks" = "originating-ip-vs-tower-hop=fail tracker-client-ip=fail" ] ||
     fail "edited: $checks"
 contains out '"id":"gateway.stamps-disagree"'
+
+# Outlook .msg: the header block is the transport headers the message was
+# saved with (msg-extractor's unicode.msg holds four hops); one saved
+# without them gives an empty block; a cut compound file still reads.
+A=$(corpora)/mail/msg-extractor/aux
+run 0 lf-headers --jsonl --trusted-mta ms06561.mac.com "$A/unicode.msg"
+validate headers.schema.json out
+[ "$(field out '(r["container"], len(r["hops"]), r["trust"]["delivery_ip"])')" = "('outlook-msg', 4, '17.172.84.240')" ] ||
+    fail "unicode.msg: $(field out 'r["trust"]')"
+run 0 lf-headers --jsonl "$A/strangeDate.msg"
+validate headers.schema.json out
+[ "$(field out '(r["container"], r["header"]["fields"])')" = "('outlook-msg', 0)" ] ||
+    fail "strangeDate.msg: $(field out 'r["header"]')"
+head -c 1500 "$A/unicode.msg" >cut.msg
+run 0 lf-headers --jsonl cut.msg
+validate headers.schema.json out
