@@ -8,7 +8,8 @@
  * X-Originating-IP is the client of the tower hop, and so is the address
  * inside X-Brightmail-Tracker, whose scan time follows the X-Msg-Ref
  * epoch by a second or two.  Two clocks of one gateway are allowed
- * LF_GW_SKEW seconds.
+ * LF_GW_SKEW seconds.  Mimecast's relay writes its queue id as
+ * "us-mta-<n>-" and the X-MC-Unique value it stamps.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,6 +279,52 @@ lf_symantec_checks(const struct lf_hblock *b, const struct lf_chain *c,
 		                  "outbound: scanned for the sender's "
 		                  "organization (X-SYMC-ESS-Client-Auth)");
 	}
+	return r.n;
+}
+
+size_t
+lf_mimecast_checks(const struct lf_hblock *b, const struct lf_chain *c,
+    struct lf_gw_check out[LF_GW_CHECKS_MAX])
+{
+	struct run r = {out, 0};
+	struct lf_gw_check *k;
+	long uf = field_named(b, "X-MC-Unique");
+	const struct lf_hfield *f;
+	size_t s, e, i;
+
+	if (uf < 0)
+		return 0;
+	f = &b->fields[uf];
+	for (s = 0;
+	     s < f->value_len && (f->value[s] == ' ' || f->value[s] == '\t');
+	     s++)
+		;
+	for (e = f->value_len; e > s &&
+	     (f->value[e - 1] == ' ' || f->value[e - 1] == '\r' ||
+	         f->value[e - 1] == '\n');
+	     e--)
+		;
+	for (i = 0; i < c->count; i++) {
+		const struct lf_received *h = &c->hops[i].r;
+		if (h->by.p == NULL || h->id.p == NULL ||
+		    !lf_host_matches(h->by.p, h->by.n, "*.mimecast.com"))
+			continue;
+		/* The relay's queue id is "<site>-mta-<n>-" and X-MC-Unique. */
+		bool same = e > s && h->id.n > e - s &&
+		    h->id.p[h->id.n - (e - s) - 1] == '-' &&
+		    memcmp(h->id.p + h->id.n - (e - s), f->value + s, e - s) ==
+		        0;
+		k = add(&r, "mc-unique-vs-relay-id",
+		    same ? LF_CHECK_PASS : LF_CHECK_FAIL, uf);
+		SAY(k, "X-MC-Unique %.*s, the relay's queue id %.*s",
+		    (int)(e - s < 80 ? e - s : 80), (const char *)f->value + s,
+		    (int)(h->id.n < 80 ? h->id.n : 80), (const char *)h->id.p);
+		return r.n;
+	}
+	k = add(&r, "mc-unique-vs-relay-id", LF_CHECK_FAIL, uf);
+	SAY(k,
+	    "X-MC-Unique, but no Received hop by a Mimecast relay with a "
+	    "queue id");
 	return r.n;
 }
 

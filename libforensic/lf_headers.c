@@ -288,12 +288,14 @@ indexes(struct hx *x, const size_t *v, size_t n)
 	return arr;
 }
 
-/* Symantec's own stamps checked; a finding when they disagree. */
+/* A gateway's own stamps checked; a finding when they disagree. */
 static json_t *
-symantec_checks(struct hx *x)
+stamp_checks(struct hx *x,
+    size_t (*checks)(const struct lf_hblock *, const struct lf_chain *,
+        struct lf_gw_check[LF_GW_CHECKS_MAX]))
 {
 	struct lf_gw_check c[LF_GW_CHECKS_MAX];
-	size_t n = lf_symantec_checks(&x->b, &x->c, c), i;
+	size_t n = checks(&x->b, &x->c, c), i;
 	json_t *arr = json_array();
 	bool failed = false;
 
@@ -360,7 +362,11 @@ report_gateways(struct hx *x, json_t *doc)
 		        v.range->source);
 		put(x, j, "range", range);
 		if (strcmp(g->name, "symantec-ess") == 0)
-			put(x, j, "checks", symantec_checks(x));
+			put(x, j, "checks",
+			    stamp_checks(x, lf_symantec_checks));
+		else if (strcmp(g->name, "mimecast") == 0)
+			put(x, j, "checks",
+			    stamp_checks(x, lf_mimecast_checks));
 		if (v.forged)
 			record(x, "gateway.forged-hops", LF_SEV_HIGH,
 			    x->b.fields[x->c.hops[x->c.trusted].field].offset,

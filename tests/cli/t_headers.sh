@@ -296,3 +296,14 @@ validate headers.schema.json out
 head -c 1500 "$A/unicode.msg" >cut.msg
 run 0 lf-headers --jsonl cut.msg
 validate headers.schema.json out
+
+# Mimecast: X-MC-Unique is the tail of its relay's queue id.
+run 0 lf-headers --jsonl mimecast-redhat-2022.eml
+[ "$(field out '[c["result"] for g in r["gateways"] if g["name"] == "mimecast" for c in g["checks"]]')" = "['pass']" ] ||
+    fail "mimecast: $(field out 'r["gateways"]')"
+sed 's/^X-MC-Unique: .*/X-MC-Unique: AAAAAAAAAA-v14PIxFtcrg-1/' \
+    mimecast-redhat-2022.eml >mc-edited.eml
+run 0 lf-headers --jsonl mc-edited.eml
+[ "$(field out '[c["result"] for g in r["gateways"] if g["name"] == "mimecast" for c in g["checks"]]')" = "['fail']" ] ||
+    fail "mimecast edited: $(field out 'r["gateways"]')"
+contains out '"id":"gateway.stamps-disagree"'

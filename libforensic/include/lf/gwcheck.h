@@ -39,6 +39,13 @@ struct lf_gw_check {
 size_t lf_symantec_checks(const struct lf_hblock *b, const struct lf_chain *c,
     struct lf_gw_check out[LF_GW_CHECKS_MAX]);
 
+/*
+ * lf_mimecast_checks: X-MC-Unique against the queue id of the Mimecast
+ * relay's Received hop (the id ends in "-" and the X-MC-Unique value).
+ */
+size_t lf_mimecast_checks(const struct lf_hblock *b, const struct lf_chain *c,
+    struct lf_gw_check out[LF_GW_CHECKS_MAX]);
+
 const char *lf_check_result_name(enum lf_check_result r);
 
 #endif
