@@ -119,7 +119,13 @@ lf_mailbox_read(const uint8_t *v, size_t n, const struct lf_psl *psl,
 	}
 	for (i = 0; at[1 + i] != '\0' && i < LF_PSL_DOMAIN_MAX; i++)
 		m->domain[i] = lower(at[1 + i]);
+	while (i > 0 && m->domain[i - 1] == '.') /* "example.com." */
+		i--;
 	m->domain[i] = '\0';
+	if (i == 0) {
+		memset(m, 0, sizeof(*m));
+		return false;
+	}
 	if (psl == NULL)
 		memcpy(m->org, m->domain, i + 1);
 	else
