@@ -21,9 +21,10 @@
 #include "lf/hblock.h"
 #include "lf/headers.h"
 #include "lf/gwcheck.h"
-#include "lf/json.h"
+#include "lf/jsonw.h"
 #include "lf/sender.h"
 #include "lf/text.h"
+#include "lf/version.h"
 
 #define EVIDENCE_MAX 600       /* bytes of a field quoted as evidence */
 #define EARLY_MAX 64           /* anomalies of the split, kept for later */
@@ -41,56 +42,51 @@ struct hx {
 	const struct lf_headers_opts *o;
 	struct lf_hblock b;
 	struct lf_chain c;
-	json_t *findings;
+	struct lf_jsonw *w; /* the report, written in order */
+	struct lf_buf fbuf; /* the findings, an array written apart */
+	struct lf_jsonw fw;
 	int worst;
-	bool nomem;
 	struct early early[EARLY_MAX];
 	size_t nearly;
 	size_t base; /* added to the offsets of a field's own anomalies */
 };
 
-/* Set obj[key] = v, remembering a failure; v is taken. */
+/* Text from the message (NULL: null), escaped where it is not UTF-8. */
 static void
-put(struct hx *x, json_t *obj, const char *key, json_t *v)
+text(struct lf_jsonw *w, const uint8_t *p, size_t n)
 {
-	/* Keys are this file's own ASCII words: no need to check them. */
-	if (v == NULL || json_object_set_new_nocheck(obj, key, v) != 0)
-		x->nomem = true;
-}
-
-static void
-push(struct hx *x, json_t *arr, json_t *v)
-{
-	if (v == NULL || json_array_append_new(arr, v) != 0)
-		x->nomem = true;
-}
-
-/* Text from the message: valid UTF-8 as is, else escaped visibly. */
-static json_t *
-text(struct hx *x, const uint8_t *p, size_t n)
-{
-	struct lf_buf b;
-	json_t *s;
-
 	if (p == NULL)
-		return json_null();
-	if (lf_utf8_valid(p, n) && memchr(p, '\0', n) == NULL)
-		return json_stringn_nocheck((const char *)p, n); /* checked */
-	lf_buf_init(&b, 8 * n + 16);
-	if (lf_escape_visible(&b, p, n, 0, NULL) != LF_OK) {
-		lf_buf_release(&b);
-		x->nomem = true;
-		return NULL;
-	}
-	s = json_stringn((const char *)b.data, b.len);
-	lf_buf_release(&b);
-	return s;
+		lf_jsonw_null(w);
+	else
+		lf_jsonw_string(w, p, n);
 }
 
-static json_t *
-span(struct hx *x, struct lf_span s)
+static void
+span(struct lf_jsonw *w, struct lf_span s)
 {
-	return text(x, s.p, s.n);
+	text(w, s.p, s.n);
+}
+
+/* A member: its key, then an integer, a string or null. */
+static void
+mint(struct lf_jsonw *w, const char *key, int64_t v)
+{
+	lf_jsonw_key(w, key);
+	lf_jsonw_int(w, v);
+}
+
+static void
+mstr(struct lf_jsonw *w, const char *key, const char *s)
+{
+	lf_jsonw_key(w, key);
+	lf_jsonw_cstr(w, s);
+}
+
+static void
+mbool(struct lf_jsonw *w, const char *key, bool v)
+{
+	lf_jsonw_key(w, key);
+	lf_jsonw_bool(w, v);
 }
 
 /* The index of the field holding the byte at offset, or -1 (past the
@@ -118,30 +114,29 @@ static void
 record(struct hx *x, const char *id, enum lf_severity sev, size_t offset,
     long i, const char *detail)
 {
-	json_t *f = json_object();
+	struct lf_jsonw *w = &x->fw;
 
-	if (f == NULL) {
-		x->nomem = true;
-		return;
-	}
-	put(x, f, "id", json_string(id));
-	put(x, f, "severity", json_string(lf_severity_name(sev)));
-	put(x, f, "offset", json_integer((json_int_t)offset));
-	put(x, f, "field", i >= 0 ? json_integer(i) : json_null());
+	lf_jsonw_object(w);
+	mstr(w, "id", id);
+	mstr(w, "severity", lf_severity_name(sev));
+	mint(w, "offset", (int64_t)offset);
+	lf_jsonw_key(w, "field");
 	if (i >= 0) {
 		const struct lf_hfield *h = &x->b.fields[i];
 		size_t len = h->raw_len;
+		lf_jsonw_int(w, i);
 		while (len > 0 &&
 		    (h->raw[len - 1] == '\n' || h->raw[len - 1] == '\r'))
 			len--;
-		put(x, f, "evidence",
-		    text(x, h->raw, len < EVIDENCE_MAX ? len : EVIDENCE_MAX));
-		put(x, f, "evidence_truncated",
-		    json_boolean(len > EVIDENCE_MAX));
+		lf_jsonw_key(w, "evidence");
+		text(w, h->raw, len < EVIDENCE_MAX ? len : EVIDENCE_MAX);
+		mbool(w, "evidence_truncated", len > EVIDENCE_MAX);
+	} else {
+		lf_jsonw_null(w);
 	}
 	if (detail != NULL)
-		put(x, f, "detail", json_string(detail));
-	push(x, x->findings, f);
+		mstr(w, "detail", detail);
+	lf_jsonw_end(w);
 	if ((int)sev > x->worst)
 		x->worst = (int)sev;
 }
@@ -174,143 +169,148 @@ on_early(void *arg, const struct lf_anomaly *a)
 		    (struct early){a->code, a->severity, (size_t)a->offset};
 }
 
-static json_t *
-date_json(struct hx *x, struct lf_span raw, bool has, const struct lf_date *d)
+static void
+date_json(struct lf_jsonw *w, struct lf_span raw, bool has,
+    const struct lf_date *d)
 {
 	char utc[32], off[24];
 	int m;
 
-	if (raw.p == NULL)
-		return json_null();
-	json_t *j = json_object();
-	if (j == NULL) {
-		x->nomem = true;
-		return NULL;
+	if (raw.p == NULL) {
+		lf_jsonw_null(w);
+		return;
 	}
-	put(x, j, "raw", span(x, raw));
+	lf_jsonw_object(w);
+	lf_jsonw_key(w, "raw");
+	span(w, raw);
 	if (has) {
 		lf_date_rfc3339(d->utc, utc);
 		m = d->offset < 0 ? -d->offset : d->offset;
 		(void)snprintf(off, sizeof(off), "%c%02d%02d",
 		    d->zone_unknown || d->offset < 0 ? '-' : '+', m / 60,
 		    m % 60);
-		put(x, j, "utc", json_string(utc));
-		put(x, j, "offset", json_string(off));
+		mstr(w, "utc", utc);
+		mstr(w, "offset", off);
 	} else {
-		put(x, j, "utc", json_null());
-		put(x, j, "offset", json_null());
+		mstr(w, "utc", NULL);
+		mstr(w, "offset", NULL);
 	}
-	return j;
+	lf_jsonw_end(w);
 }
 
-static json_t *
+static void
 hop_json(struct hx *x, size_t i)
 {
 	const struct lf_hop *h = &x->c.hops[i];
 	const struct lf_received *r = &h->r;
-	json_t *j = json_object();
+	struct lf_jsonw *w = x->w;
 
-	if (j == NULL) {
-		x->nomem = true;
-		return NULL;
-	}
-	put(x, j, "field", json_integer((json_int_t)h->field));
-	put(x, j, "trusted", json_boolean(h->trusted));
-	put(x, j, "from", span(x, r->from));
-	put(x, j, "ip", r->ip[0] != '\0' ? json_string(r->ip) : json_null());
-	put(x, j, "rdns", span(x, r->rdns));
-	put(x, j, "helo", span(x, r->helo));
-	put(x, j, "by", span(x, r->by));
-	put(x, j, "with", span(x, r->with));
-	put(x, j, "id", span(x, r->id));
-	put(x, j, "for", span(x, r->for_rcpt));
-	put(x, j, "date", date_json(x, r->date_text, r->has_date, &r->date));
-	put(x, j, "delay",
-	    h->has_delay ? json_integer((json_int_t)h->delay) : json_null());
-	put(x, j, "linked", json_boolean(h->linked));
-	return j;
+	lf_jsonw_object(w);
+	mint(w, "field", (int64_t)h->field);
+	mbool(w, "trusted", h->trusted);
+	lf_jsonw_key(w, "from");
+	span(w, r->from);
+	mstr(w, "ip", r->ip[0] != '\0' ? r->ip : NULL);
+	lf_jsonw_key(w, "rdns");
+	span(w, r->rdns);
+	lf_jsonw_key(w, "helo");
+	span(w, r->helo);
+	lf_jsonw_key(w, "by");
+	span(w, r->by);
+	lf_jsonw_key(w, "with");
+	span(w, r->with);
+	lf_jsonw_key(w, "id");
+	span(w, r->id);
+	lf_jsonw_key(w, "for");
+	span(w, r->for_rcpt);
+	lf_jsonw_key(w, "date");
+	date_json(w, r->date_text, r->has_date, &r->date);
+	lf_jsonw_key(w, "delay");
+	if (h->has_delay)
+		lf_jsonw_int(w, h->delay);
+	else
+		lf_jsonw_null(w);
+	mbool(w, "linked", h->linked);
+	lf_jsonw_end(w);
 }
 
 static void
-report_chain(struct hx *x, json_t *doc)
+report_chain(struct hx *x)
 {
 	const struct lf_hop *border = lf_chain_border(&x->c);
-	json_t *hops = json_array(), *trust = json_object(), *names;
+	struct lf_jsonw *w = x->w;
 	char utc[32];
 	size_t i;
 
-	if (hops == NULL || trust == NULL || (names = json_array()) == NULL) {
-		json_decref(hops);
-		json_decref(trust);
-		x->nomem = true;
-		return;
-	}
+	lf_jsonw_key(w, "trust");
+	lf_jsonw_object(w);
+	mbool(w, "named", x->c.boundary_named);
+	lf_jsonw_key(w, "trusted_mta");
+	lf_jsonw_array(w);
 	for (i = 0; i < x->o->ntrusted_mta; i++)
-		push(x, names, json_string(x->o->trusted_mta[i]));
-	put(x, trust, "named", json_boolean(x->c.boundary_named));
-	put(x, trust, "trusted_mta", names);
-	put(x, trust, "trusted_hops", json_integer((json_int_t)x->c.trusted));
-	put(x, trust, "border",
-	    border != NULL ? json_integer((json_int_t)(x->c.trusted - 1)) :
-	                     json_null());
-	put(x, trust, "delivery_ip",
-	    border != NULL && border->r.ip[0] != '\0' ?
-	        json_string(border->r.ip) :
-	        json_null());
-	if (border != NULL && border->r.has_date) {
+		lf_jsonw_cstr(w, x->o->trusted_mta[i]);
+	lf_jsonw_end(w);
+	mint(w, "trusted_hops", (int64_t)x->c.trusted);
+	lf_jsonw_key(w, "border");
+	if (border != NULL)
+		lf_jsonw_int(w, (int64_t)(x->c.trusted - 1));
+	else
+		lf_jsonw_null(w);
+	mstr(w, "delivery_ip",
+	    border != NULL && border->r.ip[0] != '\0' ? border->r.ip : NULL);
+	if (border != NULL && border->r.has_date)
 		lf_date_rfc3339(border->r.date.utc, utc);
-		put(x, trust, "receipt_time", json_string(utc));
-	} else {
-		put(x, trust, "receipt_time", json_null());
-	}
+	mstr(w, "receipt_time",
+	    border != NULL && border->r.has_date ? utc : NULL);
+	lf_jsonw_end(w);
 	if (!x->c.boundary_named && x->c.count > 0)
 		finding(x, "trust.unnamed", LF_SEV_INFO,
 		    x->b.fields[x->c.hops[0].field].offset,
 		    "no trusted server named: only the topmost hop is "
 		    "trusted");
+	lf_jsonw_key(w, "hops");
+	lf_jsonw_array(w);
 	for (i = 0; i < x->c.count; i++)
-		push(x, hops, hop_json(x, i));
-	put(x, doc, "trust", trust);
-	put(x, doc, "hops", hops);
+		hop_json(x, i);
+	lf_jsonw_end(w);
 }
 
-static json_t *
-indexes(struct hx *x, const size_t *v, size_t n)
+static void
+indexes(struct lf_jsonw *w, const char *key, const size_t *v, size_t n)
 {
-	json_t *arr = json_array();
 	size_t i;
 
-	if (arr == NULL) {
-		x->nomem = true;
-		return NULL;
-	}
+	lf_jsonw_key(w, key);
+	lf_jsonw_array(w);
 	for (i = 0; i < n; i++)
-		push(x, arr, json_integer((json_int_t)v[i]));
-	return arr;
+		lf_jsonw_int(w, (int64_t)v[i]);
+	lf_jsonw_end(w);
 }
 
 /* A gateway's own stamps checked; a finding when they disagree. */
-static json_t *
+static void
 stamp_checks(struct hx *x,
     size_t (*checks)(const struct lf_hblock *, const struct lf_chain *,
         struct lf_gw_check[LF_GW_CHECKS_MAX]))
 {
 	struct lf_gw_check c[LF_GW_CHECKS_MAX];
 	size_t n = checks(&x->b, &x->c, c), i;
-	json_t *arr = json_array();
+	struct lf_jsonw *w = x->w;
 	bool failed = false;
 
-	if (arr == NULL) {
-		x->nomem = true;
-		return NULL;
-	}
+	lf_jsonw_key(w, "checks");
+	lf_jsonw_array(w);
 	for (i = 0; i < n; i++) {
-		push(x, arr,
-		    json_pack("{s:s, s:s, s:o, s:s}", "check", c[i].id,
-		        "result", lf_check_result_name(c[i].result), "field",
-		        c[i].field >= 0 ? json_integer(c[i].field) :
-		                          json_null(),
-		        "detail", c[i].detail));
+		lf_jsonw_object(w);
+		mstr(w, "check", c[i].id);
+		mstr(w, "result", lf_check_result_name(c[i].result));
+		lf_jsonw_key(w, "field");
+		if (c[i].field >= 0)
+			lf_jsonw_int(w, c[i].field);
+		else
+			lf_jsonw_null(w);
+		mstr(w, "detail", c[i].detail);
+		lf_jsonw_end(w);
 		if (c[i].result == LF_CHECK_FAIL && !failed) {
 			failed = true;
 			record(x, "gateway.stamps-disagree", LF_SEV_MEDIUM,
@@ -319,55 +319,50 @@ stamp_checks(struct hx *x,
 			    c[i].field, c[i].detail);
 		}
 	}
-	return arr;
+	lf_jsonw_end(w);
 }
 
 static void
-report_gateways(struct hx *x, json_t *doc)
+report_gateways(struct hx *x)
 {
 	const struct lf_gateways *gs = x->o->gateways;
-	json_t *arr = json_array();
+	struct lf_jsonw *w = x->w;
 	size_t i;
 
-	if (arr == NULL) {
-		x->nomem = true;
-		return;
-	}
+	lf_jsonw_key(w, "gateways");
+	lf_jsonw_array(w);
 	for (i = 0; gs != NULL && i < gs->count; i++) {
 		const struct lf_gateway *g = &gs->g[i];
 		struct lf_transit_verdict v;
-		json_t *j = json_object(), *range;
 
-		if (j == NULL) {
-			x->nomem = true;
-			break;
-		}
 		lf_gateway_judge(g, &x->b, &x->c, &v);
-		put(x, j, "name", json_string(g->name));
-		put(x, j, "verdict", json_string(lf_transit_name(v.verdict)));
-		put(x, j, "why", json_string(v.why));
-		push(x, arr, j);
+		lf_jsonw_object(w);
+		mstr(w, "name", g->name);
+		mstr(w, "verdict", lf_transit_name(v.verdict));
+		mstr(w, "why", v.why);
 		/* The evidence, for a gateway the message has to do with: most
 		 * messages mention one gateway of many. */
-		if (v.nfields == 0 && v.nhops == 0 && !v.border_names_it &&
-		    v.range == NULL)
-			continue;
-		put(x, j, "vendor", json_string(g->vendor));
-		put(x, j, "trace_fields", indexes(x, v.fields, v.nfields));
-		put(x, j, "trace_hops", indexes(x, v.hops, v.nhops));
-		put(x, j, "border_names_gateway",
-		    json_boolean(v.border_names_it));
-		range = v.range == NULL ?
-		    json_null() :
-		    json_pack("{s:s, s:s}", "cidr", v.range->cidr, "source",
-		        v.range->source);
-		put(x, j, "range", range);
-		if (strcmp(g->name, "symantec-ess") == 0)
-			put(x, j, "checks",
-			    stamp_checks(x, lf_symantec_checks));
-		else if (strcmp(g->name, "mimecast") == 0)
-			put(x, j, "checks",
-			    stamp_checks(x, lf_mimecast_checks));
+		if (v.nfields > 0 || v.nhops > 0 || v.border_names_it ||
+		    v.range != NULL) {
+			mstr(w, "vendor", g->vendor);
+			indexes(w, "trace_fields", v.fields, v.nfields);
+			indexes(w, "trace_hops", v.hops, v.nhops);
+			mbool(w, "border_names_gateway", v.border_names_it);
+			lf_jsonw_key(w, "range");
+			if (v.range == NULL) {
+				lf_jsonw_null(w);
+			} else {
+				lf_jsonw_object(w);
+				mstr(w, "cidr", v.range->cidr);
+				mstr(w, "source", v.range->source);
+				lf_jsonw_end(w);
+			}
+			if (strcmp(g->name, "symantec-ess") == 0)
+				stamp_checks(x, lf_symantec_checks);
+			else if (strcmp(g->name, "mimecast") == 0)
+				stamp_checks(x, lf_mimecast_checks);
+		}
+		lf_jsonw_end(w);
 		if (v.forged)
 			record(x, "gateway.forged-hops", LF_SEV_HIGH,
 			    x->b.fields[x->c.hops[x->c.trusted].field].offset,
@@ -382,7 +377,7 @@ report_gateways(struct hx *x, json_t *doc)
 			    "the border's client is named as the gateway's, "
 			    "but its address is in none of its known ranges");
 	}
-	put(x, doc, "gateways", arr);
+	lf_jsonw_end(w);
 }
 
 static bool
@@ -397,44 +392,43 @@ trusted_authserv(const struct hx *x, const char *id)
 	return false;
 }
 
-static json_t *
-results_json(struct hx *x, const struct lf_authres *ar)
+static void
+results_json(struct lf_jsonw *w, const struct lf_authres *ar)
 {
-	json_t *arr = json_array();
-	size_t i, k;
+	size_t i, k, j;
 
-	if (arr == NULL) {
-		x->nomem = true;
-		return NULL;
-	}
-	for (i = 0; i < ar->nresults; i++) {
+	lf_jsonw_array(w);
+	for (i = 0; ar != NULL && i < ar->nresults; i++) {
 		const struct lf_authres_result *r = &ar->results[i];
-		json_t *j = json_object(), *props = json_object();
-		if (j == NULL || props == NULL) {
-			json_decref(j);
-			json_decref(props);
-			x->nomem = true;
-			break;
-		}
-		put(x, j, "method", json_string(r->method));
-		put(x, j, "result", json_string(r->result));
-		put(x, j, "reason",
-		    r->reason != NULL ? json_string(r->reason) : json_null());
-		put(x, j, "comment",
-		    r->comment != NULL ? json_string(r->comment) : json_null());
+		lf_jsonw_object(w);
+		mstr(w, "method", r->method);
+		mstr(w, "result", r->result);
+		mstr(w, "reason", r->reason);
+		mstr(w, "comment", r->comment);
+		lf_jsonw_key(w, "properties");
+		lf_jsonw_object(w);
 		for (k = 0; k < r->nprops; k++) {
+			const struct lf_authres_prop *pk = &r->props[k];
 			char key[256];
-			(void)snprintf(key, sizeof(key), "%s%s%s",
-			    r->props[k].ptype, r->props[k].ptype[0] ? "." : "",
-			    r->props[k].property);
-			if (json_object_get(props, key) == NULL)
-				put(x, props, key,
-				    json_string(r->props[k].value));
+			bool seen = false;
+			/* The first of each ptype.property. */
+			for (j = 0; j < k && !seen; j++)
+				seen =
+				    strcmp(r->props[j].ptype, pk->ptype) == 0 &&
+				    strcmp(r->props[j].property,
+				        pk->property) == 0;
+			if (seen)
+				continue;
+			/* A name from the message: escaped into a key. */
+			(void)snprintf(key, sizeof(key), "%s%s%s", pk->ptype,
+			    pk->ptype[0] ? "." : "", pk->property);
+			lf_jsonw_keyn(w, key, strlen(key));
+			lf_jsonw_cstr(w, pk->value);
 		}
-		put(x, j, "properties", props);
-		push(x, arr, j);
+		lf_jsonw_end(w);
+		lf_jsonw_end(w);
 	}
-	return arr;
+	lf_jsonw_end(w);
 }
 
 /*
@@ -443,21 +437,18 @@ results_json(struct hx *x, const struct lf_authres *ar)
  * below could have come with the message.
  */
 static void
-report_authres(struct hx *x, json_t *doc)
+report_authres(struct hx *x)
 {
 	const struct lf_hop *border = lf_chain_border(&x->c);
 	size_t limit = border != NULL ? border->field : 0;
-	json_t *arr = json_array();
+	struct lf_jsonw *w = x->w;
 	size_t i, believed = 0;
 
-	if (arr == NULL) {
-		x->nomem = true;
-		return;
-	}
+	lf_jsonw_key(w, "authentication");
+	lf_jsonw_array(w);
 	for (i = 0; i < x->b.count; i++) {
 		const struct lf_hfield *f = &x->b.fields[i];
 		struct lf_authres *ar = NULL;
-		json_t *j;
 		int rc;
 
 		if (!lf_hfield_is(f, "Authentication-Results"))
@@ -467,25 +458,19 @@ report_authres(struct hx *x, json_t *doc)
 		    x, NULL);
 		x->base = 0;
 		if (rc == LF_E_NOMEM) {
-			x->nomem = true;
-			break;
-		}
-		if ((j = json_object()) == NULL) {
-			lf_authres_free(ar);
-			x->nomem = true;
+			if (w->rc == LF_OK)
+				w->rc = LF_E_NOMEM;
 			break;
 		}
 		bool named = ar != NULL && trusted_authserv(x, ar->authserv_id);
 		bool above = i < limit;
-		put(x, j, "field", json_integer((json_int_t)i));
-		put(x, j, "authserv_id",
-		    ar != NULL && ar->authserv_id != NULL ?
-		        json_string(ar->authserv_id) :
-		        json_null());
-		put(x, j, "trusted", json_boolean(named && above));
-		put(x, j, "results",
-		    ar != NULL ? results_json(x, ar) : json_array());
-		push(x, arr, j);
+		lf_jsonw_object(w);
+		mint(w, "field", (int64_t)i);
+		mstr(w, "authserv_id", ar != NULL ? ar->authserv_id : NULL);
+		mbool(w, "trusted", named && above);
+		lf_jsonw_key(w, "results");
+		results_json(w, ar);
+		lf_jsonw_end(w);
 		if (rc == LF_E_FORMAT)
 			finding(x, "authres.unreadable", LF_SEV_MEDIUM,
 			    f->offset,
@@ -502,29 +487,23 @@ report_authres(struct hx *x, json_t *doc)
 			    "more than one trusted Authentication-Results");
 		lf_authres_free(ar);
 	}
-	put(x, doc, "authentication", arr);
+	lf_jsonw_end(w);
 }
 
-/* RFC 5322 section 3.6: how many of each originator field there may be. */
-static json_t *
-mailbox_json(struct hx *x, const struct lf_mailbox *m)
+static void
+mailbox_json(struct lf_jsonw *w, const char *key, const struct lf_mailbox *m)
 {
-	if (!m->present)
-		return json_null();
-	json_t *j = json_pack("{s:s%, s:s%, s:s%, s:s%}", "address", m->address,
-	    strlen(m->address), "domain", m->domain, strlen(m->domain),
-	    "org_domain", m->org, strlen(m->org), "display_name", m->display,
-	    strlen(m->display));
-	if (j == NULL) /* bytes that are not UTF-8 */
-		j = json_pack("{s:o, s:o, s:o, s:o}", "address",
-		    text(x, (const uint8_t *)m->address, strlen(m->address)),
-		    "domain",
-		    text(x, (const uint8_t *)m->domain, strlen(m->domain)),
-		    "org_domain",
-		    text(x, (const uint8_t *)m->org, strlen(m->org)),
-		    "display_name",
-		    text(x, (const uint8_t *)m->display, strlen(m->display)));
-	return j;
+	lf_jsonw_key(w, key);
+	if (!m->present) {
+		lf_jsonw_null(w);
+		return;
+	}
+	lf_jsonw_object(w);
+	mstr(w, "address", m->address);
+	mstr(w, "domain", m->domain);
+	mstr(w, "org_domain", m->org);
+	mstr(w, "display_name", m->display);
+	lf_jsonw_end(w);
 }
 
 /* The first field named name, read as a mailbox; -1 when there is none. */
@@ -574,7 +553,7 @@ non_ascii(const char *s)
  * address of another, a From domain in punycode or Unicode.
  */
 static void
-report_sender(struct hx *x, json_t *doc)
+report_sender(struct hx *x)
 {
 	static const struct {
 		const char *field, *key, *id;
@@ -588,26 +567,24 @@ report_sender(struct hx *x, json_t *doc)
 	};
 	struct lf_mailbox from, m;
 	char shown[LF_PSL_DOMAIN_MAX + 1], org[LF_PSL_DOMAIN_MAX + 1];
-	json_t *j = json_object();
+	struct lf_jsonw *w = x->w;
 	long fi, i;
 	size_t k;
 
-	if (j == NULL) {
-		x->nomem = true;
-		return;
-	}
+	lf_jsonw_key(w, "sender");
+	lf_jsonw_object(w);
 	fi = first_mailbox(x, "From", &from);
-	put(x, j, "from", mailbox_json(x, &from));
+	mailbox_json(w, "from", &from);
 	for (k = 0; k < sizeof(other) / sizeof(other[0]); k++) {
 		i = first_mailbox(x, other[k].field, &m);
-		put(x, j, other[k].key, mailbox_json(x, &m));
+		mailbox_json(w, other[k].key, &m);
 		if (from.present && m.present && from.org[0] != '\0' &&
 		    strcmp(from.org, m.org) != 0)
 			record(x, other[k].id, other[k].sev,
 			    x->b.fields[i].offset, i,
 			    "an address of another organization than From's");
 	}
-	put(x, doc, "sender", j);
+	lf_jsonw_end(w);
 	if (!from.present)
 		return;
 	if (lf_display_names_address(from.display, shown)) {
@@ -667,7 +644,7 @@ check_message_id(struct hx *x)
 }
 
 static void
-report_originator(struct hx *x, json_t *doc)
+report_originator(struct hx *x)
 {
 	static const struct {
 		const char *name, *dup;
@@ -684,16 +661,14 @@ report_originator(struct hx *x, json_t *doc)
 	    {"Message-ID", "header.duplicate-message-id", LF_SEV_MEDIUM, false},
 	};
 	const struct lf_hop *border = lf_chain_border(&x->c);
-	json_t *counts = json_object();
+	struct lf_jsonw *w = x->w;
 	size_t i, k, second;
 
-	if (counts == NULL) {
-		x->nomem = true;
-		return;
-	}
+	lf_jsonw_key(w, "originator");
+	lf_jsonw_object(w);
 	for (k = 0; k < sizeof(once) / sizeof(once[0]); k++) {
 		size_t n = lf_hblock_count(&x->b, once[k].name);
-		put(x, counts, once[k].name, json_integer((json_int_t)n));
+		mint(w, once[k].name, (int64_t)n);
 		if (n == 0 && once[k].required)
 			record(x,
 			    k == 0 ? "header.missing-from" :
@@ -708,6 +683,7 @@ report_originator(struct hx *x, json_t *doc)
 				    "copies; a signature may cover only one");
 		}
 	}
+	lf_jsonw_end(w);
 	for (i = 0; i < x->b.count; i++) {
 		const struct lf_hfield *f = &x->b.fields[i];
 		struct lf_date d;
@@ -725,7 +701,6 @@ report_originator(struct hx *x, json_t *doc)
 			    "dated after the trusted receipt time");
 		break;
 	}
-	put(x, doc, "originator", counts);
 }
 
 static const struct {
@@ -754,75 +729,77 @@ check_name(enum lf_dkim_check c)
 	                               "not-checked";
 }
 
-static json_t *
-dstr(struct hx *x, struct lf_dkim_str s)
+static void
+dstr(struct lf_jsonw *w, const char *key, struct lf_dkim_str v)
 {
-	return text(x, s.p, s.n);
-}
-
-static json_t *
-dkim_json(struct hx *x, const struct lf_dkim_result *r)
-{
-	json_t *j = json_object(), *flags = json_array(), *hdr = json_object();
-	size_t k;
-
-	if (j == NULL || flags == NULL || hdr == NULL) {
-		json_decref(j);
-		json_decref(flags);
-		json_decref(hdr);
-		x->nomem = true;
-		return NULL;
-	}
-	put(x, j, "field", json_integer((json_int_t)r->field));
-	put(x, j, "d", dstr(x, r->sig.d));
-	put(x, j, "s", dstr(x, r->sig.s));
-	put(x, j, "a", dstr(x, r->sig.a));
-	put(x, j, "c", dstr(x, r->sig.c));
-	put(x, j, "verdict", json_string(lf_dkim_verdict_name(r->verdict)));
-	put(x, j, "reason",
-	    r->reason != NULL ? json_string(r->reason) : json_null());
-	put(x, j, "body", json_string(check_name(r->body)));
-	put(x, j, "header", json_string(check_name(r->header)));
-	put(x, j, "key_bits",
-	    r->key_bits > 0 ? json_integer(r->key_bits) : json_null());
-	put(x, j, "l",
-	    r->sig.has_length ? json_integer((json_int_t)r->sig.length) :
-	                        json_null());
-	put(x, j, "body_unsigned", json_integer((json_int_t)r->body_unsigned));
-	for (k = 0; k < LF_DKIM_HCHECKS; k++)
-		put(x, hdr, r->hdr[k].name,
-		    json_pack("{s:I, s:I, s:b}", "present",
-		        (json_int_t)r->hdr[k].present, "signed",
-		        (json_int_t)r->hdr[k].listed, "oversigned",
-		        r->hdr[k].oversigned));
-	put(x, j, "fields", hdr);
-	for (k = 0; k < sizeof(dkim_flags) / sizeof(dkim_flags[0]); k++) {
-		if (r->flags & dkim_flags[k].bit)
-			push(x, flags, json_string(dkim_flags[k].name));
-	}
-	put(x, j, "flags", flags);
-	return j;
+	lf_jsonw_key(w, key);
+	text(w, v.p, v.n);
 }
 
 static void
-report_dkim(struct hx *x, json_t *doc, const struct lf_dkim_report *dr,
+dkim_json(struct lf_jsonw *w, const struct lf_dkim_result *r)
+{
+	size_t k;
+
+	lf_jsonw_object(w);
+	mint(w, "field", (int64_t)r->field);
+	dstr(w, "d", r->sig.d);
+	dstr(w, "s", r->sig.s);
+	dstr(w, "a", r->sig.a);
+	dstr(w, "c", r->sig.c);
+	mstr(w, "verdict", lf_dkim_verdict_name(r->verdict));
+	mstr(w, "reason", r->reason);
+	mstr(w, "body", check_name(r->body));
+	mstr(w, "header", check_name(r->header));
+	lf_jsonw_key(w, "key_bits");
+	if (r->key_bits > 0)
+		lf_jsonw_int(w, r->key_bits);
+	else
+		lf_jsonw_null(w);
+	lf_jsonw_key(w, "l");
+	if (r->sig.has_length)
+		lf_jsonw_int(w, (int64_t)r->sig.length);
+	else
+		lf_jsonw_null(w);
+	mint(w, "body_unsigned", (int64_t)r->body_unsigned);
+	lf_jsonw_key(w, "fields");
+	lf_jsonw_object(w);
+	for (k = 0; k < LF_DKIM_HCHECKS; k++) {
+		lf_jsonw_key(w, r->hdr[k].name);
+		lf_jsonw_object(w);
+		mint(w, "present", (int64_t)r->hdr[k].present);
+		mint(w, "signed", (int64_t)r->hdr[k].listed);
+		mbool(w, "oversigned", r->hdr[k].oversigned);
+		lf_jsonw_end(w);
+	}
+	lf_jsonw_end(w);
+	lf_jsonw_key(w, "flags");
+	lf_jsonw_array(w);
+	for (k = 0; k < sizeof(dkim_flags) / sizeof(dkim_flags[0]); k++) {
+		if (r->flags & dkim_flags[k].bit)
+			lf_jsonw_cstr(w, dkim_flags[k].name);
+	}
+	lf_jsonw_end(w);
+	lf_jsonw_end(w);
+}
+
+static void
+report_dkim(struct hx *x, const struct lf_dkim_report *dr,
     const struct lf_arc_report *ar, bool checked)
 {
-	json_t *arr, *arc, *sets;
+	struct lf_jsonw *w = x->w;
 	size_t i;
 
 	if (!checked) {
-		put(x, doc, "dkim", json_null());
-		put(x, doc, "arc", json_null());
+		mstr(w, "dkim", NULL);
+		mstr(w, "arc", NULL);
 		return;
 	}
-	if ((arr = json_array()) == NULL) {
-		x->nomem = true;
-		return;
-	}
+	lf_jsonw_key(w, "dkim");
+	lf_jsonw_array(w);
 	for (i = 0; i < dr->count; i++) {
 		const struct lf_dkim_result *r = &dr->results[i];
-		push(x, arr, dkim_json(x, r));
+		dkim_json(w, r);
 		if (r->verdict == LF_DKIM_FAIL_BODY_HASH ||
 		    r->verdict == LF_DKIM_FAIL_SIGNATURE)
 			record(x, "dkim.failed", LF_SEV_MEDIUM,
@@ -831,42 +808,40 @@ report_dkim(struct hx *x, json_t *doc, const struct lf_dkim_report *dr,
 			    "was changed after it was signed, or the "
 			    "signature is not genuine");
 	}
-	put(x, doc, "dkim", arr);
-	if ((arc = json_object()) == NULL || (sets = json_array()) == NULL) {
-		json_decref(arc);
-		x->nomem = true;
-		return;
-	}
-	put(x, arc, "cv", json_string(lf_arc_cv_name(ar->cv)));
-	put(x, arc, "reason",
-	    ar->reason != NULL ? json_string(ar->reason) : json_null());
+	lf_jsonw_end(w);
+	lf_jsonw_key(w, "arc");
+	lf_jsonw_object(w);
+	mstr(w, "cv", lf_arc_cv_name(ar->cv));
+	mstr(w, "reason", ar->reason);
+	lf_jsonw_key(w, "sets");
+	lf_jsonw_array(w);
 	for (i = 0; i < ar->nsets; i++) {
 		const struct lf_arc_set *t = &ar->sets[i];
-		json_t *j = json_object();
-		if (j == NULL) {
-			x->nomem = true;
-			break;
-		}
-		put(x, j, "instance", json_integer(t->instance));
-		put(x, j, "cv", json_string(lf_arc_cv_name(t->cv)));
-		put(x, j, "seal",
-		    json_string(lf_dkim_verdict_name(t->seal_verdict)));
-		put(x, j, "seal_d", dstr(x, t->seal_d));
-		put(x, j, "message_signature",
-		    json_string(lf_dkim_verdict_name(t->ams_verdict)));
-		put(x, j, "message_signature_d", dstr(x, t->ams_d));
-		push(x, sets, j);
+		lf_jsonw_object(w);
+		mint(w, "instance", t->instance);
+		mstr(w, "cv", lf_arc_cv_name(t->cv));
+		mstr(w, "seal", lf_dkim_verdict_name(t->seal_verdict));
+		dstr(w, "seal_d", t->seal_d);
+		mstr(w, "message_signature",
+		    lf_dkim_verdict_name(t->ams_verdict));
+		dstr(w, "message_signature_d", t->ams_d);
+		lf_jsonw_end(w);
 	}
-	put(x, arc, "sets", sets);
-	put(x, doc, "arc", arc);
+	lf_jsonw_end(w);
+	lf_jsonw_end(w);
 }
+
+#define REPORT_MAX (64 * 1024 * 1024) /* bytes of one report */
 
 struct lf_headers {
 	struct hx x;
-	json_t *doc;
+	struct lf_buf doc; /* the report, once written */
+	struct lf_jsonw w;
 	struct lf_dkim_options dkim_opts;
 	struct lf_dkim_verify *dkim;
 	struct lf_arc_verify *arc;
+	const char *source, *container;
+	uint64_t mbox_offset;
 	bool has_block;
 	bool failed; /* an error: only _free is left */
 };
@@ -882,28 +857,38 @@ lf_headers_new(const struct lf_headers_opts *o, struct lf_headers **out,
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return lf_error_set(err, LF_E_NOMEM, "headers");
 	h->x.o = o;
+	lf_buf_init(&h->doc, REPORT_MAX);
+	lf_buf_init(&h->x.fbuf, REPORT_MAX);
 	*out = h;
 	return LF_OK;
 }
 
-/* Forget the message read last. */
+/* Forget the message read last; the buffers are kept for the next. */
 static void
 reset(struct lf_headers *h)
 {
-	const struct lf_headers_opts *opts;
+	struct hx *x = &h->x;
 
 	lf_dkim_verify_free(h->dkim);
 	lf_arc_verify_free(h->arc);
 	h->dkim = NULL;
 	h->arc = NULL;
-	json_decref(h->doc);
-	json_decref(h->x.findings);
-	lf_chain_release(&h->x.c);
-	lf_hblock_release(&h->x.b);
-	opts = h->x.o;
-	memset(&h->x, 0, sizeof(h->x));
-	h->x.o = opts;
-	h->doc = NULL;
+	lf_chain_release(&x->c);
+	lf_hblock_release(&x->b);
+	memset(&x->b, 0, sizeof(x->b));
+	memset(&x->c, 0, sizeof(x->c));
+	x->p = NULL;
+	x->n = 0;
+	x->nearly = 0;
+	x->base = 0;
+	x->worst = -1;
+	lf_buf_reset(&x->fbuf);
+	lf_jsonw_init(&x->fw, &x->fbuf);
+	lf_buf_reset(&h->doc);
+	lf_jsonw_init(&h->w, &h->doc);
+	x->w = &h->w;
+	h->source = h->container = NULL;
+	h->mbox_offset = UINT64_MAX;
 	h->has_block = false;
 	h->failed = false;
 }
@@ -943,17 +928,12 @@ lf_headers_block(struct lf_headers *h, const uint8_t *p, size_t n,
 	reset(h);
 	x->p = p;
 	x->n = n;
-	x->worst = -1;
 	h->has_block = true;
 	h->failed = true; /* until it is all done */
 	if ((rc = lf_hblock_parse(p, n, x->o->max_fields, &x->b, on_early, x,
 	         err)) != LF_OK)
 		return rc;
-	x->findings = json_array();
-	h->doc = lf_json_doc_new("lf-headers", 1,
-	    x->o->tool != NULL ? x->o->tool : "lf-headers");
-	if (x->findings == NULL || h->doc == NULL)
-		return lf_error_set(err, LF_E_NOMEM, "headers");
+	lf_jsonw_array(&x->fw);
 	for (i = 0; i < x->nearly; i++)
 		finding(x, x->early[i].code, x->early[i].sev,
 		    x->early[i].offset, NULL);
@@ -966,6 +946,15 @@ lf_headers_block(struct lf_headers *h, const uint8_t *p, size_t n,
 		return rc;
 	h->failed = false;
 	return LF_OK;
+}
+
+void
+lf_headers_source(struct lf_headers *h, const char *source,
+    uint64_t mbox_offset, const char *container)
+{
+	h->source = source;
+	h->mbox_offset = mbox_offset;
+	h->container = container;
 }
 
 int
@@ -985,17 +974,39 @@ lf_headers_body(struct lf_headers *h, const uint8_t *p, size_t n,
 	return rc;
 }
 
+/* The format header every document of the project starts with. */
+static void
+preamble(struct lf_headers *h)
+{
+	struct lf_jsonw *w = &h->w;
+
+	mstr(w, "format", "lf-headers");
+	mint(w, "format_version", 1);
+	lf_jsonw_key(w, "tool");
+	lf_jsonw_object(w);
+	mstr(w, "name", h->x.o->tool != NULL ? h->x.o->tool : "lf-headers");
+	mstr(w, "version", lf_version_string());
+	lf_jsonw_end(w);
+	if (h->source != NULL)
+		mstr(w, "source", h->source);
+	if (h->mbox_offset != UINT64_MAX)
+		mint(w, "mbox_offset", (int64_t)h->mbox_offset);
+	if (h->container != NULL)
+		mstr(w, "container", h->container);
+}
+
 int
-lf_headers_end(struct lf_headers *h, json_t **out, int *worst,
+lf_headers_end(struct lf_headers *h, const char **json, size_t *len, int *worst,
     struct lf_error *err)
 {
 	struct lf_dkim_report dr = {NULL, 0, 0};
 	struct lf_arc_report ar;
 	struct hx *x = &h->x;
-	json_t *header;
+	struct lf_jsonw *w = &h->w;
 	int rc = LF_OK;
 
-	if (!h->has_block || h->failed || out == NULL || worst == NULL)
+	if (!h->has_block || h->failed || json == NULL || len == NULL ||
+	    worst == NULL)
 		return lf_error_set(err, LF_E_INVAL, "headers: bad call");
 	memset(&ar, 0, sizeof(ar));
 	if (h->dkim != NULL &&
@@ -1005,32 +1016,36 @@ lf_headers_end(struct lf_headers *h, json_t **out, int *worst,
 		h->failed = true;
 		return rc;
 	}
-	if ((header = json_object()) == NULL)
-		x->nomem = true;
-	else {
-		put(x, header, "fields", json_integer((json_int_t)x->b.count));
-		put(x, header, "bytes",
-		    json_integer((json_int_t)x->b.body_offset));
-		put(x, header, "complete", json_boolean(x->b.complete));
-		put(x, h->doc, "header", header);
-	}
-	report_chain(x, h->doc);
-	report_gateways(x, h->doc);
-	report_authres(x, h->doc);
-	report_dkim(x, h->doc, &dr, &ar, h->dkim != NULL);
-	report_originator(x, h->doc);
+	lf_jsonw_object(w);
+	preamble(h);
+	lf_jsonw_key(w, "header");
+	lf_jsonw_object(w);
+	mint(w, "fields", (int64_t)x->b.count);
+	mint(w, "bytes", (int64_t)x->b.body_offset);
+	mbool(w, "complete", x->b.complete);
+	lf_jsonw_end(w);
+	report_chain(x);
+	report_gateways(x);
+	report_authres(x);
+	report_dkim(x, &dr, &ar, h->dkim != NULL);
+	report_originator(x);
 	check_message_id(x);
-	report_sender(x, h->doc);
+	report_sender(x);
 	lf_dkim_report_release(&dr);
 	lf_arc_report_release(&ar);
-	put(x, h->doc, "findings", x->findings);
-	x->findings = NULL;
+	lf_jsonw_end(&x->fw);
+	if ((rc = lf_jsonw_finish(&x->fw, err)) == LF_OK) {
+		lf_jsonw_key(w, "findings");
+		lf_jsonw_raw(w, x->fbuf.data, x->fbuf.len);
+		lf_jsonw_end(w);
+		rc = lf_jsonw_finish(w, err);
+	}
 	h->failed = true; /* a new block, or _free */
-	if (x->nomem)
-		return lf_error_set(err, LF_E_NOMEM, "headers");
-	*out = h->doc;
+	if (rc != LF_OK)
+		return rc;
+	*json = (const char *)h->doc.data;
+	*len = h->doc.len;
 	*worst = x->worst;
-	h->doc = NULL;
 	return LF_OK;
 }
 
@@ -1040,6 +1055,8 @@ lf_headers_free(struct lf_headers *h)
 	if (h == NULL)
 		return;
 	reset(h);
+	lf_buf_release(&h->doc);
+	lf_buf_release(&h->x.fbuf);
 	free(h);
 }
 
@@ -1048,7 +1065,10 @@ lf_headers_analyze(const uint8_t *p, size_t n, const struct lf_headers_opts *o,
     json_t **out, int *worst, struct lf_error *err)
 {
 	struct lf_headers *h;
-	int rc;
+	const char *json;
+	json_t *doc = NULL;
+	size_t len;
+	int rc, w;
 
 	if (o == NULL || out == NULL || worst == NULL || (p == NULL && n > 0))
 		return lf_error_set(err, LF_E_INVAL, "headers: bad call");
@@ -1056,8 +1076,14 @@ lf_headers_analyze(const uint8_t *p, size_t n, const struct lf_headers_opts *o,
 		return rc;
 	if ((rc = lf_headers_block(h, p, n, err)) == LF_OK &&
 	    (rc = lf_headers_body(h, p + h->x.b.body_offset,
-	         n - h->x.b.body_offset, err)) == LF_OK)
-		rc = lf_headers_end(h, out, worst, err);
+	         n - h->x.b.body_offset, err)) == LF_OK &&
+	    (rc = lf_headers_end(h, &json, &len, &w, err)) == LF_OK &&
+	    (doc = json_loadb(json, len, 0, NULL)) == NULL)
+		rc = lf_error_set(err, LF_E_NOMEM, "headers");
 	lf_headers_free(h);
+	if (rc == LF_OK) {
+		*out = doc;
+		*worst = w;
+	}
 	return rc;
 }

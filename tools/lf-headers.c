@@ -537,7 +537,8 @@ message_end(void *arg)
 {
 	struct state *s = arg;
 	struct lf_error err;
-	json_t *r;
+	const char *json;
+	size_t len;
 	int worst;
 
 	if (s->msg)
@@ -547,25 +548,15 @@ message_end(void *arg)
 		broken(s, &err);
 	if (s->broken)
 		return 0;
-	if (lf_headers_end(s->h, &r, &worst, &err) != LF_OK) {
+	lf_headers_source(s->h, s->source,
+	    s->mbox_offset != LF_NO_OFFSET ? s->mbox_offset : UINT64_MAX,
+	    s->msg ? "outlook-msg" : NULL);
+	if (lf_headers_end(s->h, &json, &len, &worst, &err) != LF_OK) {
 		broken(s, &err);
 		return 0;
 	}
-	if (json_object_set_new(r, "source", json_string(s->source)) != 0 ||
-	    (s->msg &&
-	        json_object_set_new(r, "container",
-	            json_string("outlook-msg")) != 0) ||
-	    (s->mbox_offset != LF_NO_OFFSET &&
-	        json_object_set_new(r, "mbox_offset",
-	            json_integer((json_int_t)s->mbox_offset)) != 0)) {
-		json_decref(r);
-		cli_warn("out of memory");
+	if (!cli_report_json(&s->reports, json, len))
 		s->status = CLI_EXIT_FAILURE;
-		return 1;
-	}
-	if (!cli_report(&s->reports, r))
-		s->status = CLI_EXIT_FAILURE;
-	json_decref(r);
 	if (s->o.fail_on >= 0 && worst >= s->o.fail_on &&
 	    s->status == CLI_EXIT_OK)
 		s->status = CLI_EXIT_NEGATIVE;

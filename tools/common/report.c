@@ -29,6 +29,30 @@ cli_report(struct cli_reports *r, const json_t *report)
 	return ok;
 }
 
+bool
+cli_report_json(struct cli_reports *r, const char *json, size_t n)
+{
+	json_t *doc;
+	bool ok;
+
+	switch (r->out) {
+	case CLI_OUT_TEXT:
+		if ((doc = json_loadb(json, n, 0, NULL)) == NULL)
+			return false;
+		ok = cli_report(r, doc);
+		json_decref(doc);
+		return ok;
+	case CLI_OUT_JSON:
+		(void)fputs(r->any ? ",\n" : "[\n", stdout);
+		break;
+	case CLI_OUT_JSONL:
+		break;
+	}
+	r->any = true;
+	return fwrite(json, 1, n, stdout) == n &&
+	    (r->out != CLI_OUT_JSONL || putchar('\n') != EOF);
+}
+
 void
 cli_reports_end(const struct cli_reports *r)
 {

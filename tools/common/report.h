@@ -25,6 +25,13 @@ struct cli_reports {
  */
 bool cli_report(struct cli_reports *r, const json_t *report);
 
+/*
+ * cli_report_json: the same for a report already written as one compact
+ * JSON document (n bytes, no line end): copied out as it is, or read
+ * back for the text printer.
+ */
+bool cli_report_json(struct cli_reports *r, const char *json, size_t n);
+
 /* cli_reports_end: close the JSON array ("[]" when there was none). */
 void cli_reports_end(const struct cli_reports *r);
 

@@ -42,21 +42,26 @@ struct lf_headers_opts {
  * message lf_headers_block with its header block (the bytes up to the
  * empty line that ends it, which must stay valid until lf_headers_end),
  * lf_headers_body with the body in pieces (needed only to verify DKIM and
- * ARC: dropped when opts->dkim_keys is NULL), and lf_headers_end for the
- * report.  Signatures are judged at the receipt time the border hop
+ * ARC: dropped when opts->dkim_keys is NULL), lf_headers_source if the
+ * report is to name where the message came from, and lf_headers_end for
+ * the report.  Signatures are judged at the receipt time the border hop
  * records.  opts is borrowed until lf_headers_free.
  *
- * lf_headers_end returns the report as a new JSON document in *out:
- * "header", "trust", "hops", "gateways" (a verdict for each gateway,
- * with its evidence), "authentication", "dkim" and "arc" (null without
- * keys), "originator", "sender" (the From, Reply-To, Sender and
- * Return-Path mailboxes) and "findings" (each with "id", "severity",
- * "offset", the field's index and its raw text, escaped).  *worst is the
- * highest severity among the findings, or -1 when there is none.
+ * lf_headers_end gives the report as one JSON document (compact, no line
+ * end) in *json, *len bytes, borrowed until the next lf_headers_block or
+ * lf_headers_free: "format", "format_version", "tool", then "source",
+ * "mbox_offset" and "container" when given, "header", "trust", "hops",
+ * "gateways" (a verdict for each gateway, with its evidence),
+ * "authentication", "dkim" and "arc" (null without keys), "originator",
+ * "sender" (the From, Reply-To, Sender and Return-Path mailboxes) and
+ * "findings" (each with "id", "severity", "offset", the field's index and
+ * its raw text, escaped).  *worst is the highest severity among the
+ * findings, or -1 when there is none.  It is written straight into a
+ * buffer, not built as a tree: the report is made for every message.
  *
- * Each returns LF_OK, or LF_E_NOMEM / LF_E_INVAL / LF_E_CRYPTO; after an
- * error the message's report is lost, and the next lf_headers_block
- * starts over.
+ * Each returns LF_OK, or LF_E_NOMEM / LF_E_LIMIT / LF_E_INVAL /
+ * LF_E_CRYPTO; after an error the message's report is lost, and the next
+ * lf_headers_block starts over.
  */
 struct lf_headers;
 
@@ -66,13 +71,18 @@ int lf_headers_block(struct lf_headers *h, const uint8_t *p, size_t n,
     struct lf_error *err);
 int lf_headers_body(struct lf_headers *h, const uint8_t *p, size_t n,
     struct lf_error *err);
-int lf_headers_end(struct lf_headers *h, json_t **out, int *worst,
-    struct lf_error *err);
+/* source (borrowed until lf_headers_end), mbox_offset (UINT64_MAX: none),
+ * container (NULL: none; "outlook-msg"). */
+void lf_headers_source(struct lf_headers *h, const char *source,
+    uint64_t mbox_offset, const char *container);
+int lf_headers_end(struct lf_headers *h, const char **json, size_t *len,
+    int *worst, struct lf_error *err);
 void lf_headers_free(struct lf_headers *h);
 
 /*
  * lf_headers_analyze: the same for one whole message at p[0..n) (the
- * body is what follows the header block).  *out untouched on error.
+ * body is what follows the header block), the report as a new JSON tree
+ * in *out.  *out untouched on error.
  */
 int
 lf_headers_analyze(const uint8_t *p, size_t n, const struct lf_headers_opts *o,
