@@ -54,6 +54,7 @@
 
 #include "lf/rfc2047.h"
 #include "lf/text.h"
+#include "lf_bytes.h"
 
 #define CS_MAX 64        /* charset names, with the NUL */
 #define CONV_CHUNK 1024  /* iconv output per call */
@@ -493,22 +494,6 @@ parse_word(const uint8_t *p, size_t n, size_t i, struct word *w)
 	return W_OK;
 }
 
-static int
-b64_value(uint8_t c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /*
  * Decode B text into d->wbuf.  *ok is false when the text is not base64
  * (the word then stays literal); *unpadded when the padding is missing.
@@ -529,7 +514,7 @@ decode_b(struct dec *d, const uint8_t *t, size_t n, bool *ok, bool *unpadded)
 			npad++;
 			continue;
 		}
-		if (npad > 0 || (v = b64_value(t[i])) < 0)
+		if (npad > 0 || (v = lf_b64_value(t[i])) < 0)
 			return LF_OK;
 		acc = acc << 6 | (uint32_t)v;
 		if (++ndata % 4 == 0) {
