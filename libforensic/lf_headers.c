@@ -609,6 +609,11 @@ report_sender(struct hx *x)
 		    x->b.fields[fi].offset, fi,
 		    "the From domain holds non-ASCII characters: it may look "
 		    "like another");
+	if (lf_mixed_script(from.domain) || lf_mixed_script(from.display))
+		record(x, "sender.mixed-script", LF_SEV_HIGH,
+		    x->b.fields[fi].offset, fi,
+		    "a word of From's name or domain mixes Latin, Greek and "
+		    "Cyrillic letters: made to look like another");
 }
 
 static bool

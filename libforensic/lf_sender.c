@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lf/rfc2047.h"
+#include "lf/text.h"
 #include "lf/sender.h"
 
 static char
@@ -153,4 +154,50 @@ lf_display_names_address(const char *display, char out[LF_PSL_DOMAIN_MAX + 1])
 		k--;
 	out[k] = '\0';
 	return k > 0 && memchr(out, '.', k) != NULL;
+}
+
+enum script { S_NONE, S_LATIN, S_GREEK, S_CYRILLIC };
+
+/* The script of a letter, for the three that share look-alike letters. */
+static enum script
+script_of(uint32_t cp)
+{
+	if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') ||
+	    (cp >= 0xc0 && cp <= 0x24f && cp != 0xd7 && cp != 0xf7))
+		return S_LATIN;
+	if (cp >= 0x370 && cp <= 0x3ff)
+		return S_GREEK;
+	if (cp >= 0x400 && cp <= 0x52f)
+		return S_CYRILLIC;
+	return S_NONE;
+}
+
+bool
+lf_mixed_script(const char *s)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t n = strlen(s), i = 0, k;
+	enum script word = S_NONE, sc;
+	uint32_t cp;
+
+	while (i < n) {
+		if ((k = lf_utf8_decode(p + i, n - i, &cp)) == 0) {
+			i++;
+			word = S_NONE;
+			continue;
+		}
+		i += k;
+		sc = script_of(cp);
+		if (sc == S_NONE) {
+			/* Digits and hyphens belong to the word; anything
+			 * else ends it. */
+			if (!((cp >= '0' && cp <= '9') || cp == '-'))
+				word = S_NONE;
+			continue;
+		}
+		if (word != S_NONE && sc != word)
+			return true;
+		word = sc;
+	}
+	return false;
 }

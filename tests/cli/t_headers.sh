@@ -307,3 +307,11 @@ run 0 lf-headers --jsonl mc-edited.eml
 [ "$(field out '[c["result"] for g in r["gateways"] if g["name"] == "mimecast" for c in g["checks"]]')" = "['fail']" ] ||
     fail "mimecast edited: $(field out 'r["gateways"]')"
 contains out '"id":"gateway.stamps-disagree"'
+
+# A domain that mixes scripts (a Cyrillic "а" in "pаypal"), raw UTF-8 as
+# internationalized mail carries it.
+printf 'From: "Service" <service@p\320\260ypal.example>\nDate: Mon, 1 Jan 2024 00:00:00 +0000\n\nb\n' >mixed.eml
+run 0 lf-headers --jsonl mixed.eml
+validate headers.schema.json out
+ids=$(field out '" ".join(sorted(f["id"] for f in r["findings"] if f["id"].startswith("sender.")))')
+[ "$ids" = "sender.mixed-script sender.unicode-domain" ] || fail "mixed: $ids"

@@ -71,6 +71,20 @@ test_display_address(void **state)
 }
 
 static void
+test_mixed_script(void **state)
+{
+	(void)state;
+	assert_true(lf_mixed_script("p\xd0\xb0ypal"));        /* Cyrillic a */
+	assert_true(lf_mixed_script("Support \xce\x91pple")); /* Greek A */
+	assert_false(lf_mixed_script("paypal.com"));
+	assert_false(lf_mixed_script("\xd0\x9f\xd1\x80\xd0\xb8 paypal"));
+	assert_false(lf_mixed_script("caf\xc3\xa9 au lait"));
+	assert_false(lf_mixed_script("a-1 \xd0\xb0-2"));
+	assert_false(lf_mixed_script("\xff\xfe"));
+	assert_false(lf_mixed_script(""));
+}
+
+static void
 test_prefixes(void **state)
 {
 	static const char v[] = " \"A (b) \\\"c\" (d (e)) <x@y.example>, "
@@ -94,6 +108,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_forms),
 	    cmocka_unit_test(test_display_address),
+	    cmocka_unit_test(test_mixed_script),
 	    cmocka_unit_test(test_prefixes),
 	};
 

@@ -44,4 +44,11 @@ bool lf_mailbox_read(const uint8_t *v, size_t n, const struct lf_psl *psl,
 bool
 lf_display_names_address(const char *display, char out[LF_PSL_DOMAIN_MAX + 1]);
 
+/*
+ * lf_mixed_script: whether a word of the UTF-8 text s mixes Latin,
+ * Greek and Cyrillic letters ("pаypal" with a Cyrillic "а"): the mark of
+ * a name made to look like another.
+ */
+bool lf_mixed_script(const char *s);
+
 #endif
