@@ -292,17 +292,27 @@ int
 lf_xobj_open(struct lf_extract *x, json_t *record, struct object **out)
 {
 	struct object *o;
+	struct lf_buf kept;
 	size_t window;
 	int rc;
 
 	if (x->nobjs == MAX_OPEN)
 		return lf_error_set(&x->err, LF_E_LIMIT, "too many open parts");
 	o = &x->objs[x->nobjs];
+	/* The slot's window keeps its storage from the object before. */
+	kept = o->window;
 	memset(o, 0, sizeof(*o));
+	o->window = kept;
+	lf_buf_reset(&o->window);
 	o->record = record;
 	/* libmagic's share, and at least what sniffing a container needs. */
 	window = x->o.magic != NULL ? (size_t)x->o.limits->magic_bytes : 0;
-	lf_buf_init(&o->window, window > SNIFF_BYTES ? window : SNIFF_BYTES);
+	if (window < SNIFF_BYTES)
+		window = SNIFF_BYTES;
+	if (o->window.max != window) {
+		lf_buf_release(&o->window);
+		lf_buf_init(&o->window, window);
+	}
 	lf_dataurl_init(&o->dataurl);
 	if ((rc = get_digest(x, &o->d)) != LF_OK)
 		return rc;
@@ -571,7 +581,12 @@ lf_xobj_close(struct lf_extract *x, struct object *o)
 {
 	int rc = finish_object(x, o);
 
-	lf_buf_release(&o->window);
+	/*
+	 * Most windows are small and every object needs one: the slot keeps
+	 * the storage for the next object, unless it grew large.
+	 */
+	if (o->window.cap > WINDOW_KEPT)
+		lf_buf_release(&o->window);
 	lf_store_abort(o->w);
 	o->w = NULL;
 	lf_md5_batch_drop(x->o.md5_batch, o->md5);
@@ -965,6 +980,9 @@ lf_extract_free(struct lf_extract *x)
 	if (x == NULL)
 		return;
 	reset_message(x);
+	for (i = 0; x->objs != NULL && i < MAX_OPEN; i++)
+		lf_buf_release(&x->objs[i].window);
+	lf_unpack_free(x);
 	lf_mime_parser_free(x->mp);
 	for (i = 0; i < x->npool; i++)
 		lf_digest_free(x->pool[i]);

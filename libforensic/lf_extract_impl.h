@@ -31,6 +31,8 @@
 #define SNIFF_BYTES (34 * 1024)
 /* ... and enough for all others: tar's mark is at 257. */
 #define SNIFF_EARLY 512
+/* A closed object's window storage up to this size is kept for the next. */
+#define WINDOW_KEPT (64 * 1024)
 #define MAX_FOUND_PASSWORDS 32 /* candidates kept from one message */
 
 enum container_kind { C_NONE, C_ARCHIVE, C_MSG, C_TNEF };
@@ -166,5 +168,8 @@ void lf_unpack_passwords(struct lf_extract *x, const struct object *o);
 
 /* lf_unpack_reset: a new message. */
 void lf_unpack_reset(struct lf_extract *x);
+
+/* lf_unpack_free: what lf_unpack_reset keeps for the next message. */
+void lf_unpack_free(struct lf_extract *x);
 
 #endif

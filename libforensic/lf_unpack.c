@@ -163,10 +163,18 @@ lf_unpack_reset(struct lf_extract *x)
 	x->scanned = false;
 	free(x->candidates);
 	x->candidates = NULL;
-	lf_buf_release(&x->texts);
-	lf_buf_init(&x->texts, TEXTS_KEPT);
+	/* The storage is kept for the next message. */
+	if (x->texts.max == 0)
+		lf_buf_init(&x->texts, TEXTS_KEPT);
+	lf_buf_reset(&x->texts);
 	x->cdepth = 0;
 	x->cbytes = 0;
+}
+
+void
+lf_unpack_free(struct lf_extract *x)
+{
+	lf_buf_release(&x->texts);
 }
 
 /* ---- reading a container ---- */
