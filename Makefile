@@ -107,9 +107,10 @@ $(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/%.o \
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# Small programs the command-line tests run; not installed.
-TEST_PROGS := $(BUILD)/tests/tnef_dump
-$(BUILD)/tests/tnef_dump: $(BUILD)/obj/tests/tnef_dump.o $(STATIC_LIB)
+# Small programs the command-line tests run (tests/*.c); not installed.
+TEST_PROG_SRCS := $(wildcard tests/*.c)
+TEST_PROGS := $(TEST_PROG_SRCS:tests/%.c=$(BUILD)/tests/%)
+$(TEST_PROGS): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(STATIC_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
