@@ -288,6 +288,16 @@ part_record(struct lf_extract *x, const struct lf_mime_part *part, json_t **out)
 	return LF_OK;
 }
 
+/* -p: the tapped object's bytes to the caller. */
+static int
+tap(struct lf_extract *x, const uint8_t *p, size_t n)
+{
+	if (x->o.tap(x->o.tap_arg, p, n) != 0)
+		return lf_error_set(&x->err, LF_E_IO, "part %s: cannot write",
+		    x->o.tap_path);
+	return LF_OK;
+}
+
 int
 lf_xobj_open(struct lf_extract *x, json_t *record, struct object **out)
 {
@@ -323,6 +333,13 @@ lf_xobj_open(struct lf_extract *x, json_t *record, struct object **out)
 		return rc;
 	}
 	x->nobjs++;
+	if (x->o.tap_path != NULL) {
+		const char *path =
+		    json_string_value(json_object_get(record, "path"));
+		o->tapped = path != NULL && strcmp(path, x->o.tap_path) == 0;
+		if (o->tapped && (rc = tap(x, NULL, 0)) != LF_OK)
+			return rc;
+	}
 	*out = o;
 	return LF_OK;
 }
@@ -367,6 +384,8 @@ lf_xobj_data(struct lf_extract *x, struct object *o, const uint8_t *p, size_t n)
 	int rc;
 
 	if ((rc = lf_digest_update(o->d, p, n, &x->err)) != LF_OK)
+		return rc;
+	if (o->tapped && (rc = tap(x, p, n)) != LF_OK)
 		return rc;
 	if (o->md5 != NULL)
 		lf_md5_batch_add(x->o.md5_batch, o->md5, p, n);

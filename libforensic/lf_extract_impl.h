@@ -66,6 +66,7 @@ struct object {
 	bool attachment;
 	bool inline_plain; /* a message's own plain text */
 	bool html;
+	bool tapped; /* its bytes go to the tap too (lf-extract -p) */
 	bool text; /* declared text: searched for passwords */
 	bool unreported; /* stored aside, not in the quarantine store */
 	bool sniffed;

@@ -74,7 +74,8 @@ usage(FILE *fp)
 	    "      --attachments-only  report and store attachments only\n"
 	    "      --json           reports as one JSON array\n"
 	    "      --jsonl          reports as JSON Lines, one per message\n"
-	    "  -p, --part PART      write one part's decoded bytes to stdout\n"
+	    "  -p, --part PART      write the decoded bytes of one part or entry\n"
+	    "                       (a path of the report: 2, 1.3, 2>1) to stdout\n"
 	    "  -c, --hash LIST      digests of each object (default md5,sha1,sha256)\n"
 	    "      --mbox-format F  auto, mboxo, mboxrd, mboxcl, mboxcl2\n"
 	    "      --password-list FILE  passwords to try on encrypted "
@@ -518,33 +519,34 @@ close_aside(struct state *s)
 		    FTW_DEPTH | FTW_PHYS);
 }
 
-/* -p: one part's decoded bytes to stdout. */
+/* -p: one part's or entry's decoded bytes to stdout. */
 struct dump {
-	const char *path;
 	bool found;
 };
 
 static int
-dump_data(void *arg, const struct lf_mime_part *part, const uint8_t *p,
-    size_t n)
+dump_data(void *arg, const uint8_t *p, size_t n)
 {
 	struct dump *d = arg;
 
-	if (strcmp(part->path, d->path) != 0)
-		return 0;
 	d->found = true;
-	return fwrite(p, 1, n, stdout) == n ? 0 : 1;
+	return n == 0 || fwrite(p, 1, n, stdout) == n ? 0 : 1;
 }
 
+/*
+ * The whole extraction runs, so that a part inside an archive, a .msg or
+ * a TNEF file is found as the report names it; only its bytes are kept.
+ */
 static int
 dump_part(struct state *s, int argc, char **argv)
 {
-	struct lf_mime_handler h = {NULL, NULL, dump_data, NULL, NULL};
-	struct dump d = {s->o.dump_part, false};
-	struct lf_mime_parser *mp;
+	struct lf_extract_opts xo;
+	struct dump d = {false};
+	struct lf_extract *x = NULL;
 	struct lf_error err;
+	json_t *report = NULL;
 	ssize_t got;
-	int fd, rc = 0;
+	int fd, rc;
 
 	if (argc != 1)
 		cli_usage_error("-p takes exactly one message");
@@ -555,26 +557,39 @@ dump_part(struct state *s, int argc, char **argv)
 		    cli_esc(argv[0], strlen(argv[0])), strerror(errno));
 		return CLI_EXIT_FAILURE;
 	}
-	if (lf_mime_parser_new(&s->o.c.limits, &h, &d, &mp, &err) != LF_OK) {
-		cli_warn("%s", err.msg);
-		return CLI_EXIT_FAILURE;
-	}
-	while (rc == 0 &&
+	memset(&xo, 0, sizeof(xo));
+	xo.limits = &s->o.c.limits;
+	xo.algs = LF_DIGEST_BIT(LF_SHA256);
+	xo.passwords = (const char *const *)s->o.passwords;
+	xo.npasswords = s->o.npasswords;
+	xo.tool = cli_prog();
+	xo.tap_path = s->o.dump_part;
+	xo.tap = dump_data;
+	xo.tap_arg = &d;
+	rc = lf_extract_new(&xo, &x, &err);
+	if (rc == LF_OK)
+		rc = lf_extract_begin(x, (const uint8_t *)argv[0],
+		    strlen(argv[0]), LF_NO_OFFSET, &err);
+	while (rc == LF_OK &&
 	    (got = inputs_read_some(fd, s->in.buf, INPUTS_CHUNK)) > 0)
-		rc = lf_mime_feed(mp, s->in.buf, (size_t)got);
-	if (rc == 0)
-		rc = lf_mime_finish(mp);
-	lf_mime_parser_free(mp);
+		rc = lf_extract_feed(x, s->in.buf, (size_t)got, &err);
+	if (rc == LF_OK)
+		rc = lf_extract_end(x, &report, &err);
+	json_decref(report);
+	lf_extract_free(x);
 	if (fd != STDIN_FILENO)
 		(void)close(fd);
-	if (rc != 0 || fflush(stdout) != 0) {
-		cli_warn("cannot write part %s",
-		    cli_esc(d.path, strlen(d.path)));
+	if (rc == LF_OK && fflush(stdout) != 0)
+		rc = lf_error_set(&err, LF_E_IO, "part %s: cannot write",
+		    s->o.dump_part);
+	if (rc != LF_OK) {
+		cli_warn("'%s': %s", cli_esc(argv[0], strlen(argv[0])),
+		    err.msg);
 		return CLI_EXIT_FAILURE;
 	}
 	if (!d.found) {
-		cli_warn("no part %s with content",
-		    cli_esc(d.path, strlen(d.path)));
+		cli_warn("no part %s",
+		    cli_esc(s->o.dump_part, strlen(s->o.dump_part)));
 		return CLI_EXIT_FAILURE;
 	}
 	return CLI_EXIT_OK;

@@ -48,6 +48,16 @@ struct lf_extract_opts {
 					   this batch of the thread's, and a
 					   report is complete only after
 					   lf_md5_batch_flush */
+	/*
+	 * tap_path: NULL, or the report path of one part or archive entry
+	 * ("2", "1.3", "2>docs/a.exe") whose decoded bytes go to tap as
+	 * they come: once with n == 0 when the object opens, then its
+	 * bytes.  A tap that returns non-zero stops the message with
+	 * LF_E_IO.
+	 */
+	const char *tap_path;
+	int (*tap)(void *arg, const uint8_t *p, size_t n);
+	void *tap_arg;
 };
 
 struct lf_extract;
