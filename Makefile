@@ -183,9 +183,12 @@ install: all
 	ln -sf libforensic.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libforensic.so
 	install -m 0644 libforensic/include/lf/*.h $(DESTDIR)$(INCDIR)/lf/
 	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
-	install -d $(DESTDIR)$(PREFIX)/share/libforensic/profiles/gateway
+	install -d $(DESTDIR)$(PREFIX)/share/libforensic/profiles/gateway \
+		$(DESTDIR)$(PREFIX)/share/libforensic/profiles/upload
 	install -m 0644 profiles/gateway/*.json \
 		$(DESTDIR)$(PREFIX)/share/libforensic/profiles/gateway/
+	install -m 0644 profiles/upload/*.json \
+		$(DESTDIR)$(PREFIX)/share/libforensic/profiles/upload/
 	install -m 0644 $(BUILD)/libforensic.pc $(DESTDIR)$(PKGCONFIGDIR)/
 
 clean:

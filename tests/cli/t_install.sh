@@ -15,6 +15,8 @@ contains out "65ccc8aff9567871f53dcf98cb79a0edf106c9ecbc49adc9e76716790cb5809e"
 # lf-headers finds the gateway profiles installed beside it.
 [ -e "$root/opt/lf/share/libforensic/profiles/gateway/symantec-ess.json" ] ||
     fail "not installed: the gateway profiles"
+[ -e "$root/opt/lf/share/libforensic/profiles/upload/symantec-ess.json" ] ||
+    fail "not installed: the upload profiles"
 run 0 env -u LF_GATEWAY_PROFILES "$root/opt/lf/bin/lf-headers" --jsonl \
     "$LF_TOP/tests/data/examples/mail/invoice-1.eml"
 contains out '"name":"symantec-ess"'
