@@ -7,6 +7,7 @@
  * because the analyst must be able to show the line to someone else.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -567,7 +568,11 @@ report_sender(struct hx *x)
 	};
 	struct lf_mailbox from, m;
 	char shown[LF_PSL_DOMAIN_MAX + 1], org[LF_PSL_DOMAIN_MAX + 1];
+	char udomain[LF_SENDER_UDOMAIN_MAX + 1];
+	char detail[LF_PSL_DOMAIN_MAX + LF_SENDER_UDOMAIN_MAX + 128];
+	enum lf_idn idn = LF_IDN_NONE;
 	struct lf_jsonw *w = x->w;
+	bool puny_mixed;
 	long fi, i;
 	size_t k;
 
@@ -599,21 +604,41 @@ report_sender(struct hx *x)
 			    "the display name shows an address of another "
 			    "organization than the one it is from");
 	}
-	if (has_label_prefix(from.domain, "xn--"))
+	if (has_label_prefix(from.domain, "xn--")) {
 		record(x, "sender.punycode-domain", LF_SEV_MEDIUM,
 		    x->b.fields[fi].offset, fi,
 		    "the From domain is internationalized (punycode): it may "
 		    "look like another");
-	else if (non_ascii(from.domain))
+		if (lf_domain_unicode(from.domain, udomain, &idn) == LF_OK &&
+		    idn == LF_IDN_INVALID)
+			record(x, "sender.bad-punycode", LF_SEV_MEDIUM,
+			    x->b.fields[fi].offset, fi,
+			    "a label of the From domain starts \"xn--\" but "
+			    "is not valid IDNA2008 punycode: made by hand, or "
+			    "by a registry that ignores the standard");
+	} else if (non_ascii(from.domain)) {
 		record(x, "sender.unicode-domain", LF_SEV_MEDIUM,
 		    x->b.fields[fi].offset, fi,
 		    "the From domain holds non-ASCII characters: it may look "
 		    "like another");
-	if (lf_mixed_script(from.domain) || lf_mixed_script(from.display))
+	}
+	/* The punycode form is read in Unicode, as mail readers show it;
+	 * the detail names both forms. */
+	puny_mixed = idn == LF_IDN_DECODED && lf_mixed_script(udomain);
+	if (puny_mixed)
+		(void)snprintf(detail, sizeof(detail),
+		    "the From domain %s reads %s: a word of it mixes Latin, "
+		    "Greek and Cyrillic letters, made to look like another",
+		    from.domain, udomain);
+	if (puny_mixed || lf_mixed_script(from.domain) ||
+	    lf_mixed_script(from.display))
 		record(x, "sender.mixed-script", LF_SEV_HIGH,
 		    x->b.fields[fi].offset, fi,
-		    "a word of From's name or domain mixes Latin, Greek and "
-		    "Cyrillic letters: made to look like another");
+		    puny_mixed ?
+		        detail :
+		        "a word of From's name or domain mixes Latin, "
+		        "Greek and Cyrillic letters: made to look like "
+		        "another");
 }
 
 static bool

@@ -4,9 +4,15 @@
  * Not a full RFC 5322 address parser: enough to take the first mailbox
  * as readers show it (the display name, and the address in angle
  * brackets, or the bare address), skipping comments and quoted strings,
- * on hostile bytes.
+ * on hostile bytes.  Domains in punycode are read back into Unicode by
+ * libidn2, so that a name that only looks like another in Unicode is
+ * caught in its ASCII form too.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <idn2.h>
 
 #include "lf/rfc2047.h"
 #include "lf/text.h"
@@ -200,4 +206,103 @@ lf_mixed_script(const char *s)
 		word = sc;
 	}
 	return false;
+}
+
+#define LABEL_MAX 63 /* bytes of a DNS label (RFC 1035 2.3.4) */
+
+static bool
+has_non_ascii(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s >= 0x80)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The "xn--" label of n bytes at l, decoded onto out[*k..cap).  Returns
+ * LF_OK with *ok true when it is a valid A-label, false when it is not;
+ * LF_E_NOMEM.
+ */
+static int
+decode_label(const char *l, size_t n, char *out, size_t cap, size_t *k,
+    bool *ok)
+{
+	char label[LABEL_MAX + 1], *u = NULL, *back = NULL;
+	size_t un;
+	int rc, ret = LF_OK;
+
+	*ok = false;
+	if (n > LABEL_MAX)
+		return LF_OK;
+	memcpy(label, l, n);
+	label[n] = '\0';
+	rc = idn2_to_unicode_8z8z(label, &u, 0);
+	if (rc == IDN2_MALLOC) {
+		ret = LF_E_NOMEM;
+		goto done;
+	}
+	/* Decoders take forms no encoder writes (a label that decodes to
+	 * nothing, or to ASCII only), so the label must also be what its
+	 * Unicode form encodes to. */
+	if (rc != IDN2_OK || u == NULL || (un = strlen(u)) == 0 ||
+	    !has_non_ascii(u) || un >= cap - *k)
+		goto done;
+	rc = idn2_to_ascii_8z(u, &back, IDN2_NONTRANSITIONAL);
+	if (rc == IDN2_MALLOC)
+		ret = LF_E_NOMEM;
+	else if (rc == IDN2_OK && strcasecmp(back, label) == 0) {
+		memcpy(out + *k, u, un);
+		*k += un;
+		*ok = true;
+	}
+done:
+	free(u);
+	free(back);
+	return ret;
+}
+
+int
+lf_domain_unicode(const char *d, char out[LF_SENDER_UDOMAIN_MAX + 1],
+    enum lf_idn *state)
+{
+	const size_t cap = LF_SENDER_UDOMAIN_MAX + 1;
+	const char *l, *dot;
+	size_t k = 0, n;
+	bool any = false, ok;
+	int rc;
+
+	out[0] = '\0';
+	*state = LF_IDN_NONE;
+	if (strlen(d) > LF_PSL_DOMAIN_MAX)
+		return LF_E_LIMIT;
+	/* Within LF_PSL_DOMAIN_MAX bytes every label fits: a label of n
+	 * bytes decodes to at most n code points of 4 bytes. */
+	for (l = d;; l = dot + 1) {
+		dot = strchr(l, '.');
+		n = dot != NULL ? (size_t)(dot - l) : strlen(l);
+		if (n >= 4 && strncasecmp(l, "xn--", 4) == 0) {
+			any = true;
+			if ((rc = decode_label(l, n, out, cap, &k, &ok)) !=
+			    LF_OK) {
+				out[0] = '\0';
+				return rc;
+			}
+			if (!ok) {
+				out[0] = '\0';
+				*state = LF_IDN_INVALID;
+				return LF_OK;
+			}
+		} else {
+			memcpy(out + k, l, n);
+			k += n;
+		}
+		if (dot == NULL)
+			break;
+		out[k++] = '.';
+	}
+	out[k] = '\0';
+	*state = any ? LF_IDN_DECODED : LF_IDN_NONE;
+	return LF_OK;
 }

@@ -11,13 +11,14 @@ for f in "$H"/*.hdr; do
 	grep -v '^#' "$f" >"$(basename "$f" .hdr).eml"
 done
 
-# field REPORT PYTHON-EXPRESSION: a value of the (first) JSON report.
+# field REPORT PYTHON-EXPRESSION [ARG...]: a value of the (first) JSON
+# report; the expression reads any further arguments as sys.argv[3:].
 field() {
 	python3 -c '
 import json, sys
 r = json.loads(open(sys.argv[1]).readline())
 print(eval(sys.argv[2]))
-' "$1" "$2"
+' "$@"
 }
 
 # check_border EML IP HOPS VERDICT MTA...: each Symantec sample, with the
@@ -233,7 +234,8 @@ run 3 lf-headers --dkim-keys missing.txt "$D/lab-generated/s-both.eml"
 # The sender: organizational domains from Debian's Public Suffix List,
 # a display name that shows another organization's address (here in an
 # encoded word), a reply going elsewhere, a punycode domain, a Message-ID
-# that is not <left@right>.
+# that is not <left@right>; the punycode domain reads "pаypal" with a
+# Cyrillic "а", so it mixes scripts too.
 dn=$(printf 'service@paypal.com' | base64)
 cat >imp.eml <<MSG
 From: =?utf-8?B?$dn?= <alerts@xn--pypal-4ve.example>
@@ -248,7 +250,7 @@ MSG
 run 0 lf-headers --jsonl imp.eml
 validate headers.schema.json out
 ids=$(field out '" ".join(sorted(f["id"] for f in r["findings"] if f["id"].startswith(("sender.", "header.message"))))')
-[ "$ids" = "header.message-id-syntax sender.display-name-address sender.punycode-domain sender.reply-to-elsewhere" ] ||
+[ "$ids" = "header.message-id-syntax sender.display-name-address sender.mixed-script sender.punycode-domain sender.reply-to-elsewhere" ] ||
     fail "impersonation: $ids"
 [ "$(field out 'r["sender"]["from"]["display_name"]')" = service@paypal.com ] ||
     fail "display name: $(field out 'r["sender"]')"
@@ -315,3 +317,32 @@ run 0 lf-headers --jsonl mixed.eml
 validate headers.schema.json out
 ids=$(field out '" ".join(sorted(f["id"] for f in r["findings"] if f["id"].startswith("sender.")))')
 [ "$ids" = "sender.mixed-script sender.unicode-domain" ] || fail "mixed: $ids"
+
+# The same in punycode: "аpple.com" with a Cyrillic "а", its ASCII form
+# computed by Debian's idn2, is read back into Unicode and flagged, the
+# detail naming both forms.  A plain IDN is not; a label that is no valid
+# punycode is a finding of its own.
+command -v idn2 >/dev/null || fail "idn2 (Debian package idn2) is needed"
+ace=$(printf '\320\260pple.com' | LC_ALL=C.UTF-8 idn2)
+case $ace in
+xn--*.com) ;;
+*) fail "idn2 gave '$ace'" ;;
+esac
+printf 'From: "Apple" <id@%s>\nDate: Mon, 1 Jan 2024 00:00:00 +0000\n\nb\n' \
+    "$ace" >ace.eml
+run 0 lf-headers --jsonl ace.eml
+validate headers.schema.json out
+ids=$(field out '" ".join(sorted(f["id"] for f in r["findings"] if f["id"].startswith("sender.")))')
+[ "$ids" = "sender.mixed-script sender.punycode-domain" ] || fail "ace: $ids"
+[ "$(field out '[f["detail"] for f in r["findings"] if f["id"] == "sender.mixed-script"][0] == "the From domain %s reads %s: a word of it mixes Latin, Greek and Cyrillic letters, made to look like another" % (sys.argv[3], "\u0430pple.com")' "$ace")" = True ] ||
+    fail "ace detail: $(field out 'r["findings"]')"
+printf 'From: <a@%s>\n\nb\n' "$(printf 'm\303\274nchen.example' | LC_ALL=C.UTF-8 idn2)" >idn.eml
+run 0 lf-headers --jsonl idn.eml
+ids=$(field out '" ".join(sorted(f["id"] for f in r["findings"] if f["id"].startswith("sender.")))')
+[ "$ids" = "sender.punycode-domain" ] || fail "idn: $ids"
+printf 'From: <a@xn--zz.example>\n\nb\n' >badpuny.eml
+run 0 lf-headers --jsonl badpuny.eml
+validate headers.schema.json out
+ids=$(field out '" ".join(sorted(f["id"] for f in r["findings"] if f["id"].startswith("sender.")))')
+[ "$ids" = "sender.bad-punycode sender.punycode-domain" ] ||
+    fail "bad punycode: $ids"

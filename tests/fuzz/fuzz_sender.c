@@ -6,7 +6,8 @@
  * list, what comes after a From value.  Properties: a mailbox read has an
  * "@" in its address, a domain that is the address's tail, lowercased,
  * without a final dot, and an organizational domain that is the domain
- * or one of its tails.
+ * or one of its tails; the domain read into Unicode is the domain itself
+ * when no label is in punycode, and nothing when one is not valid.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,6 +33,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct lf_psl *psl = NULL;
 	struct lf_mailbox m;
 	char shown[LF_PSL_DOMAIN_MAX + 1];
+	char udomain[LF_SENDER_UDOMAIN_MAX + 1];
+	enum lf_idn idn;
 	size_t split = nul != NULL ? (size_t)(nul - data) : 0;
 
 	if (nul != NULL)
@@ -50,6 +53,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (m.org[0] != '\0' && !tail_of(m.domain, m.org))
 			abort();
 		(void)lf_display_names_address(m.display, shown);
+		if (lf_domain_unicode(m.domain, udomain, &idn) == LF_OK &&
+		    ((idn == LF_IDN_NONE && strcmp(udomain, m.domain) != 0) ||
+		        (idn == LF_IDN_INVALID && udomain[0] != '\0')))
+			abort();
 	}
 	lf_psl_free(psl);
 	return 0;

@@ -4,7 +4,8 @@
  * Profiles read and refused, address ranges matched bit by bit (IPv4 and
  * IPv6, prefixes that end inside a byte) and by date, every profile the
  * source tree ships loading, and the verdict in each of its cases on
- * crafted chains.
+ * crafted chains; the shipped ranges matched inside and just outside,
+ * within their dates and before.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -215,6 +216,90 @@ test_shipped(void **state)
 	assert_int_equal(lf_gateways_load("/nonexistent", &gs, &err), LF_E_IO);
 }
 
+/* The shipped profile named name (fails when there is none). */
+static const struct lf_gateway *
+shipped(const struct lf_gateways *gs, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < gs->count; i++) {
+		if (strcmp(gs->g[i].name, name) == 0)
+			return &gs->g[i];
+	}
+	fail_msg("no profile %s", name);
+	return NULL;
+}
+
+/*
+ * The shipped ranges: for each list, an address inside one of its ranges
+ * (the first address past a range's end, or of the next block, outside)
+ * delivered by a host named as the gateway's, after the date the list is
+ * valid from (and, for lists that have one, before it).
+ */
+static void
+test_shipped_ranges(void **state)
+{
+	static const struct {
+		const char *gw, *ip, *when, *cidr; /* cidr NULL: outside */
+	} cases[] = {
+	    /* Mimecast's _netblocks.mimecast.com, per region. */
+	    {"mimecast", "170.10.129.124", "1 Dec 2026 00:00 +0000",
+	        "170.10.129.0/24"},
+	    {"mimecast", "207.211.31.120", "1 Dec 2026 00:00 +0000",
+	        "207.211.31.0/25"},
+	    {"mimecast", "207.211.31.128", "1 Dec 2026 00:00 +0000", NULL},
+	    {"mimecast", "170.10.130.1", "1 Dec 2026 00:00 +0000", NULL},
+	    {"mimecast", "91.220.42.7", "1 Dec 2026 00:00 +0000",
+	        "91.220.42.0/24"},
+	    {"mimecast", "91.220.43.7", "1 Dec 2026 00:00 +0000", NULL},
+	    {"mimecast", "62.140.7.9", "1 Dec 2026 00:00 +0000",
+	        "62.140.7.0/24"},
+	    {"mimecast", "62.140.10.22", "1 Dec 2026 00:00 +0000", NULL},
+	    {"mimecast", "41.74.206.3", "1 Dec 2026 00:00 +0000",
+	        "41.74.206.0/24"},
+	    {"mimecast", "41.74.207.3", "1 Dec 2026 00:00 +0000", NULL},
+	    {"mimecast", "103.96.20.97", "1 Dec 2026 00:00 +0000",
+	        "103.96.20.96/28"},
+	    {"mimecast", "103.96.20.112", "1 Dec 2026 00:00 +0000", NULL},
+	    {"mimecast", "170.10.144.241", "1 Dec 2026 00:00 +0000",
+	        "170.10.144.240/29"},
+	    {"mimecast", "170.10.144.248", "1 Dec 2026 00:00 +0000", NULL},
+	    /* Before the date the list is known valid from. */
+	    {"mimecast", "170.10.129.124", "7 Jul 2023 21:59 +0000", NULL},
+	};
+	char dir[2048], text[512];
+	struct lf_gateways *gs;
+	struct lf_error err;
+	struct lf_transit_verdict v;
+	size_t i;
+	const char *top = getenv("LF_TOP");
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/profiles/gateway",
+	    top != NULL ? top : ".");
+	if (lf_gateways_load(dir, &gs, &err) != LF_OK)
+		fail_msg("%s", err.msg);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		gw = *shipped(gs, cases[i].gw);
+		snprintf(text, sizeof(text),
+		    "Received: from relay.%s.example (relay [%s]) by "
+		    "mx.example.net; %s\n\n",
+		    cases[i].gw, cases[i].ip, cases[i].when);
+		(void)judge(text, &v);
+		if (cases[i].cidr == NULL && v.verdict == LF_TRANSIT_YES)
+			fail_msg("%s %s at %s: in %s", cases[i].gw, cases[i].ip,
+			    cases[i].when, v.range->cidr);
+		if (cases[i].cidr != NULL &&
+		    (v.verdict != LF_TRANSIT_YES ||
+		        strcmp(v.range->cidr, cases[i].cidr) != 0))
+			fail_msg("%s %s at %s: %s, want in %s", cases[i].gw,
+			    cases[i].ip, cases[i].when,
+			    lf_transit_name(v.verdict), cases[i].cidr);
+	}
+	memset(&gw, 0, sizeof(gw));
+	lf_gateways_free(gs);
+}
+
 static void
 test_alloc_failure(void **state)
 {
@@ -247,6 +332,7 @@ main(void)
 	    cmocka_unit_test(test_refused),
 	    cmocka_unit_test(test_verdicts),
 	    cmocka_unit_test(test_shipped),
+	    cmocka_unit_test(test_shipped_ranges),
 	    cmocka_unit_test(test_alloc_failure),
 	};
 

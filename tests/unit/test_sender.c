@@ -3,7 +3,8 @@
  *
  * Mailboxes as readers show them, and hostile values: every prefix of a
  * field read without going past it (ASan), no address, unclosed quotes
- * and comments.
+ * and comments.  Domains in punycode read back into Unicode, and labels
+ * that are not valid A-labels refused.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -84,6 +85,65 @@ test_mixed_script(void **state)
 	assert_false(lf_mixed_script(""));
 }
 
+/* d read into Unicode: the state, and the text when decoded. */
+static void
+idn(const char *d, enum lf_idn want, const char *text)
+{
+	char out[LF_SENDER_UDOMAIN_MAX + 1];
+	enum lf_idn got;
+
+	if (lf_domain_unicode(d, out, &got) != LF_OK)
+		fail_msg("%s: failed", d);
+	if (got != want)
+		fail_msg("%s: state %d, want %d", d, (int)got, (int)want);
+	if (text != NULL && strcmp(out, text) != 0)
+		fail_msg("%s: read \"%s\", want \"%s\"", d, out, text);
+}
+
+static void
+test_domain_unicode(void **state)
+{
+	char out[LF_SENDER_UDOMAIN_MAX + 1], longer[LF_PSL_DOMAIN_MAX + 2];
+	enum lf_idn st;
+
+	(void)state;
+	idn("example.com", LF_IDN_NONE, "example.com");
+	idn("", LF_IDN_NONE, "");
+	/* "apple" in Cyrillic letters, the 2017 demonstration of
+	 * whole-script look-alikes (xn--80ak6aa92e.com): decoded, but no
+	 * word mixes scripts. */
+	idn("xn--80ak6aa92e.com", LF_IDN_DECODED,
+	    "\xd0\xb0\xd1\x80\xd1\x80\xd3\x8f\xd0\xb5.com");
+	idn("a.xn--mnchen-3ya.de", LF_IDN_DECODED, "a.m\xc3\xbcnchen.de");
+	assert_int_equal(lf_domain_unicode("xn--pypal-4ve.example", out, &st),
+	    LF_OK);
+	assert_int_equal(st, LF_IDN_DECODED);
+	assert_string_equal(out, "p\xd0\xb0ypal.example");
+	assert_true(lf_mixed_script(out));
+	assert_int_equal(lf_domain_unicode("xn--80ak6aa92e.com", out, &st),
+	    LF_OK);
+	assert_false(lf_mixed_script(out));
+	/* The ASCII form's case is no part of the name. */
+	idn("XN--PYPAL-4VE.example", LF_IDN_DECODED, NULL);
+	/* Not A-labels: bad digits, a label that decodes to nothing or to
+	 * ASCII only, an overflowing delta, a symbol IDNA2008 disallows,
+	 * one longer than 63 bytes; the whole domain is then refused. */
+	idn("xn--zz.com", LF_IDN_INVALID, "");
+	idn("xn--.com", LF_IDN_INVALID, "");
+	idn("xn--a.com", LF_IDN_INVALID, "");
+	idn("xn--abc-.com", LF_IDN_INVALID, "");
+	idn("xn--99999999999999999999999.com", LF_IDN_INVALID, "");
+	idn("xn--n3h.com", LF_IDN_INVALID, "");
+	idn("ok.xn--pypal-4ve.xn--zz", LF_IDN_INVALID, "");
+	idn("xn--pypal-4ve"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.com",
+	    LF_IDN_INVALID, "");
+	memset(longer, 'a', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	assert_int_equal(lf_domain_unicode(longer, out, &st), LF_E_LIMIT);
+	assert_int_equal(st, LF_IDN_NONE);
+}
+
 static void
 test_prefixes(void **state)
 {
@@ -109,6 +169,7 @@ main(void)
 	    cmocka_unit_test(test_forms),
 	    cmocka_unit_test(test_display_address),
 	    cmocka_unit_test(test_mixed_script),
+	    cmocka_unit_test(test_domain_unicode),
 	    cmocka_unit_test(test_prefixes),
 	};
 
