@@ -134,6 +134,40 @@ bad(struct lf_error *err, const char *what)
 	return lf_error_set(err, LF_E_FORMAT, "gateway profile: %s", what);
 }
 
+/* The optional "version_sightings" list into g. */
+static int
+parse_sightings(const json_t *list, struct lf_gateway *g, struct lf_error *err)
+{
+	size_t i, k = json_array_size(list);
+
+	if (list == NULL)
+		return LF_OK;
+	if (!json_is_array(list) || k > LIST_MAX)
+		return bad(err, "\"version_sightings\" is a list");
+	if (k > 0 && (g->sightings = calloc(k, sizeof(*g->sightings))) == NULL)
+		return lf_error_set(err, LF_E_NOMEM, "gateway profile");
+	for (i = 0; i < k; i++) {
+		const json_t *e = json_array_get(list, i);
+		struct lf_gateway_sighting *s = &g->sightings[g->nsightings];
+		const char *v =
+		    json_string_value(json_object_get(e, "version"));
+		const char *src =
+		    json_string_value(json_object_get(e, "source"));
+		const json_t *seen = json_object_get(e, "seen");
+		if (v == NULL || src == NULL || !json_is_string(seen) ||
+		    !day(seen, 0, &s->seen))
+			return lf_error_set(err, LF_E_FORMAT,
+			    "gateway profile %s: version sighting %zu: want "
+			    "\"version\", \"seen\" YYYY-MM-DD and \"source\"",
+			    g->name, i + 1);
+		g->nsightings++;
+		if ((s->version = copy(v)) == NULL ||
+		    (s->source = copy(src)) == NULL)
+			return lf_error_set(err, LF_E_NOMEM, "gateway profile");
+	}
+	return LF_OK;
+}
+
 int
 lf_gateway_parse(const char *p, size_t n, struct lf_gateway *out,
     struct lf_error *err)
@@ -200,6 +234,9 @@ lf_gateway_parse(const char *p, size_t n, struct lf_gateway *out,
 		    (gr->source = copy(src)) == NULL)
 			rc = lf_error_set(err, LF_E_NOMEM, "gateway profile");
 	}
+	if (rc == LF_OK)
+		rc = parse_sightings(json_object_get(doc, "version_sightings"),
+		    &g, err);
 	json_decref(doc);
 	if (rc != LF_OK) {
 		lf_gateway_release(&g);
@@ -224,9 +261,14 @@ lf_gateway_release(struct lf_gateway *g)
 		free(g->ranges[i].cidr);
 		free(g->ranges[i].source);
 	}
+	for (i = 0; i < g->nsightings; i++) {
+		free(g->sightings[i].version);
+		free(g->sightings[i].source);
+	}
 	free(g->headers);
 	free(g->hosts);
 	free(g->ranges);
+	free(g->sightings);
 	free(g->name);
 	free(g->vendor);
 	memset(g, 0, sizeof(*g));

@@ -222,9 +222,172 @@ check_tracker(struct run *r, const struct lf_hblock *b, long tf,
 	lf_symantec_tracker_release(&t);
 }
 
+/*
+ * Dotted versions compared number by number ("9.104.1" > "9.43.9");
+ * whatever follows the numbers is not compared.
+ */
+static int
+version_cmp(const char *a, const char *b)
+{
+	while (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+		unsigned long long x = 0, y = 0;
+		for (; *a >= '0' && *a <= '9'; a++)
+			x = x < 1000000000ull ? x * 10 + (unsigned)(*a - '0') :
+			                        x;
+		for (; *b >= '0' && *b <= '9'; b++)
+			y = y < 1000000000ull ? y * 10 + (unsigned)(*b - '0') :
+			                        y;
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (*a == '.')
+			a++;
+		if (*b == '.')
+			b++;
+	}
+	return (*a >= '0' && *a <= '9') - (*b >= '0' && *b <= '9');
+}
+
+/*
+ * StarScan's version against the day the message passed, by the dated
+ * sightings of the profile.  The service upgrades its scanner over time,
+ * so a version above one still in use months after the message's day
+ * did not exist yet that day (a stamp copied from a later message), and
+ * a version below one in use years before it was long gone.  The margins
+ * leave room for upgrades that reach the towers over weeks.
+ */
+#define NEWER_MARGIN (90 * 86400LL)
+#define OLDER_MARGIN (730 * 86400LL)
+
+static void
+check_starscan_date(struct run *r, const struct lf_gateway *g,
+    const char *version, int64_t when, long sf)
+{
+	const struct lf_gateway_sighting *later = NULL, *earlier = NULL;
+	struct lf_gw_check *k;
+	char day[32], seen[32];
+	size_t i;
+
+	if (g == NULL || g->nsightings == 0)
+		return;
+	for (i = 0; i < g->nsightings; i++) {
+		const struct lf_gateway_sighting *s = &g->sightings[i];
+		if (s->seen >= when + NEWER_MARGIN &&
+		    version_cmp(s->version, version) < 0 &&
+		    (later == NULL || s->seen < later->seen))
+			later = s;
+		if (s->seen + OLDER_MARGIN <= when &&
+		    version_cmp(s->version, version) > 0 &&
+		    (earlier == NULL || s->seen > earlier->seen))
+			earlier = s;
+	}
+	lf_date_rfc3339(when, day);
+	day[10] = '\0'; /* the day is enough */
+	k = add(r, "starscan-version-date",
+	    later != NULL || earlier != NULL ? LF_CHECK_FAIL : LF_CHECK_PASS,
+	    sf);
+	if (later != NULL) {
+		lf_date_rfc3339(later->seen, seen);
+		seen[10] = '\0';
+		SAY(k, "StarScan %s on %s, but %s was still in use on %s (%s)",
+		    version, day, later->version, seen, later->source);
+	} else if (earlier != NULL) {
+		lf_date_rfc3339(earlier->seen, seen);
+		seen[10] = '\0';
+		SAY(k, "StarScan %s on %s, but %s was in use by %s (%s)",
+		    version, day, earlier->version, seen, earlier->source);
+	} else {
+		SAY(k, "StarScan %s on %s agrees with %zu dated sightings",
+		    version, day, g->nsightings);
+	}
+}
+
+static bool
+symantec_host(struct lf_span s)
+{
+	return s.p != NULL &&
+	    (lf_host_matches(s.p, s.n, "*.messagelabs.com") ||
+	        lf_host_matches(s.p, s.n, "*.symcld.net"));
+}
+
+/* Symantec's stamps, as its towers write them, in one block. */
+static bool
+is_stamp(const struct lf_hfield *f)
+{
+	static const char *const stamps[] = {"X-Brightmail-Tracker",
+	    "X-Env-Sender", "X-Msg-Ref", "X-Originating-IP", "X-SpamReason",
+	    "X-SYMC-ESS-Client-Auth", "X-StarScan-Received",
+	    "X-StarScan-Version", "X-VirusChecked"};
+	size_t i;
+
+	for (i = 0; i < sizeof(stamps) / sizeof(stamps[0]); i++)
+		if (lf_hfield_is(f, stamps[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The stamps are written together by the tower, right below the hop in
+ * which a Symantec host took or passed the message: a field between them,
+ * or a hop above them that names no Symantec host, means they were moved
+ * or added by someone else.
+ */
+static void
+check_stamp_order(struct run *r, const struct lf_hblock *b,
+    const struct lf_chain *c)
+{
+	const struct lf_hop *above = NULL;
+	struct lf_gw_check *k;
+	long first = -1, last = -1;
+	size_t i, n = 0;
+
+	for (i = 0; i < b->count; i++) {
+		if (!is_stamp(&b->fields[i]))
+			continue;
+		if (first < 0)
+			first = (long)i;
+		last = (long)i;
+		n++;
+	}
+	if (n < 2)
+		return;
+	for (i = (size_t)first; i <= (size_t)last; i++) {
+		if (is_stamp(&b->fields[i]))
+			continue;
+		k = add(r, "stamp-order", LF_CHECK_FAIL, (long)i);
+		SAY(k, "%.*s (field %zu) among the stamps, fields %ld to %ld",
+		    (int)(b->fields[i].name_len < 60 ? b->fields[i].name_len :
+		                                       60),
+		    (const char *)b->fields[i].name, i, first, last);
+		return;
+	}
+	for (i = 0; i < c->count; i++)
+		if (c->hops[i].field < (size_t)first &&
+		    (above == NULL || c->hops[i].field > above->field))
+			above = &c->hops[i];
+	if (above != NULL &&
+	    (symantec_host(above->r.by) || symantec_host(above->r.from) ||
+	        symantec_host(above->r.rdns) || symantec_host(above->r.helo))) {
+		k = add(r, "stamp-order", LF_CHECK_PASS, first);
+		SAY(k,
+		    "%zu stamps in one block, fields %ld to %ld, below the "
+		    "hop in field %zu",
+		    n, first, last, above->field);
+		return;
+	}
+	k = add(r, "stamp-order", LF_CHECK_FAIL, first);
+	if (above == NULL)
+		SAY(k, "no Received hop above the stamps (fields %ld to %ld)",
+		    first, last);
+	else
+		SAY(k,
+		    "the hop above the stamps (field %zu) names no Symantec "
+		    "host",
+		    above->field);
+}
+
 size_t
 lf_symantec_checks(const struct lf_hblock *b, const struct lf_chain *c,
-    struct lf_gw_check out[LF_GW_CHECKS_MAX])
+    const struct lf_gateway *g, struct lf_gw_check out[LF_GW_CHECKS_MAX])
 {
 	struct run r = {out, 0};
 	struct lf_symantec_msgref m;
@@ -265,6 +428,8 @@ lf_symantec_checks(const struct lf_hblock *b, const struct lf_chain *c,
 		    ok ? LF_CHECK_INFO : LF_CHECK_FAIL, sf);
 		SAY(k, ok ? "StarScan %s" : "not a version%s",
 		    ok ? ss.version : "");
+		if (ok && has_m)
+			check_starscan_date(&r, g, ss.version, m.epoch, sf);
 	}
 	if (in >= 0 || outb >= 0) {
 		k = add(&r, "direction",
@@ -279,12 +444,13 @@ lf_symantec_checks(const struct lf_hblock *b, const struct lf_chain *c,
 		                  "outbound: scanned for the sender's "
 		                  "organization (X-SYMC-ESS-Client-Auth)");
 	}
+	check_stamp_order(&r, b, c);
 	return r.n;
 }
 
 size_t
 lf_mimecast_checks(const struct lf_hblock *b, const struct lf_chain *c,
-    struct lf_gw_check out[LF_GW_CHECKS_MAX])
+    const struct lf_gateway *g, struct lf_gw_check out[LF_GW_CHECKS_MAX])
 {
 	struct run r = {out, 0};
 	struct lf_gw_check *k;
@@ -292,6 +458,7 @@ lf_mimecast_checks(const struct lf_hblock *b, const struct lf_chain *c,
 	const struct lf_hfield *f;
 	size_t s, e, i;
 
+	(void)g;
 	if (uf < 0)
 		return 0;
 	f = &b->fields[uf];

@@ -290,12 +290,12 @@ indexes(struct lf_jsonw *w, const char *key, const size_t *v, size_t n)
 
 /* A gateway's own stamps checked; a finding when they disagree. */
 static void
-stamp_checks(struct hx *x,
+stamp_checks(struct hx *x, const struct lf_gateway *g,
     size_t (*checks)(const struct lf_hblock *, const struct lf_chain *,
-        struct lf_gw_check[LF_GW_CHECKS_MAX]))
+        const struct lf_gateway *, struct lf_gw_check[LF_GW_CHECKS_MAX]))
 {
 	struct lf_gw_check c[LF_GW_CHECKS_MAX];
-	size_t n = checks(&x->b, &x->c, c), i;
+	size_t n = checks(&x->b, &x->c, g, c), i;
 	struct lf_jsonw *w = x->w;
 	bool failed = false;
 
@@ -359,9 +359,9 @@ report_gateways(struct hx *x)
 				lf_jsonw_end(w);
 			}
 			if (strcmp(g->name, "symantec-ess") == 0)
-				stamp_checks(x, lf_symantec_checks);
+				stamp_checks(x, g, lf_symantec_checks);
 			else if (strcmp(g->name, "mimecast") == 0)
-				stamp_checks(x, lf_mimecast_checks);
+				stamp_checks(x, g, lf_mimecast_checks);
 		}
 		lf_jsonw_end(w);
 		if (v.forged)

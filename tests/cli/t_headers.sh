@@ -270,7 +270,7 @@ lacks out '"id":"sender.'
 run 0 lf-headers --jsonl --trusted-mta mail.lfdr.de \
     --trusted-mta lists.xenproject.org symantec-ess-inbound-xen-2019.full.eml
 checks=$(field out '" ".join(c["check"] + "=" + c["result"] for g in r["gateways"] if g["name"] == "symantec-ess" for c in g["checks"])')
-[ "$checks" = "msgref=info msgref-tower-hop=pass msgref-vs-tower-hop=pass msgref-vs-receipt=pass originating-ip-vs-tower-hop=pass queue-id-vs-hop=pass tracker=info tracker-client-ip=pass tracker-time-vs-msgref=pass starscan-version=info direction=info" ] ||
+[ "$checks" = "msgref=info msgref-tower-hop=pass msgref-vs-tower-hop=pass msgref-vs-receipt=pass originating-ip-vs-tower-hop=pass queue-id-vs-hop=pass tracker=info tracker-client-ip=pass tracker-time-vs-msgref=pass starscan-version=info starscan-version-date=pass direction=info stamp-order=pass" ] ||
     fail "xen checks: $checks"
 contains out 'not verifiable here'
 lacks out '"id":"gateway.stamps-disagree"'
@@ -282,6 +282,47 @@ checks=$(field out '" ".join(c["check"] + "=" + c["result"] for g in r["gateways
 [ "$checks" = "originating-ip-vs-tower-hop=fail tracker-client-ip=fail" ] ||
     fail "edited: $checks"
 contains out '"id":"gateway.stamps-disagree"'
+
+# StarScan's version against the X-Msg-Ref day, by the profile's dated
+# sightings: 9.117.3 (seen in 2025) on a message of May 2019, when 9.43.9
+# was still in use in August, is a stamp from a later message; 9.31.5 on
+# a message of 2025, two years after 9.104.1 was in use, one from an
+# earlier message.  The genuine samples agree.
+symantec_fails() {
+	run 0 lf-headers --jsonl "$@"
+	field out '" ".join(c["check"] + "=" + c["result"] for g in r["gateways"] if g["name"] == "symantec-ess" for c in g["checks"] if c["result"] == "fail")'
+}
+sed 's/^X-StarScan-Version: 9.31.5;/X-StarScan-Version: 9.117.3;/' \
+    symantec-ess-inbound-xen-2019.full.eml >newer.eml
+[ "$(symantec_fails newer.eml)" = "starscan-version-date=fail" ] ||
+    fail "newer StarScan: $(cat out)"
+contains out 'StarScan 9.117.3 on 2019-05-21, but 9.43.9 was still in use on 2019-08-22'
+contains out '"id":"gateway.stamps-disagree"'
+sed 's/^X-StarScan-Version: 9.117.3;/X-StarScan-Version: 9.31.5;/' \
+    symantec-ess-outbound-semtech-2025.eml >older.eml
+[ "$(symantec_fails older.eml)" = "starscan-version-date=fail" ] ||
+    fail "older StarScan: $(cat out)"
+contains out 'but 9.104.1 was in use by 2023-03-20'
+for f in symantec-ess-*.eml; do
+	case $(symantec_fails "$f") in
+	*starscan-version-date=fail* | *stamp-order=fail*) fail "$f: $(cat out)" ;;
+	esac
+done
+# The stamps are one block below a Symantec hop: a field slipped in
+# among them, or the block moved to the top, above every hop, fails.
+sed 's/^X-Msg-Ref: \(.*\)/X-Msg-Ref: \1\nX-Injected: yes/' \
+    symantec-ess-inbound-xen-2019.full.eml >among.eml
+[ "$(symantec_fails among.eml)" = "stamp-order=fail" ] ||
+    fail "a field among the stamps: $(cat out)"
+contains out 'X-Injected (field'
+{
+	grep -E '^X-(Brightmail-Tracker|Env-Sender|Msg-Ref|Originating-IP|SpamReason|StarScan-Received|StarScan-Version|VirusChecked):' \
+	    symantec-ess-inbound-xen-2019.eml
+	grep -v -E '^X-(Brightmail-Tracker|Env-Sender|Msg-Ref|Originating-IP|SpamReason|StarScan-Received|StarScan-Version|VirusChecked):' \
+	    symantec-ess-inbound-xen-2019.eml
+} >moved.eml
+symantec_fails moved.eml >/dev/null
+contains out 'no Received hop above the stamps'
 
 # Outlook .msg: the header block is the transport headers the message was
 # saved with (msg-extractor's unicode.msg holds four hops); one saved

@@ -78,6 +78,18 @@ test_refused(void **state)
 	    "{\"format\": \"lf-gateway-profile\", \"format_version\": 1,"
 	    " \"name\": \"x\", \"vendor\": \"y\", \"headers\": [],"
 	    " \"hosts\": [], \"ranges\": [{\"cidr\": \"10.0.0.0/8\"}]}",
+	    /* Version sightings: a list, each dated and sourced. */
+	    "{\"format\": \"lf-gateway-profile\", \"format_version\": 1,"
+	    " \"name\": \"x\", \"vendor\": \"y\", \"headers\": [],"
+	    " \"hosts\": [], \"ranges\": [], \"version_sightings\": {}}",
+	    "{\"format\": \"lf-gateway-profile\", \"format_version\": 1,"
+	    " \"name\": \"x\", \"vendor\": \"y\", \"headers\": [],"
+	    " \"hosts\": [], \"ranges\": [], \"version_sightings\":"
+	    " [{\"version\": \"9.1\", \"seen\": null, \"source\": \"s\"}]}",
+	    "{\"format\": \"lf-gateway-profile\", \"format_version\": 1,"
+	    " \"name\": \"x\", \"vendor\": \"y\", \"headers\": [],"
+	    " \"hosts\": [], \"ranges\": [], \"version_sightings\":"
+	    " [{\"version\": \"9.1\", \"seen\": \"2020-01-01\"}]}",
 	};
 	struct lf_gateway g = {0};
 	struct lf_error err;

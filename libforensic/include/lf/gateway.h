@@ -19,6 +19,10 @@
  * "headers" are field names, a final "*" matching any name it starts;
  * "hosts" are names as lf_host_matches reads them; "from" and "until"
  * (dates, UTC, null when open) bound when a range was the gateway's.
+ * An optional "version_sightings" list holds versions of the gateway's
+ * scanner seen in use on a day, each with its source:
+ *	[{"version": "9.43.9", "seen": "2019-08-22", "source": "..."}]
+ * (for Symantec, StarScan's, which its stamps name: lf/gwcheck.h).
  */
 #ifndef LF_GATEWAY_H
 #define LF_GATEWAY_H
@@ -40,6 +44,13 @@ struct lf_gateway_range {
 	char *source;
 };
 
+/* A version of the gateway's scanner seen in use on a day. */
+struct lf_gateway_sighting {
+	char *version; /* as its header writes it: "9.43.9" */
+	int64_t seen;  /* UTC midnight of that day */
+	char *source;
+};
+
 struct lf_gateway {
 	char *name, *vendor;
 	char **headers;
@@ -48,6 +59,8 @@ struct lf_gateway {
 	size_t nhosts;
 	struct lf_gateway_range *ranges;
 	size_t nranges;
+	struct lf_gateway_sighting *sightings; /* "version_sightings" */
+	size_t nsightings;
 };
 
 struct lf_gateways {
