@@ -189,6 +189,8 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/libforensic/profiles/gateway/
 	install -m 0644 profiles/upload/*.json \
 		$(DESTDIR)$(PREFIX)/share/libforensic/profiles/upload/
+	install -m 0644 profiles/brands.json \
+		$(DESTDIR)$(PREFIX)/share/libforensic/profiles/
 	install -m 0644 $(BUILD)/libforensic.pc $(DESTDIR)$(PKGCONFIGDIR)/
 
 clean:

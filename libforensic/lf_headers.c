@@ -551,7 +551,8 @@ non_ascii(const char *s)
 /*
  * The originator mailboxes, and what tells of impersonation: a reply or
  * a sender of another organization than From, a display name showing an
- * address of another, a From domain in punycode or Unicode.
+ * address of another or borrowing a brand, a From domain in punycode or
+ * Unicode.
  */
 static void
 report_sender(struct hx *x)
@@ -571,6 +572,7 @@ report_sender(struct hx *x)
 	char udomain[LF_SENDER_UDOMAIN_MAX + 1];
 	char detail[LF_PSL_DOMAIN_MAX + LF_SENDER_UDOMAIN_MAX + 128];
 	enum lf_idn idn = LF_IDN_NONE;
+	const struct lf_brand *brand;
 	struct lf_jsonw *w = x->w;
 	bool puny_mixed;
 	long fi, i;
@@ -603,6 +605,16 @@ report_sender(struct hx *x)
 			    x->b.fields[fi].offset, fi,
 			    "the display name shows an address of another "
 			    "organization than the one it is from");
+	}
+	if ((brand = lf_brands_borrowed(x->o->brands, from.display,
+	         from.org[0] != '\0' ? from.org : from.domain)) != NULL) {
+		(void)snprintf(detail, sizeof(detail),
+		    "the display name says %.64s, but the address is at %s, "
+		    "not a domain of %.64s's",
+		    brand->name, from.org[0] != '\0' ? from.org : from.domain,
+		    brand->name);
+		record(x, "sender.brand-in-name", LF_SEV_MEDIUM,
+		    x->b.fields[fi].offset, fi, detail);
 	}
 	if (has_label_prefix(from.domain, "xn--")) {
 		record(x, "sender.punycode-domain", LF_SEV_MEDIUM,

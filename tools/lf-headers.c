@@ -14,6 +14,7 @@
 #include "common/cli.h"
 #include "common/inputs.h"
 #include "common/report.h"
+#include "lf/brands.h"
 #include "lf/buf.h"
 #include "lf/dkimkeys.h"
 #include "lf/extract.h"
@@ -35,6 +36,7 @@ struct options {
 	enum cli_output out;
 	int fail_on;             /* a severity, or -1 */
 	const char *gateway_dir; /* --gateway-profiles */
+	const char *brands;      /* --brands */
 	const char *dkim_keys;   /* --dkim-keys */
 	enum lf_mbox_format mbox_format;
 	struct cli_common c;
@@ -44,6 +46,7 @@ struct state {
 	struct options o;
 	struct lf_headers_opts ho;
 	struct lf_gateways *gateways;
+	struct lf_brands *brands;
 	struct inputs in;
 	const char *source;
 	uint64_t mbox_offset;
@@ -89,6 +92,9 @@ usage(FILE *fp)
 	    "      --gateway-profiles DIR  the gateway profiles (default: "
 	    "the installed\n"
 	    "                           ones, or LF_GATEWAY_PROFILES)\n"
+	    "      --brands FILE        brands display names may borrow "
+	    "(default: the\n"
+	    "                           installed list, or LF_BRANDS)\n"
 	    "      --fail-on SEVERITY   exit 1 when a finding is at least "
 	    "SEVERITY\n"
 	    "                           (info, low, medium, high)\n"
@@ -184,6 +190,7 @@ parse_options(int argc, char **argv, struct options *o)
 		OPT_AUTHSERV,
 		OPT_CONFIG,
 		OPT_GATEWAYS,
+		OPT_BRANDS,
 		OPT_DKIM_KEYS,
 		OPT_FAIL_ON,
 		OPT_JSON,
@@ -195,6 +202,7 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"trusted-authserv", required_argument, NULL, OPT_AUTHSERV},
 	    {"config", required_argument, NULL, OPT_CONFIG},
 	    {"gateway-profiles", required_argument, NULL, OPT_GATEWAYS},
+	    {"brands", required_argument, NULL, OPT_BRANDS},
 	    {"dkim-keys", required_argument, NULL, OPT_DKIM_KEYS},
 	    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
 	    {"json", no_argument, NULL, OPT_JSON},
@@ -225,6 +233,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_GATEWAYS:
 			o->gateway_dir = optarg;
+			break;
+		case OPT_BRANDS:
+			o->brands = optarg;
 			break;
 		case OPT_DKIM_KEYS:
 			o->dkim_keys = optarg;
@@ -599,37 +610,6 @@ load_dkim_keys(const char *path)
 	return keys;
 }
 
-/*
- * Where the gateway profiles are when none is named: LF_GATEWAY_PROFILES,
- * else beside the program as installed (PREFIX/share/libforensic/...)
- * or as built (build/bin in the source tree); NULL when none is there.
- */
-static const char *
-default_gateway_dir(char *buf, size_t size)
-{
-	static const char *const beside[] =
-	    {"../share/libforensic/profiles/gateway", "../../profiles/gateway"};
-	char exe[4096], *slash;
-	struct stat st;
-	ssize_t n;
-	size_t i;
-
-	if (getenv("LF_GATEWAY_PROFILES") != NULL)
-		return getenv("LF_GATEWAY_PROFILES");
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
-		return NULL;
-	exe[n] = '\0';
-	if ((slash = strrchr(exe, '/')) == NULL)
-		return NULL;
-	*slash = '\0';
-	for (i = 0; i < 2; i++) {
-		if (snprintf(buf, size, "%s/%s", exe, beside[i]) < (int)size &&
-		    stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
-			return buf;
-	}
-	return NULL;
-}
-
 static struct lf_gateways *
 load_gateways(const struct options *o)
 {
@@ -639,7 +619,8 @@ load_gateways(const struct options *o)
 	struct lf_error err;
 
 	if (dir == NULL &&
-	    (dir = default_gateway_dir(buf, sizeof(buf))) == NULL) {
+	    (dir = cli_data_path("LF_GATEWAY_PROFILES", "profiles/gateway",
+	         true, buf, sizeof(buf))) == NULL) {
 		if (!o->c.quiet)
 			cli_warn("no gateway profiles found: transit is not "
 			         "judged (see --gateway-profiles)");
@@ -650,6 +631,30 @@ load_gateways(const struct options *o)
 		exit(CLI_EXIT_FAILURE);
 	}
 	return gs;
+}
+
+/* The brands display names may borrow: --brands, or the shipped list. */
+static struct lf_brands *
+load_brands(const struct options *o)
+{
+	char buf[4096];
+	const char *path = o->brands;
+	struct lf_brands *bs;
+	struct lf_error err;
+
+	if (path == NULL &&
+	    (path = cli_data_path("LF_BRANDS", "profiles/brands.json", false,
+	         buf, sizeof(buf))) == NULL) {
+		if (!o->c.quiet)
+			cli_warn("no brand list found: display names are not "
+			         "held against brands (see --brands)");
+		return NULL;
+	}
+	if (lf_brands_load(path, &bs, &err) != LF_OK) {
+		cli_warn("%s", err.msg);
+		exit(CLI_EXIT_FAILURE);
+	}
+	return bs;
 }
 
 static const struct inputs_handler handler = {message_begin, message_data,
@@ -675,6 +680,8 @@ main(int argc, char **argv)
 	s.ho.max_fields = (size_t)s.o.c.limits.header_fields;
 	s.gateways = load_gateways(&s.o);
 	s.ho.gateways = s.gateways;
+	s.brands = load_brands(&s.o);
+	s.ho.brands = s.brands;
 	if (s.o.dkim_keys != NULL)
 		s.dkim_keys = load_dkim_keys(s.o.dkim_keys);
 	if (lf_psl_load(LF_PSL_DEFAULT, &s.psl, &err) != LF_OK && !s.o.c.quiet)
@@ -702,6 +709,7 @@ main(int argc, char **argv)
 	inputs_release(&s.in);
 	lf_buf_release(&s.head);
 	lf_gateways_free(s.gateways);
+	lf_brands_free(s.brands);
 	lf_headers_free(s.h);
 	lf_dkimkeys_free(s.dkim_keys);
 	lf_psl_free(s.psl);

@@ -8,9 +8,11 @@ set -eu
 : "${LF_BUILD:?run through tests/run.sh}" "${LF_TOP:?}"
 BIN=$LF_BUILD/bin
 PATH=$BIN:$PATH
-# The gateway profiles of the source tree, wherever the build directory is.
+# The gateway profiles and brand list of the source tree, wherever the
+# build directory is.
 LF_GATEWAY_PROFILES=$LF_TOP/profiles/gateway
-export LF_GATEWAY_PROFILES
+LF_BRANDS=$LF_TOP/profiles/brands.json
+export LF_GATEWAY_PROFILES LF_BRANDS
 export LC_ALL=C
 T=$(mktemp -d "${TMPDIR:-/tmp}/lf-cli.XXXXXX")
 chmod 755 "$T"

@@ -235,7 +235,7 @@ run 3 lf-headers --dkim-keys missing.txt "$D/lab-generated/s-both.eml"
 # a display name that shows another organization's address (here in an
 # encoded word), a reply going elsewhere, a punycode domain, a Message-ID
 # that is not <left@right>; the punycode domain reads "pаypal" with a
-# Cyrillic "а", so it mixes scripts too.
+# Cyrillic "а", so it mixes scripts too, and the name says PayPal.
 dn=$(printf 'service@paypal.com' | base64)
 cat >imp.eml <<MSG
 From: =?utf-8?B?$dn?= <alerts@xn--pypal-4ve.example>
@@ -250,12 +250,41 @@ MSG
 run 0 lf-headers --jsonl imp.eml
 validate headers.schema.json out
 ids=$(field out '" ".join(sorted(f["id"] for f in r["findings"] if f["id"].startswith(("sender.", "header.message"))))')
-[ "$ids" = "header.message-id-syntax sender.display-name-address sender.mixed-script sender.punycode-domain sender.reply-to-elsewhere" ] ||
+[ "$ids" = "header.message-id-syntax sender.brand-in-name sender.display-name-address sender.mixed-script sender.punycode-domain sender.reply-to-elsewhere" ] ||
     fail "impersonation: $ids"
 [ "$(field out 'r["sender"]["from"]["display_name"]')" = service@paypal.com ] ||
     fail "display name: $(field out 'r["sender"]')"
 [ "$(field out 'r["sender"]["sender"]["org_domain"]')" = xn--pypal-4ve.example ] ||
     fail "org domain: $(field out 'r["sender"]')"
+# A display name that borrows a brand (profiles/brands.json): from
+# elsewhere it is a finding naming both; from the brand's own domain, one
+# below it or its country site, none.  --brands takes another list, and a
+# list that cannot be read is an error.
+printf 'From: "Microsoft 365 Security" <alerts@account-verify.example>\n\nb\n' >brand.eml
+run 0 lf-headers --jsonl brand.eml
+contains out '"id":"sender.brand-in-name"'
+contains out "the display name says Microsoft, but the address is at account-verify.example"
+for from in '"Microsoft" <no-reply@microsoft.com>' \
+    '"Microsoft account team" <account-security-noreply@accountprotection.microsoft.com>' \
+    '"PayPal" <service@paypal.de>' '"DocuSign NA3 System" <dse_NA3@docusign.net>' \
+    '"Amazonas Tours" <info@tours.example>'; do
+	printf 'From: %s\n\nb\n' "$from" >own.eml
+	run 0 lf-headers --jsonl own.eml
+	lacks out '"id":"sender.brand-in-name"'
+done
+cat >mine.json <<'EOT'
+{"format": "lf-brands", "format_version": 1, "brands": [
+ {"name": "Example Bank", "words": ["example bank"], "domains": ["bank.example"], "source": "test"}]}
+EOT
+printf 'From: "EXAMPLE-BANK alerts" <x@phish.example>\n\nb\n' >mine.eml
+run 0 lf-headers --jsonl --brands mine.json mine.eml
+contains out 'says Example Bank'
+run 0 lf-headers --jsonl --brands mine.json brand.eml
+lacks out '"id":"sender.brand-in-name"'
+printf '{"format": "lf-brands"}' >bad.json
+run 3 lf-headers --brands bad.json brand.eml
+contains err "bad.json"
+
 # One organization under a multi-label public suffix: no finding.
 printf 'From: "News" <news@mail.bbc.co.uk>\nReply-To: desk@bbc.co.uk\nMessage-ID: <1@bbc.co.uk>\n\nb\n' >same.eml
 run 0 lf-headers --jsonl same.eml
@@ -361,8 +390,8 @@ ids=$(field out '" ".join(sorted(f["id"] for f in r["findings"] if f["id"].start
 
 # The same in punycode: "аpple.com" with a Cyrillic "а", its ASCII form
 # computed by Debian's idn2, is read back into Unicode and flagged, the
-# detail naming both forms.  A plain IDN is not; a label that is no valid
-# punycode is a finding of its own.
+# detail naming both forms (and the name "Apple" is borrowed).  A plain
+# IDN is not; a label that is no valid punycode is a finding of its own.
 command -v idn2 >/dev/null || fail "idn2 (Debian package idn2) is needed"
 ace=$(printf '\320\260pple.com' | LC_ALL=C.UTF-8 idn2)
 case $ace in
@@ -374,7 +403,8 @@ printf 'From: "Apple" <id@%s>\nDate: Mon, 1 Jan 2024 00:00:00 +0000\n\nb\n' \
 run 0 lf-headers --jsonl ace.eml
 validate headers.schema.json out
 ids=$(field out '" ".join(sorted(f["id"] for f in r["findings"] if f["id"].startswith("sender.")))')
-[ "$ids" = "sender.mixed-script sender.punycode-domain" ] || fail "ace: $ids"
+[ "$ids" = "sender.brand-in-name sender.mixed-script sender.punycode-domain" ] ||
+    fail "ace: $ids"
 [ "$(field out '[f["detail"] for f in r["findings"] if f["id"] == "sender.mixed-script"][0] == "the From domain %s reads %s: a word of it mixes Latin, Greek and Cyrillic letters, made to look like another" % (sys.argv[3], "\u0430pple.com")' "$ace")" = True ] ||
     fail "ace detail: $(field out 'r["findings"]')"
 printf 'From: <a@%s>\n\nb\n' "$(printf 'm\303\274nchen.example' | LC_ALL=C.UTF-8 idn2)" >idn.eml

@@ -20,6 +20,10 @@ contains out "65ccc8aff9567871f53dcf98cb79a0edf106c9ecbc49adc9e76716790cb5809e"
 run 0 env -u LF_GATEWAY_PROFILES "$root/opt/lf/bin/lf-headers" --jsonl \
     "$LF_TOP/tests/data/examples/mail/invoice-1.eml"
 contains out '"name":"symantec-ess"'
+# ... and the brand list.
+printf 'From: "PayPal Service" <help@example.net>\n\nb\n' >brand.eml
+run 0 env -u LF_BRANDS "$root/opt/lf/bin/lf-headers" --jsonl brand.eml
+contains out '"id":"sender.brand-in-name"'
 
 # A sanitizer build's library needs its runtime in the program too.
 san=

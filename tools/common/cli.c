@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -258,4 +259,32 @@ cli_progress_clear(struct cli_progress *p)
 		(void)fprintf(stderr, "\r\033[K");
 		p->drawn = false;
 	}
+}
+
+const char *
+cli_data_path(const char *env, const char *rel, bool dir, char *buf,
+    size_t size)
+{
+	static const char *const beside[] = {"../share/libforensic", "../.."};
+	char exe[4096], *slash;
+	struct stat st;
+	ssize_t n;
+	size_t i;
+
+	if (getenv(env) != NULL)
+		return getenv(env);
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return NULL;
+	*slash = '\0';
+	for (i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
+		if (snprintf(buf, size, "%s/%s/%s", exe, beside[i], rel) <
+		        (int)size &&
+		    stat(buf, &st) == 0 &&
+		    (dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
+			return buf;
+	}
+	return NULL;
 }

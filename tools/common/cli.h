@@ -98,6 +98,17 @@ bool cli_common_option(struct cli_common *cc, int c, const char *arg,
  */
 unsigned cli_threads(const struct cli_common *cc);
 
+/*
+ * cli_data_path: where data shipped with the tools (profiles/gateway,
+ * profiles/brands.json) is when none is named: the environment variable
+ * env when set, else rel beside the program as installed
+ * (PREFIX/share/libforensic/rel) or as built (build/bin in the source
+ * tree), a directory when dir says so, else a file.  Returns env's value,
+ * buf (size bytes) holding the path, or NULL when none is there.
+ */
+const char *cli_data_path(const char *env, const char *rel, bool dir, char *buf,
+    size_t size);
+
 /* The progress line on stderr, only when stderr is a terminal. */
 struct cli_progress {
 	bool on;

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "lf/anomaly.h"
+#include "lf/brands.h"
 #include "lf/error.h"
 #include "lf/dkimkeys.h"
 #include "lf/gateway.h"
@@ -33,6 +34,8 @@ struct lf_headers_opts {
 	const struct lf_dkimkeys *dkim_keys;
 	/* The gateways to judge transit through (NULL: none). */
 	const struct lf_gateways *gateways;
+	/* Brands a display name may borrow (NULL: not checked). */
+	const struct lf_brands *brands;
 	size_t max_fields; /* header fields split, at most */
 	const char *tool;  /* the tool's name, for the report */
 };
