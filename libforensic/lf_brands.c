@@ -6,16 +6,14 @@
  * split words, which leaves names that mix alphabets to the mixed-script
  * check (lf/sender.h) rather than matching them here.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
 #include "lf/brands.h"
+#include "lf/reader.h"
 
 #define LIST_MAX 4096 /* brands, or words, domains, labels of one */
 #define WORDS_MAX 64  /* words of a display name compared */
@@ -157,35 +155,15 @@ lf_brands_parse(const uint8_t *p, size_t n, struct lf_brands **out,
 int
 lf_brands_load(const char *path, struct lf_brands **out, struct lf_error *err)
 {
-	uint8_t *buf;
-	size_t n = 0;
-	ssize_t got;
-	int fd, rc;
+	struct lf_buf b;
+	int rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return lf_error_sys(err, errno, "brands '%s'", path);
-	if ((buf = malloc(LF_BRANDS_FILE_MAX + 1)) == NULL) {
-		(void)close(fd);
-		return lf_error_set(err, LF_E_NOMEM, "brands");
-	}
-	while (n <= LF_BRANDS_FILE_MAX &&
-	    (got = read(fd, buf + n, LF_BRANDS_FILE_MAX + 1 - n)) != 0) {
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			rc = lf_error_sys(err, errno, "brands '%s'", path);
-			(void)close(fd);
-			free(buf);
-			return rc;
-		}
-		n += (size_t)got;
-	}
-	(void)close(fd);
-	rc = lf_brands_parse(buf, n, out, err);
-	free(buf);
-	if (rc != LF_OK)
+	lf_buf_init(&b, LF_BRANDS_FILE_MAX);
+	if ((rc = lf_read_file(path, &b, err)) == LF_OK &&
+	    (rc = lf_brands_parse(b.data, b.len, out, err)) != LF_OK)
 		lf_error_prefix(err, "'%s'", path);
-	return rc;
+	lf_buf_release(&b);
+	return rc == LF_E_LIMIT ? LF_E_FORMAT : rc;
 }
 
 /* The display name's words, lowercase ASCII. */

@@ -18,6 +18,7 @@
 #include <jansson.h>
 
 #include "lf/gateway.h"
+#include "lf/reader.h"
 
 #define PROFILE_MAX (1024 * 1024) /* bytes of one profile */
 #define PROFILES_MAX 256          /* profiles in a directory */
@@ -299,31 +300,20 @@ static int
 load_file(const char *dir, const char *name, struct lf_gateway *g,
     struct lf_error *err)
 {
-	char path[4096], *buf;
-	size_t n;
-	FILE *fp;
+	char path[4096];
+	struct lf_buf b;
 	int rc;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
 	    (int)sizeof(path))
 		return lf_error_set(err, LF_E_IO, "%s: path too long", name);
-	if ((fp = fopen(path, "re")) == NULL)
-		return lf_error_sys(err, errno, "%s", path);
-	if ((buf = malloc(PROFILE_MAX + 1)) == NULL) {
-		fclose(fp);
-		return lf_error_set(err, LF_E_NOMEM, "gateway profile");
-	}
-	n = fread(buf, 1, PROFILE_MAX + 1, fp);
-	if (ferror(fp))
-		rc = lf_error_sys(err, errno, "%s", path);
-	else if (n > PROFILE_MAX)
-		rc = lf_error_set(err, LF_E_FORMAT, "%s: larger than 1 MiB",
-		    path);
-	else if ((rc = lf_gateway_parse(buf, n, g, err)) != LF_OK)
+	lf_buf_init(&b, PROFILE_MAX);
+	if ((rc = lf_read_file(path, &b, err)) == LF_OK &&
+	    (rc = lf_gateway_parse((const char *)b.data, b.len, g, err)) !=
+	        LF_OK)
 		lf_error_prefix(err, "%s", path);
-	free(buf);
-	fclose(fp);
-	return rc;
+	lf_buf_release(&b);
+	return rc == LF_E_LIMIT ? LF_E_FORMAT : rc;
 }
 
 int

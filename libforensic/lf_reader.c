@@ -2,6 +2,7 @@
  * lf_reader.c: streaming input over descriptors, memory and callbacks.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,4 +225,37 @@ lf_reader_free(struct lf_reader *r)
 		r->ops->close(r->ctx);
 	free(r->look);
 	free(r);
+}
+
+int
+lf_read_file(const char *path, struct lf_buf *out, struct lf_error *err)
+{
+	uint8_t chunk[16384];
+	ssize_t got;
+	int fd, rc = LF_OK;
+
+	lf_buf_reset(out);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return lf_error_sys(err, errno, "'%s'", path);
+	for (;;) {
+		got = read(fd, chunk, sizeof(chunk));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = lf_error_sys(err, errno, "'%s'", path);
+			break;
+		}
+		if (got == 0)
+			break;
+		if ((rc = lf_buf_append(out, chunk, (size_t)got, err)) !=
+		    LF_OK) {
+			if (rc == LF_E_LIMIT)
+				rc = lf_error_set(err, LF_E_LIMIT,
+				    "'%s': larger than %zu bytes", path,
+				    out->max);
+			break;
+		}
+	}
+	(void)close(fd);
+	return rc;
 }

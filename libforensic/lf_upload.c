@@ -5,16 +5,14 @@
  * sealed: a key that is not known, or one missing, is an error rather
  * than a default.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
+#include "lf/reader.h"
 #include "lf/upload.h"
 
 static const char *const seal_names[] = {"zip-aes256", "zip-zipcrypto"};
@@ -183,12 +181,11 @@ int
 lf_upload_load(const char *dir, const char *name,
     struct lf_upload_profile **out, struct lf_error *err)
 {
-	char path[4096], buf[LF_UPLOAD_FILE_MAX + 1];
+	char path[4096];
 	struct lf_upload_profile *p;
+	struct lf_buf b;
 	bool by_path = strchr(name, '/') != NULL;
-	size_t n = 0;
-	ssize_t got;
-	int fd, rc;
+	int rc;
 
 	if (!by_path && !name_ok(name))
 		return lf_error_set(err, LF_E_INVAL,
@@ -197,25 +194,13 @@ lf_upload_load(const char *dir, const char *name,
 	        by_path ? "" : "/", name,
 	        by_path ? "" : ".json") >= sizeof(path))
 		return lf_error_set(err, LF_E_INVAL, "profile path too long");
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return lf_error_sys(err, errno, "upload profile '%s'", path);
-	while (n < sizeof(buf) &&
-	    (got = read(fd, buf + n, sizeof(buf) - n)) != 0) {
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = lf_error_sys(err, errno, "upload profile '%s'",
-			    path);
-			(void)close(fd);
-			return rc;
-		}
-		n += (size_t)got;
-	}
-	(void)close(fd);
-	if ((rc = lf_upload_parse((const uint8_t *)buf, n, &p, err)) != LF_OK) {
+	lf_buf_init(&b, LF_UPLOAD_FILE_MAX);
+	if ((rc = lf_read_file(path, &b, err)) == LF_OK &&
+	    (rc = lf_upload_parse(b.data, b.len, &p, err)) != LF_OK)
 		lf_error_prefix(err, "'%s'", path);
-		return rc;
-	}
+	lf_buf_release(&b);
+	if (rc != LF_OK)
+		return rc == LF_E_LIMIT ? LF_E_FORMAT : rc;
 	if (!by_path && strcmp(p->name, name) != 0) {
 		rc = lf_error_set(err, LF_E_FORMAT,
 		    "upload profile '%s': it calls itself \"%s\"", path,

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -186,6 +187,38 @@ allocation_failures_are_reported(void **state)
 	}
 }
 
+/* A small file whole, up to the buffer's cap; a larger one refused. */
+static void
+read_file_bounded(void **state)
+{
+	char path[] = "/tmp/test_reader.XXXXXX";
+	struct lf_buf b;
+	struct lf_error err;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "0123456789", 10), 10);
+	close(fd);
+	lf_buf_init(&b, 10);
+	assert_int_equal(lf_read_file(path, &b, &err), LF_OK);
+	assert_int_equal(b.len, 10);
+	assert_memory_equal(b.data, "0123456789", 10);
+	/* Read again: the buffer starts over. */
+	assert_int_equal(lf_read_file(path, &b, &err), LF_OK);
+	assert_int_equal(b.len, 10);
+	lf_buf_release(&b);
+	lf_buf_init(&b, 9);
+	assert_int_equal(lf_read_file(path, &b, &err), LF_E_LIMIT);
+	assert_non_null(strstr(err.msg, "larger than 9 bytes"));
+	lf_buf_release(&b);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(lf_read_file(path, &b, &err), LF_E_IO);
+	assert_int_equal(err.sys_errno, ENOENT);
+	assert_int_equal(lf_read_file("/", &b, &err), LF_E_IO);
+	lf_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -197,6 +230,7 @@ main(void)
 	    cmocka_unit_test(fd_reader_reports_errors),
 	    cmocka_unit_test(custom_reader_passes_errors_on),
 	    cmocka_unit_test(allocation_failures_are_reported),
+	    cmocka_unit_test(read_file_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -78,4 +78,12 @@ uint64_t lf_reader_offset(const struct lf_reader *r);
  */
 void lf_reader_free(struct lf_reader *r);
 
+/*
+ * lf_read_file: the whole file at path into out (reset first), for the
+ * small data files the tools ship (profiles, lists).  Returns LF_OK,
+ * LF_E_IO when it cannot be opened or read, LF_E_LIMIT when it holds more
+ * than out's cap, or LF_E_NOMEM; the message names the path.
+ */
+int lf_read_file(const char *path, struct lf_buf *out, struct lf_error *err);
+
 #endif
