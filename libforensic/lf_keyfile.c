@@ -183,7 +183,6 @@ lf_keyfile_create(const char *base, const struct lf_sigkey *k, const char *pass,
 {
 	struct lf_buf pub, mpub;
 	struct part parts[NFILES];
-	struct stat st;
 	uint8_t *priv = NULL;
 	size_t privlen = 0;
 	const char *name;
@@ -209,16 +208,11 @@ lf_keyfile_create(const char *base, const struct lf_sigkey *k, const char *pass,
 	    "", "", false};
 	parts[2] =
 	    (struct part){".key", 0600, priv, privlen, -1, "", "", false};
-	for (i = 0; i < NFILES; i++) {
+	/* No look before the leap: the links are the check, so the rollback
+	 * below is what runs whenever a name is taken. */
+	for (i = 0; i < NFILES; i++)
 		(void)snprintf(parts[i].final, sizeof(parts[i].final), "%s%s",
 		    name, parts[i].suffix);
-		/* Say which name is taken before any work, when one is. */
-		if (fstatat(dirfd, parts[i].final, &st, AT_SYMLINK_NOFOLLOW) ==
-		    0) {
-			rc = exists(parts[i].final, err);
-			goto done;
-		}
-	}
 	for (i = 0; i < NFILES; i++)
 		if ((rc = create_tmp(dirfd, name, &parts[i], named, err)) !=
 		        LF_OK ||
