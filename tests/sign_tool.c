@@ -160,7 +160,7 @@ sign(int argc, char **argv, bool minisig)
 		}
 		lf_buf_init(&out, LF_MINISIG_FILE_MAX);
 		if (lf_minisig_sign(k, msg, mlen, flags,
-		        "signature from lf sign_tool", trusted, &out,
+		        "signature from libforensic", trusted, &out,
 		        &err) != LF_OK)
 			return die("minisig", &err);
 		spill(argv[4], out.data, out.len);
