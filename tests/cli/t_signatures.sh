@@ -181,3 +181,8 @@ run 0 openssl ts -verify -data tagmanifest -in tm.tsr -CAfile ca.crt \
 # The reply carries the nonce: another query's reply does not match.
 run 1 openssl ts -verify -queryfile tm2.tsq -in tm.tsr -CAfile ca.crt \
     -untrusted tsa.crt
+
+# docs/signatures.md: its examples run, with their exact output.
+/usr/bin/python3 "$LF_TOP/tests/cli/man_examples.py" \
+    "$LF_TOP/docs/signatures.md" "$LF_TOP/tests/data/examples" "$LF_BUILD" ||
+	fail "examples of docs/signatures.md"
