@@ -3,11 +3,13 @@
  * fingerprint of an existing key.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/cli.h"
 #include "lf/keyfile.h"
@@ -125,8 +127,10 @@ read_passphrase(struct passphrase *pp)
 {
 	const struct options *o = pp->o;
 	const char *v;
-	FILE *fp;
-	int c;
+	bool toolong = false;
+	ssize_t k = 0;
+	char c;
+	int fd;
 
 	if ((pp->text = OPENSSL_secure_zalloc(LF_PASSPHRASE_MAX + 1)) == NULL) {
 		cli_warn("out of memory");
@@ -143,31 +147,42 @@ read_passphrase(struct passphrase *pp)
 			goto toolong;
 		memcpy(pp->text, v, pp->len);
 	} else {
-		fp = strcmp(o->passfile, "-") == 0 ? stdin :
-		                                     fopen(o->passfile, "re");
-		if (fp == NULL) {
+		fd = strcmp(o->passfile, "-") == 0 ?
+		    STDIN_FILENO :
+		    open(o->passfile, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
 			cli_warn("cannot open '%s': %s",
 			    cli_esc(o->passfile, strlen(o->passfile)),
 			    strerror(errno));
 			return -1;
 		}
-		while ((c = getc(fp)) != EOF && c != '\n') {
-			if (pp->len == LF_PASSPHRASE_MAX) {
-				if (fp != stdin)
-					(void)fclose(fp);
-				goto toolong;
+		/* A byte at a time, straight into wiped memory: no stdio
+		 * buffer keeps a copy, and nothing past the line is taken
+		 * from a pipe. */
+		while ((k = read(fd, &c, 1)) != 0) {
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0) {
+				cli_warn("cannot read '%s': %s",
+				    cli_esc(o->passfile, strlen(o->passfile)),
+				    strerror(errno));
+				break;
 			}
-			pp->text[pp->len++] = (char)c;
+			if (c == '\n')
+				break;
+			if (pp->len == LF_PASSPHRASE_MAX) {
+				toolong = true;
+				break;
+			}
+			pp->text[pp->len++] = c;
 		}
-		if (ferror(fp)) {
-			cli_warn("cannot read '%s'",
-			    cli_esc(o->passfile, strlen(o->passfile)));
-			if (fp != stdin)
-				(void)fclose(fp);
+		c = '\0';
+		if (fd != STDIN_FILENO)
+			(void)close(fd);
+		if (toolong)
+			goto toolong;
+		if (k < 0)
 			return -1;
-		}
-		if (fp != stdin)
-			(void)fclose(fp);
 		if (pp->len > 0 && pp->text[pp->len - 1] == '\r')
 			pp->text[--pp->len] = '\0';
 	}

@@ -119,6 +119,14 @@ contains err "'LF_UNSET_VARIABLE' is not set"
 run 3 lf-keygen -o x --passphrase-file empty
 contains err "the passphrase is empty"
 [ ! -e x.key ] || fail "made a key with an empty passphrase"
+# The longest passphrase is the longest openssl -passin reads.
+head -c 1024 /dev/zero | tr '\0' p >long
+run 3 lf-keygen -o x --passphrase-file long
+contains err "longer than 1023 bytes"
+[ ! -e x.key ] || fail "made a key with a too long passphrase"
+head -c 1023 /dev/zero | tr '\0' p >long
+run 0 lf-keygen -o x --passphrase-file long
+openssl pkey -in x.key -passin file:long -noout || fail "1023-byte passphrase"
 # The environment variable for -o too.
 run 0 env LF_PP=other lf-keygen -o sealed2 --passphrase-env LF_PP
 openssl pkey -in sealed2.key -passin pass:other -noout || fail "sealed2"

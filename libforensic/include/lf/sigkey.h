@@ -37,7 +37,8 @@
 #define LF_ED25519_PUB_LEN 32
 #define LF_ED25519_SIG_LEN 64
 #define LF_SIGKEY_FILE_MAX (64 * 1024) /* longest key file we read */
-#define LF_PASSPHRASE_MAX 1024         /* longest passphrase, in bytes */
+/* Longest passphrase, in bytes: what openssl -passin reads. */
+#define LF_PASSPHRASE_MAX 1023
 
 /* minisign reads a comment line of at most 1023 bytes with its newline. */
 #define LF_MINISIGN_LINE_MAX 1023
