@@ -122,11 +122,28 @@ read_pem(const uint8_t *p, size_t n, char **name, unsigned char **der,
 	if ((bio = BIO_new_mem_buf(p, (int)n)) == NULL)
 		return lf_error_set(err, LF_E_NOMEM, "key");
 	ok = PEM_read_bio(bio, name, &header, der, derlen);
-	BIO_free(bio);
-	if (ok != 1) {
-		ERR_clear_error();
-		return lf_error_set(err, LF_E_FORMAT, "no PEM block");
+	if (ok == 1) {
+		/* A second block: one reader would take the first key and
+		 * another the last, so neither is taken. */
+		char *n2 = NULL, *h2 = NULL;
+		unsigned char *d2 = NULL;
+		long l2 = 0;
+		if (PEM_read_bio(bio, &n2, &h2, &d2, &l2) == 1) {
+			OPENSSL_free(n2);
+			OPENSSL_free(h2);
+			OPENSSL_clear_free(d2, (size_t)l2);
+			OPENSSL_free(header);
+			OPENSSL_free(*name);
+			OPENSSL_clear_free(*der, (size_t)*derlen);
+			BIO_free(bio);
+			return lf_error_set(err, LF_E_FORMAT,
+			    "more than one PEM block");
+		}
 	}
+	BIO_free(bio);
+	ERR_clear_error();
+	if (ok != 1)
+		return lf_error_set(err, LF_E_FORMAT, "no PEM block");
 	/* Old-style "Proc-Type: 4,ENCRYPTED" headers belong to other keys. */
 	if (header != NULL && header[0] != '\0') {
 		OPENSSL_free(header);

@@ -349,6 +349,13 @@ damaged_pem(void **state)
 	    "MCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcH\n"
 	    "-----END PUBLIC KEY-----\n");
 	assert_int_equal(load_pub_rc(text, strlen(text), &err), LF_E_FORMAT);
+	/* Two keys in one file: which one would be meant? */
+	snprintf(text, sizeof(text), "%s%s", rfc_pub, rfc_pub);
+	assert_int_equal(load_pub_rc(text, strlen(text), &err), LF_E_FORMAT);
+	assert_non_null(strstr(err.msg, "more than one PEM block"));
+	/* Text around the block is allowed (RFC 7468). */
+	snprintf(text, sizeof(text), "examiner's key\n%sthe end\n", rfc_pub);
+	assert_int_equal(load_pub_rc(text, strlen(text), &err), LF_OK);
 	/* Too large to be a key file. */
 	assert_int_equal(load_pub_rc(rfc_pub, LF_SIGKEY_FILE_MAX + 1, &err),
 	    LF_E_LIMIT);

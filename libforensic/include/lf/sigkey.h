@@ -81,7 +81,8 @@ int lf_sigkey_load_private(const uint8_t *p, size_t n, lf_passphrase_fn pass,
 /*
  * lf_sigkey_load_public: the public key in p[0..n): PEM
  * SubjectPublicKeyInfo or a minisign public key file (found from the first
- * line).  Returns LF_OK and the key in *out (new), LF_E_FORMAT (the
+ * line).  A PEM file holds one block (text around it is allowed, a second
+ * block is not), whose DER is consumed exactly.  Returns LF_OK and the key in *out (new), LF_E_FORMAT (the
  * message says what is wrong), LF_E_NOTSUP (not Ed25519), LF_E_LIMIT
  * or LF_E_NOMEM.
  */
