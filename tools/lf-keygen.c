@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,14 +13,19 @@
 #include <unistd.h>
 
 #include "common/cli.h"
+#include "lf/json.h"
 #include "lf/keyfile.h"
 #include "lf/sigkey.h"
+
+#define KEY_FORMAT "lf-key"
+#define FORMAT_VERSION 1
 
 struct options {
 	const char *out;      /* -o NAME */
 	const char *show;     /* -f KEYFILE */
 	const char *passfile; /* --passphrase-file */
 	const char *passenv;  /* --passphrase-env */
+	bool json;
 	struct cli_common c;
 };
 
@@ -57,6 +63,8 @@ usage(FILE *fp)
 	    "standard input)\n"
 	    "      --passphrase-env VAR   the same, with the value of the "
 	    "variable VAR\n"
+	    "      --json                 a JSON document "
+	    "(schemas/key.schema.json)\n"
 	    "  -q, --quiet                print nothing but the fingerprint\n"
 	    "  -v, --verbose              also print the minisign key id and "
 	    "the files\n"
@@ -71,12 +79,13 @@ usage(FILE *fp)
 static void
 parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_PASSFILE = 256, OPT_PASSENV };
+	enum { OPT_PASSFILE = 256, OPT_PASSENV, OPT_JSON };
 	static const struct option longopts[] = {
 	    {"output", required_argument, NULL, 'o'},
 	    {"fingerprint", required_argument, NULL, 'f'},
 	    {"passphrase-file", required_argument, NULL, OPT_PASSFILE},
 	    {"passphrase-env", required_argument, NULL, OPT_PASSENV},
+	    {"json", no_argument, NULL, OPT_JSON},
 	    CLI_COMMON_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
@@ -100,6 +109,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_PASSENV:
 			o->passenv = optarg;
+			break;
+		case OPT_JSON:
+			o->json = true;
 			break;
 		default:
 			break;
@@ -213,17 +225,76 @@ give_passphrase(void *arg, char *buf, size_t size)
 	return (int)pp->len;
 }
 
-static void
-print_key(const struct options *o, const struct lf_sigkey *k)
+/* The JSON document: the key, and its files (-o) or its source (-f). */
+static int
+print_json(const struct options *o, const struct lf_sigkey *k, bool encrypted)
+{
+	char fpr[LF_SIGKEY_FPR_HEX], id[LF_SIGKEY_ID_HEX];
+	uint8_t pub[LF_ED25519_PUB_LEN];
+	json_t *doc = lf_json_doc_new(KEY_FORMAT, FORMAT_VERSION, cli_prog());
+	json_t *files = NULL;
+	struct lf_error err;
+	char name[PATH_MAX + 32];
+	static const char *const kinds[3][2] = {{"private_key", ".key"},
+	    {"public_key", ".pub"}, {"minisign_public_key", ".minisign.pub"}};
+	int rc = LF_E_NOMEM, i, n;
+
+	lf_sigkey_fingerprint_hex(k, fpr);
+	lf_sigkey_id_hex(k, id);
+	lf_sigkey_public_raw(k, pub);
+	if (doc == NULL ||
+	    json_object_set_new(doc, "algorithm", json_string("ed25519")) !=
+	        0 ||
+	    json_object_set_new(doc, "fingerprint", json_string(fpr)) != 0 ||
+	    json_object_set_new(doc, "minisign_key_id", json_string(id)) != 0 ||
+	    lf_json_set_hex(doc, "public_key", pub, sizeof(pub), &err) !=
+	        LF_OK ||
+	    json_object_set_new(doc, "private",
+	        json_boolean(lf_sigkey_has_private(k))) != 0)
+		goto done;
+	if (lf_sigkey_has_private(k) &&
+	    json_object_set_new(doc, "encrypted", json_boolean(encrypted)) != 0)
+		goto done;
+	if (o->show != NULL) {
+		if (lf_json_set_name(doc, "source", (const uint8_t *)o->show,
+		        strlen(o->show), &err) != LF_OK)
+			goto done;
+	} else {
+		if ((files = json_object()) == NULL ||
+		    json_object_set(doc, "files", files) != 0)
+			goto done;
+		for (i = 0; i < 3; i++) {
+			n = snprintf(name, sizeof(name), "%s%s", o->out,
+			    kinds[i][1]);
+			if (n < 0 || (size_t)n >= sizeof(name) ||
+			    lf_json_set_name(files, kinds[i][0],
+			        (const uint8_t *)name, (size_t)n,
+			        &err) != LF_OK)
+				goto done;
+		}
+	}
+	rc = lf_json_write_line(doc, stdout, &err);
+done:
+	json_decref(files);
+	json_decref(doc);
+	if (rc != LF_OK)
+		cli_warn("cannot write the JSON document");
+	return rc;
+}
+
+static int
+print_key(const struct options *o, const struct lf_sigkey *k, bool encrypted)
 {
 	char fpr[LF_SIGKEY_FPR_HEX], id[LF_SIGKEY_ID_HEX];
 
+	lf_sigkey_id_hex(k, id);
+	if (o->c.verbose > 0)
+		cli_warn("minisign key id: %s", id);
+	if (o->json)
+		return print_json(o, k, encrypted);
 	lf_sigkey_fingerprint_hex(k, fpr);
 	(void)printf("%s\n", fpr);
-	if (o->c.verbose > 0) {
-		lf_sigkey_id_hex(k, id);
-		cli_warn("minisign key id: %s", id);
-	}
+	return LF_OK;
 }
 
 static int
@@ -244,7 +315,8 @@ generate(const struct options *o, struct passphrase *pp)
 		cli_warn("%s", err.msg);
 		goto done;
 	}
-	print_key(o, k);
+	if (print_key(o, k, pp->text != NULL) != LF_OK)
+		goto done;
 	if (o->c.verbose > 0)
 		cli_warn("wrote %s.key%s, %s.pub, %s.minisign.pub",
 		    cli_esc(o->out, strlen(o->out)),
@@ -286,9 +358,9 @@ show(const struct options *o, struct passphrase *pp)
 			                       "");
 		return CLI_EXIT_FAILURE;
 	}
-	print_key(o, k);
+	rc = print_key(o, k, pp->text != NULL);
 	lf_sigkey_free(k);
-	return CLI_EXIT_OK;
+	return rc == LF_OK ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 }
 
 int

@@ -152,6 +152,29 @@ grep -qE '^[0-9a-f]{64}$' out || fail "minisign's key: $(cat out)"
 [ "$(cat out)" = "$(openssl dgst -sha256 -r ms.der | cut -d' ' -f1)" ] ||
 	fail "minisign key fingerprint"
 
+# --json, against its schema: the same fingerprint, the key id, the
+# files, and names that are not UTF-8 kept exactly in hex.
+run 0 lf-keygen -f case42.key --json
+validate key.schema.json out
+contains out "\"fingerprint\":\"$fpr\""
+contains out "\"minisign_key_id\":\"$le\""
+contains out '"private":true,"encrypted":false,"source":"case42.key"'
+run 0 lf-keygen -f sealed.key --json --passphrase-file pp
+validate key.schema.json out
+contains out '"private":true,"encrypted":true'
+run 0 lf-keygen -f case42.minisign.pub --json
+validate key.schema.json out
+contains out '"private":false,"source"'
+lacks out '"encrypted"'
+raw=$(openssl pkey -pubin -in case42.pub -outform DER | tail -c 32 |
+    od -An -tx1 -v | tr -d ' \n')
+contains out "\"public_key\":\"$raw\""
+run 0 lf-keygen -o "$(printf 'caf\351')" --json
+validate key.schema.json out
+contains out '"private_key_hex":"636166e92e6b6579"'
+contains out '"encrypted":false,"files":{'
+[ -f "$(printf 'caf\351.minisign.pub')" ] || fail "non-UTF-8 name"
+
 # What is not an Ed25519 key file.
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key
 run 3 lf-keygen -f ec.key
