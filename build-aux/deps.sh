@@ -18,6 +18,7 @@ libgmime-3.0-dev libglib2.0-dev ripmime
 zip 7zip libarchive-tools cpio bzip2 xz-utils zstd lz4
 gcab lhasa unar python3-rarfile
 tnef
+minisign signify-openbsd
 "
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
