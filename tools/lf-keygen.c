@@ -86,14 +86,15 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"passphrase-file", required_argument, NULL, OPT_PASSFILE},
 	    {"passphrase-env", required_argument, NULL, OPT_PASSENV},
 	    {"json", no_argument, NULL, OPT_JSON},
-	    CLI_COMMON_LONGOPTS,
+	    CLI_PLAIN_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	cli_common_init(&o->c);
-	while ((c = getopt_long(argc, argv, "o:f:" CLI_COMMON_SHORTOPTS,
+	o->c.plain = true;
+	while ((c = getopt_long(argc, argv, "o:f:" CLI_PLAIN_SHORTOPTS,
 	            longopts, NULL)) != -1) {
 		if (cli_common_option(&o->c, c, optarg, usage))
 			continue;

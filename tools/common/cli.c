@@ -167,7 +167,8 @@ cli_common_option(struct cli_common *cc, int c, const char *arg,
 		return true;
 	case 'h':
 		usage(stdout);
-		print_limits();
+		if (!cc->plain)
+			print_limits();
 		exit(CLI_EXIT_OK);
 	case 'V':
 		cli_version();

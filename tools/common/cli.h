@@ -72,7 +72,22 @@ void cli_version(void);
 		"version", no_argument, NULL, 'V'              \
 	}
 
+/*
+ * A tool that reads no evidence (lf-keygen) takes only -q, -v, -h and -V:
+ * CLI_PLAIN_SHORTOPTS and CLI_PLAIN_LONGOPTS, with plain set so that
+ * --help shows no limits.
+ */
+#define CLI_PLAIN_SHORTOPTS "qvhV"
+#define CLI_PLAIN_LONGOPTS                        \
+	{"quiet", no_argument, NULL, 'q'},        \
+	    {"verbose", no_argument, NULL, 'v'},  \
+	    {"help", no_argument, NULL, 'h'},     \
+	{                                         \
+		"version", no_argument, NULL, 'V' \
+	}
+
 struct cli_common {
+	bool plain;              /* no threads, no limits */
 	struct lf_limits limits; /* the defaults, then each --limit */
 	unsigned threads;        /* -j; 0 means one per online processor */
 	bool quiet;
