@@ -170,13 +170,16 @@ on_header(void *arg, const struct lf_mime_part *part, const uint8_t *name,
 
 	if (part->depth != 0)
 		return 0;
-	if ((h = json_object()) == NULL ||
-	    json_array_append_new(x->headers, h) != 0 ||
-	    json_object_set_new(h, "offset",
-	        json_integer((json_int_t)offset)) != 0)
+	if (!x->o.no_header_list &&
+	    ((h = json_object()) == NULL ||
+	        json_array_append_new(x->headers, h) != 0 ||
+	        json_object_set_new(h, "offset",
+	            json_integer((json_int_t)offset)) != 0))
 		return fail(x, lf_error_set(&x->err, LF_E_NOMEM, "report"));
-	if ((rc = lf_json_set_name(h, "name", name, nlen, &x->err)) != LF_OK ||
-	    (rc = lf_json_set_name(h, "value", value, vlen, &x->err)) != LF_OK)
+	if (!x->o.no_header_list &&
+	    ((rc = lf_json_set_name(h, "name", name, nlen, &x->err)) != LF_OK ||
+	        (rc = lf_json_set_name(h, "value", value, vlen, &x->err)) !=
+	            LF_OK))
 		return fail(x, rc);
 	for (i = 0; i < NFIELDS; i++) {
 		struct field *f = &x->fields[i];

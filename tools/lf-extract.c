@@ -644,6 +644,9 @@ main(int argc, char **argv)
 	po.x.passwords = (const char *const *)s.o.passwords;
 	po.x.npasswords = s.o.npasswords;
 	po.x.tool = cli_prog();
+	/* The summary shows no header fields: the report need not list
+	 * them. */
+	po.x.no_header_list = s.o.out == CLI_OUT_TEXT;
 	po.magic_db = s.magic_db;
 	po.emit = pool_emit;
 	po.arg = &s;

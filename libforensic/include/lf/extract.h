@@ -43,6 +43,11 @@ struct lf_extract_opts {
 					   those the message gives and
 					   "infected", "malware", "virus" */
 	size_t npasswords;
+	bool no_header_list;            /* leave the message's list of
+					   header fields out of the report
+					   (for a summary that never shows
+					   it: it is a sixth of the cost of
+					   a report) */
 	struct lf_md5_batch *md5_batch; /* NULL: each MD5 is computed as
 					   its bytes come; else they wait in
 					   this batch of the thread's, and a
