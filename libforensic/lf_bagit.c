@@ -389,7 +389,7 @@ int
 lf_bagit_add_digest(struct lf_bagit *v, struct rec *r, enum dkind kind, int alg,
     uint32_t line, const uint8_t *d, struct lf_error *err)
 {
-	struct dnode *x;
+	struct dnode *x, **tail;
 	size_t len = algs[alg].len;
 	int rc;
 
@@ -399,8 +399,11 @@ lf_bagit_add_digest(struct lf_bagit *v, struct rec *r, enum dkind kind, int alg,
 	x->alg = (uint8_t)alg;
 	x->line = line;
 	memcpy(x->d, d, len);
-	x->next = r->dig;
-	r->dig = x;
+	x->next = NULL;
+	/* In the order given, so that findings follow the manifests. */
+	for (tail = &r->dig; *tail != NULL; tail = &(*tail)->next)
+		;
+	*tail = x;
 	return LF_OK;
 }
 
@@ -884,9 +887,9 @@ check_absent(struct lf_bagit *v, struct rec *r)
 	struct dnode *x, *first = NULL;
 	char mf[32], sh[128];
 
-	for (x = r->dig; x != NULL; x = x->next)
+	for (x = r->dig; x != NULL && first == NULL; x = x->next)
 		if (x->kind != K_ACTUAL)
-			first = x; /* the list is newest first */
+			first = x;
 	if (first == NULL || (r->flags & R_TWIN_OK) != 0)
 		return LF_OK;
 	if (first->kind == K_PAYLOAD && (r->flags & R_FETCH) != 0) {
