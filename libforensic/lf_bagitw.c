@@ -203,6 +203,10 @@ bag_size(uint64_t n, char *out, size_t cap)
 			whole++;
 			tenths = 0;
 		}
+		if (whole == 1000 && u + 1 < sizeof(unit) / sizeof(unit[0])) {
+			whole = 1; /* 999.95 kB is 1.0 MB */
+			u++;
+		}
 		(void)snprintf(out, cap, "%llu.%llu %s",
 		    (unsigned long long)whole, (unsigned long long)tenths,
 		    unit[u]);
