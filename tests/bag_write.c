@@ -14,6 +14,7 @@
  * for misuse or I/O errors.
  */
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,5 +155,15 @@ main(int argc, char **argv)
 	}
 	lf_bagit_out_release(&out);
 	(void)close(dirfd);
+	for (k = 0; k < s.n; k++)
+		free((void *)(uintptr_t)s.e[k].path);
+	for (k = 0; k < s.nx; k++)
+		free((void *)(uintptr_t)s.x[k].path);
+	for (i = 0; i < ninfo; i++)
+		free((void *)(uintptr_t)info[i].value);
+	free(s.e);
+	free(s.x);
+	free(info);
+	lf_bagit_hash_free(s.h);
 	return 0;
 }
