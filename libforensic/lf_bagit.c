@@ -573,7 +573,10 @@ lf_bagit_tag(struct lf_bagit *v, const char *path, size_t n,
 	}
 	if (v->seen_bagit)
 		return lf_bagit_parse_tag(v, r->path, data, size, err);
-	/* Before bagit.txt the encoding is unknown: keep the bytes. */
+	/*
+	 * Before bagit.txt the encoding is unknown: keep the bytes.  At most
+	 * NPARSED - 1 files wait here, each parsed name being taken once.
+	 */
 	if ((rc = lf_bagit_charge(v, size, err)) != LF_OK)
 		return rc;
 	v->pend[v->npend].n = size;
