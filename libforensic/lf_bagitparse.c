@@ -83,28 +83,41 @@ percent_decode(const uint8_t *p, size_t n, char *out)
 	return k;
 }
 
-/* Why a decoded path cannot be a file of the bag, or NULL. */
+/*
+ * Why a decoded path cannot be a file of the bag, or NULL; *code says
+ * whether it points outside the bag or is only malformed.
+ */
 static const char *
-path_problem(const char *p, size_t n)
+path_problem(const char *p, size_t n, const char **code)
 {
 	size_t i, start;
 
+	*code = "path.invalid";
 	if (n == 0)
 		return "an empty path";
 	if (n > PATH_MAX_BYTES)
 		return "a path longer than 4096 bytes";
 	if (memchr(p, '\0', n) != NULL)
 		return "a path holding a NUL byte";
+	for (start = 0, i = 0; i <= n; i++) {
+		if (i < n && p[i] != '/')
+			continue;
+		if (i - start == 2 && p[start] == '.' && p[start + 1] == '.') {
+			*code = "path.outside";
+			return "a '..' component, outside the bag";
+		}
+		start = i + 1;
+	}
+	*code = "path.outside";
 	if (p[0] == '/')
 		return "an absolute path, outside the bag";
 	if (p[0] == '~')
 		return "a path starting with '~' (a home directory), outside "
 		       "the bag";
+	*code = "path.invalid";
 	for (start = 0, i = 0; i <= n; i++) {
 		if (i < n && p[i] != '/')
 			continue;
-		if (i - start == 2 && p[start] == '.' && p[start + 1] == '.')
-			return "a '..' component, outside the bag";
 		if (i - start == 1 && p[start] == '.')
 			return "a '.' component inside the path";
 		if (i == start)
@@ -124,7 +137,7 @@ static long
 take_path(struct lf_bagit *v, const char *fname, uint32_t line,
     const uint8_t *p, size_t n, bool star_ok, char *buf, int *rcp)
 {
-	const char *why;
+	const char *why, *code;
 	size_t len;
 	char sh[128];
 
@@ -133,6 +146,8 @@ take_path(struct lf_bagit *v, const char *fname, uint32_t line,
 		    fname, line,
 		    "'*' before the path (md5sum's binary mode) is not "
 		    "BagIt; read as the path after it");
+		if (*rcp != LF_OK)
+			return -1;
 		p++;
 		n--;
 	}
@@ -140,6 +155,8 @@ take_path(struct lf_bagit *v, const char *fname, uint32_t line,
 		*rcp = lf_bagit_finding(v, LF_BAGIT_WARNING, "path.dot-slash",
 		    fname, line,
 		    "path starts with './'; read as the path after it");
+		if (*rcp != LF_OK)
+			return -1;
 		while (n > 2 && p[0] == '.' && p[1] == '/') {
 			p += 2;
 			n -= 2;
@@ -158,10 +175,9 @@ take_path(struct lf_bagit *v, const char *fname, uint32_t line,
 	}
 	len = percent_decode(p, n, buf);
 	buf[len] = '\0';
-	if ((why = path_problem(buf, len)) != NULL) {
-		*rcp = lf_bagit_finding(v, LF_BAGIT_INVALID, "path.outside",
-		    fname, line, "%s: %s",
-		    lf_bagit_shown(buf, len, sh, sizeof(sh)), why);
+	if ((why = path_problem(buf, len, &code)) != NULL) {
+		*rcp = lf_bagit_finding(v, LF_BAGIT_INVALID, code, fname, line,
+		    "%s: %s", lf_bagit_shown(buf, len, sh, sizeof(sh)), why);
 		return -1;
 	}
 	return (long)len;
