@@ -31,8 +31,9 @@ FUZZ_SECONDS ?= 60
 
 PKGS := libcrypto jansson libmagic libarchive zlib libidn2
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libfuzzy ships no pkg-config file.
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfuzzy -lm -pthread
+# libfuzzy and libunistring ship no pkg-config file.
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfuzzy -lunistring \
+	-lm -pthread
 LIBFUZZY_VERSION := $(shell dpkg-query -W -f='$${Version}' libfuzzy2 2>/dev/null || echo unknown)
 
 WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wvla -Wstrict-prototypes \

@@ -57,6 +57,12 @@ static const struct lf_limit_def limit_defs[] = {
     {"rtf-bytes", offsetof(struct lf_limits, rtf_bytes), 16 * MIB, 0, "bytes",
         "compressed RTF bodies up to this size are decompressed, to as "
         "many bytes"},
+    /* A bag's manifests are read whole; its records hold paths and
+       checksums, never contents. */
+    {"bag-tag-bytes", offsetof(struct lf_limits, bag_tag_bytes), 64 * MIB, 1024,
+        "bytes", "a BagIt manifest or other tag file read whole"},
+    {"bag-index-bytes", offsetof(struct lf_limits, bag_index_bytes), 256 * MIB,
+        1024, "bytes", "memory for a BagIt bag's paths and checksums"},
 };
 
 #define NDEFS (sizeof(limit_defs) / sizeof(limit_defs[0]))

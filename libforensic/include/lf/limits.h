@@ -34,6 +34,8 @@ struct lf_limits {
 				       message */
 	uint64_t container_size;    /* largest object opened as one */
 	uint64_t rtf_bytes;         /* compressed RTF held whole, in and out */
+	uint64_t bag_tag_bytes;     /* one BagIt tag file read whole */
+	uint64_t bag_index_bytes;   /* a BagIt validator's records */
 };
 
 struct lf_limit_def {
