@@ -617,6 +617,8 @@ lf_unseal_fault_name(enum lf_unseal_fault f)
 	    [LF_UNSEAL_CRC] = "crc",
 	    [LF_UNSEAL_UNSUPPORTED] = "unsupported",
 	    [LF_UNSEAL_MALFORMED] = "malformed",
+	    [LF_UNSEAL_NOT_CMS] = "not-cms",
+	    [LF_UNSEAL_RECIPIENT] = "recipient",
 	};
 
 	if ((unsigned)f >= sizeof(names) / sizeof(names[0]))

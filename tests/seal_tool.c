@@ -11,6 +11,10 @@
  *   seal_tool unseal NAME|- [PASSWORD]
  *       the content of the sealed zip on standard input; exit 1 with
  *       "unseal: FAULT: message" on standard error when it is refused
+ *   seal_tool cms CERT...
+ *       standard input in CMS AuthEnvelopedData to the certificates
+ *   seal_tool uncms KEY CERT NAME|- [PASSWORD]
+ *       as unseal, through the CMS layer
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +23,7 @@
 
 #include "lf/reader.h"
 #include "lf/seal.h"
+#include "lf/sealcms.h"
 
 static int
 die(const char *what, const struct lf_error *err)
@@ -93,6 +98,48 @@ seal(char **argv, const char *password)
 }
 
 static int
+slurp(const char *path, struct lf_sealcms_blob *b)
+{
+	static uint8_t space[8][65536];
+	static int used;
+	FILE *f = fopen(path, "rb");
+
+	if (f == NULL || used == 8) {
+		perror(path);
+		return -1;
+	}
+	b->p = space[used];
+	b->n = fread(space[used++], 1, sizeof(space[0]), f);
+	fclose(f);
+	return 0;
+}
+
+static int
+cms(int argc, char **argv)
+{
+	static uint8_t buf[100000];
+	struct lf_sealcms_blob certs[8];
+	struct lf_sealcms *c;
+	struct lf_error err;
+	int fd = STDOUT_FILENO, i;
+	ssize_t got;
+
+	for (i = 2; i < argc && i < 10; i++)
+		if (slurp(argv[i], &certs[i - 2]) != 0)
+			return 1;
+	if (lf_sealcms_new(certs, (size_t)(i - 2), lf_seal_write_fd, &fd, &c,
+	        &err) != LF_OK)
+		return die("cms", &err);
+	while ((got = read(STDIN_FILENO, buf, sizeof(buf))) > 0)
+		if (lf_sealcms_update(c, buf, (size_t)got, &err) != LF_OK)
+			return die("cms", &err);
+	if (got < 0 || lf_sealcms_finish(c, &err) != LF_OK)
+		return die("cms", &err);
+	lf_sealcms_free(c);
+	return 0;
+}
+
+static int
 to_stdout(void *arg, const uint8_t *p, size_t n, struct lf_error *err)
 {
 	int fd = STDOUT_FILENO;
@@ -102,8 +149,10 @@ to_stdout(void *arg, const uint8_t *p, size_t n, struct lf_error *err)
 }
 
 static int
-unseal(const char *name, const char *password)
+unseal(const char *name, const char *password, const char *key,
+    const char *cert)
 {
+	struct lf_sealcms_blob kb, cb;
 	struct lf_unseal_info info;
 	struct lf_reader *in;
 	struct lf_error err;
@@ -111,8 +160,16 @@ unseal(const char *name, const char *password)
 
 	if (lf_reader_from_fd(STDIN_FILENO, false, &in, &err) != LF_OK)
 		return die("unseal", &err);
-	rc = lf_unseal_zip(in, password, strcmp(name, "-") == 0 ? NULL : name,
-	    to_stdout, NULL, &info, &err);
+	if (key == NULL)
+		rc = lf_unseal_zip(in, password,
+		    strcmp(name, "-") == 0 ? NULL : name, to_stdout, NULL,
+		    &info, &err);
+	else if (slurp(key, &kb) != 0 || slurp(cert, &cb) != 0)
+		return 1;
+	else
+		rc = lf_unseal_cms(in, kb, cb, password,
+		    strcmp(name, "-") == 0 ? NULL : name, to_stdout, NULL,
+		    &info, &err);
 	lf_reader_free(in);
 	if (rc != LF_OK) {
 		fprintf(stderr, "unseal: %s: %s\n",
@@ -144,11 +201,18 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if ((argc == 3 || argc == 4) && strcmp(argv[1], "unseal") == 0)
-		return unseal(argv[2], argc == 4 ? argv[3] : NULL);
+		return unseal(argv[2], argc == 4 ? argv[3] : NULL, NULL, NULL);
+	if (argc >= 3 && strcmp(argv[1], "cms") == 0)
+		return cms(argc, argv);
+	if ((argc == 5 || argc == 6) && strcmp(argv[1], "uncms") == 0)
+		return unseal(argv[4], argc == 6 ? argv[5] : NULL, argv[2],
+		    argv[3]);
 	fprintf(stderr,
 	    "usage: seal_tool seal aes|zipcrypto NAME EPOCH SECRET SHA256 "
 	    "SIZE [PASSWORD]\n"
 	    "       seal_tool size aes|zipcrypto NAME SIZE\n"
-	    "       seal_tool unseal NAME|- [PASSWORD]\n");
+	    "       seal_tool unseal NAME|- [PASSWORD]\n"
+	    "       seal_tool cms CERT...\n"
+	    "       seal_tool uncms KEY CERT NAME|- [PASSWORD]\n");
 	return 2;
 }

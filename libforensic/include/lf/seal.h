@@ -177,6 +177,8 @@ enum lf_unseal_fault {
 	LF_UNSEAL_UNSUPPORTED,   /* an encryption or layout not handled */
 	LF_UNSEAL_MALFORMED,     /* records that disagree, bad fields, bytes
 				    after the end */
+	LF_UNSEAL_NOT_CMS,   /* not a CMS AuthEnvelopedData (lf/sealcms.h) */
+	LF_UNSEAL_RECIPIENT, /* the key opens no RecipientInfo */
 };
 
 struct lf_unseal_info {
