@@ -58,7 +58,7 @@ struct unseal {
 	lf_unseal_data_fn data;
 	void *arg;
 	/* The entry as its local header and descriptor give it. */
-	uint16_t flags, method;
+	uint16_t needed, flags, method;
 	uint32_t dostime, crc;
 	uint64_t csize, usize;
 	struct extras lx;
@@ -227,6 +227,7 @@ local_header(struct unseal *u, const char *expected)
 		    "not a zip archive (no local header at byte 0)");
 	if ((rc = get(u, h + 4, 26, "the local header")) != LF_OK)
 		return rc;
+	u->needed = lf_le16(h + 4);
 	u->flags = lf_le16(h + 6);
 	u->method = lf_le16(h + 8);
 	u->dostime = lf_le32(h + 10);
@@ -398,9 +399,11 @@ descriptor(struct unseal *u)
 	}
 	cs = w == 8 ? lf_le64(p + 4) : lf_le32(p + 4);
 	us = w == 8 ? lf_le64(p + 4 + w) : lf_le32(p + 4 + w);
-	if (cs != u->csize || us != u->usize)
+	/* The local header's CRC-32 is 0 with bit 3, or the same. */
+	if (cs != u->csize || us != u->usize ||
+	    (u->crc != 0 && u->crc != lf_le32(p)))
 		return fault(u, LF_UNSEAL_MALFORMED,
-		    "the data descriptor's sizes are not the header's");
+		    "the data descriptor is not what the header says");
 	u->crc = lf_le32(p);
 	return LF_OK;
 }
@@ -454,7 +457,8 @@ central(struct unseal *u, uint64_t *cd_start, uint64_t *cd_len)
 		offset = cx.offset;
 	if (disk == 0xffff && cx.zip64)
 		disk = cx.disk;
-	if (lf_le16(h + 8) != u->flags || lf_le16(h + 10) != u->method ||
+	if (lf_le16(h + 6) != u->needed || lf_le16(h + 8) != u->flags ||
+	    lf_le16(h + 10) != u->method || lf_le32(h + 12) != u->dostime ||
 	    lf_le32(h + 16) != u->crc || csize != u->csize ||
 	    usize != u->usize || offset != 0 || disk != 0 ||
 	    cx.aes != u->lx.aes ||
