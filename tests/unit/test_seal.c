@@ -398,6 +398,36 @@ check_layout(enum lf_seal_method m, uint64_t size, bool zip64, bool eocd64)
 	assert_int_equal((size_t)(e + 22 - tail), tn);
 }
 
+/* The known answer of docs/sealing.md: the format must not drift. */
+static void
+test_known_answer(void **state)
+{
+	static const uint8_t want_salt[16] = {0x6e, 0xd6, 0x03, 0x7b, 0xed,
+	    0x15, 0x3c, 0x7c, 0xab, 0x9f, 0x6c, 0x5b, 0xa5, 0xcf, 0x24, 0xe0};
+	static const char want_sha[] = "d1b534ba1ca9a7937376dac1806e35be"
+	                               "4ce0920d16e0a5ca25536c9dea12f704";
+	uint8_t key[32], md[32];
+	struct lf_seal_opts o;
+	struct mem m;
+	char name[65], hex[65];
+	unsigned int len = 0;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 32; i++)
+		key[i] = (uint8_t)i;
+	opts_for(&o, LF_SEAL_AES256, (const uint8_t *)"", 0, name);
+	o.secret = key;
+	seal(&o, (const uint8_t *)"", 0, &m);
+	assert_int_equal(m.n, 276);
+	assert_memory_equal(m.p + 30 + 64 + 11, want_salt, 16);
+	assert_int_equal(EVP_Digest(m.p, m.n, md, &len, EVP_sha256(), NULL), 1);
+	for (i = 0; i < 32; i++)
+		(void)snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	assert_string_equal(hex, want_sha);
+	free(m.p);
+}
+
 static void
 test_zip64_boundaries(void **state)
 {
@@ -953,6 +983,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_aes_header),
 	    cmocka_unit_test(test_zipcrypto_header),
+	    cmocka_unit_test(test_known_answer),
 	    cmocka_unit_test(test_zip64_boundaries),
 	    cmocka_unit_test(test_split_and_determinism),
 	    cmocka_unit_test(test_distinct_salts),

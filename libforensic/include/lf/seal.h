@@ -207,7 +207,7 @@ typedef int (*lf_unseal_data_fn)(void *arg, const uint8_t *p, size_t n,
  * NULL, the entry must have that name; password NULL means
  * LF_SEAL_PASSWORD.  The bytes given are authenticated only when the
  * call returns LF_OK: a caller hashing them must discard the hash
- * otherwise.  Memory stays under 200 KiB whatever the input.
+ * otherwise.  Memory stays under 300 KiB whatever the input.
  *
  * Returns LF_OK; LF_E_FORMAT with info->fault saying why the input is
  * not a sound sealed zip for this password and name (the message says it

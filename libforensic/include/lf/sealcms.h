@@ -29,7 +29,7 @@
 #include "lf/seal.h"
 
 #define LF_SEALCMS_RECIPIENTS_MAX 64
-#define LF_SEALCMS_HEADER_MAX (256 * 1024) /* bytes before the content */
+#define LF_SEALCMS_HEADER_MAX (64 * 1024) /* bytes before the content */
 
 /* A certificate or key, PEM or DER, borrowed. */
 struct lf_sealcms_blob {
