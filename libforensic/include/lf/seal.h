@@ -103,10 +103,11 @@ struct lf_seal_zip;
 
 /*
  * lf_seal_zip_new: start sealing: check the options, derive the keys
- * and write the local header through write(arg).  The options, the
- * password, the name and the secret are copied.  Returns LF_OK and a new
- * writer in *out; LF_E_INVAL for options out of range; LF_E_NOMEM;
- * LF_E_CRYPTO; or the error write returned.
+ * and write the local header through write(arg).  Nothing o points to is
+ * used after the call (the name is copied, the password and the secret
+ * are needed only here).  Returns LF_OK and a new writer in *out;
+ * LF_E_INVAL for options out of range; LF_E_NOMEM; LF_E_CRYPTO; or the
+ * error write returned.
  */
 int lf_seal_zip_new(const struct lf_seal_opts *o, lf_seal_write_fn write,
     void *arg, struct lf_seal_zip **out, struct lf_error *err);
