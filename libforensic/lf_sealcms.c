@@ -91,19 +91,39 @@ struct lf_sealcms {
 	void *arg;
 	int rc; /* write's error, kept across OpenSSL */
 	struct lf_error werr;
+	/*
+	 * OpenSSL writes each 4,096-byte piece and its 4-byte header
+	 * separately: gathered here, they make large writes.
+	 */
+	size_t out_len;
+	uint8_t out[IN_BUF];
 };
+
+static int
+sink_flush(struct lf_sealcms *c)
+{
+	if (c->rc == LF_OK && c->out_len > 0)
+		c->rc = c->write(c->arg, c->out, c->out_len, &c->werr);
+	c->out_len = 0;
+	return c->rc;
+}
 
 static int
 sink_write(BIO *b, const char *p, int n)
 {
 	struct lf_sealcms *c = BIO_get_data(b);
+	size_t k = n > 0 ? (size_t)n : 0;
 
 	if (c->rc != LF_OK)
 		return -1;
-	if (n > 0 &&
-	    (c->rc = c->write(c->arg, (const uint8_t *)p, (size_t)n,
-	         &c->werr)) != LF_OK)
+	if (k > sizeof(c->out) - c->out_len && sink_flush(c) != LF_OK)
 		return -1;
+	if (k >= sizeof(c->out)) {
+		c->rc = c->write(c->arg, (const uint8_t *)p, k, &c->werr);
+		return c->rc == LF_OK ? n : -1;
+	}
+	memcpy(c->out + c->out_len, p, k);
+	c->out_len += k;
 	return n;
 }
 
@@ -215,7 +235,7 @@ lf_sealcms_write(void *arg, const uint8_t *p, size_t n, struct lf_error *err)
 int
 lf_sealcms_finish(struct lf_sealcms *c, struct lf_error *err)
 {
-	if (BIO_flush(c->bio) != 1 || c->rc != LF_OK)
+	if (BIO_flush(c->bio) != 1 || sink_flush(c) != LF_OK)
 		return cms_fail(c, err, "finishing");
 	return LF_OK;
 }
