@@ -184,7 +184,7 @@ zc_decrypt(const char *pw, const uint8_t *in, uint8_t *out, size_t n)
 	for (; *pw != '\0'; pw++)
 		zc_update(&z, (uint8_t)*pw);
 	for (i = 0; i < n; i++) {
-		uint16_t t = (uint16_t)(z.k[2] | 2);
+		uint32_t t = (z.k[2] | 2) & 0xffff;
 		out[i] = in[i] ^ (uint8_t)((t * (t ^ 1)) >> 8);
 		zc_update(&z, out[i]);
 	}
