@@ -13,7 +13,7 @@
 
 TOOL=$LF_BUILD/tests/seal_tool
 SZ=$(command -v 7zz || command -v 7z) || fail "7-Zip is not installed (make deps)"
-for t in unzip zipinfo bsdtar openssl; do
+for t in zip unzip zipinfo bsdtar openssl; do
 	command -v $t >/dev/null || fail "$t is not installed (make deps)"
 done
 SECRET=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
@@ -105,7 +105,7 @@ run 0 "$TOOL" unseal "$SHA" "s3cret pass" <pw.zip
 run 1 "$TOOL" unseal "$SHA" <pw.zip
 contains err "unseal: password:"
 
-# What others seal, we open: 7-Zip and bsdtar (libarchive).
+# What others seal, we open: 7-Zip, bsdtar (libarchive), Info-ZIP zip.
 cp sample s.bin
 "$SZ" a -mx0 -mem=AES256 -pinfected 7aes.zip s.bin >/dev/null
 "$SZ" a -mx0 -mem=ZipCrypto -pinfected 7zc.zip s.bin >/dev/null
@@ -113,7 +113,8 @@ bsdtar --format zip --options zip:compression=store,zip:encryption=aes256 \
 	--passphrase infected -cf baes.zip s.bin
 bsdtar --format zip --options zip:compression=store,zip:encryption=zipcrypt \
 	--passphrase infected -cf bzc.zip s.bin
-for z in 7aes 7zc baes bzc; do
+zip -q -0 -P infected izc.zip s.bin
+for z in 7aes 7zc baes bzc izc; do
 	"$TOOL" unseal s.bin <$z.zip >back 2>err || fail "$z: $(cat err)"
 	cmp sample back || fail "$z: other bytes"
 done
