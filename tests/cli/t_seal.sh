@@ -4,7 +4,7 @@
 # (AES-256 and ZipCrypto), Info-ZIP unzip and Python's zipfile extract
 # the ZipCrypto one, zipinfo shows one stored entry with the AE-2 field;
 # the same input gives the same bytes, through pipes too, and the size
-# announced beforehand is the size written.  What 7-Zip and bsdtar seal
+# announced beforehand is the size written.  What 7-Zip, bsdtar and zip seal
 # we open; what we refuse (compressed, two entries, a wrong password, a
 # changed byte) 7-Zip refuses too.  openssl cms decrypts our CMS layer
 # for an RSA and an EC recipient, we decrypt openssl's, and a changed
