@@ -15,7 +15,7 @@ hashdeep ssdeep tlsh-tools mandoc
 clang libclang-rt-14-dev clang-format cppcheck
 hyperfine time
 libgmime-3.0-dev libglib2.0-dev ripmime
-zip 7zip libarchive-tools cpio bzip2 xz-utils zstd lz4
+zip unzip 7zip libarchive-tools cpio bzip2 xz-utils zstd lz4
 gcab lhasa unar python3-rarfile
 tnef
 minisign signify-openbsd
