@@ -160,26 +160,35 @@ trim(const uint8_t **p, size_t *n)
 		(*n)--;
 }
 
+/* One field of the message's header in the report's list. */
+static int
+list_header(struct lf_extract *x, const uint8_t *name, size_t nlen,
+    const uint8_t *value, size_t vlen, uint64_t offset)
+{
+	json_t *h;
+	int rc;
+
+	if ((h = json_object()) == NULL ||
+	    json_array_append_new(x->headers, h) != 0 ||
+	    json_object_set_new(h, "offset",
+	        json_integer((json_int_t)offset)) != 0)
+		return lf_error_set(&x->err, LF_E_NOMEM, "report");
+	if ((rc = lf_json_set_name(h, "name", name, nlen, &x->err)) != LF_OK)
+		return rc;
+	return lf_json_set_name(h, "value", value, vlen, &x->err);
+}
+
 static int
 on_header(void *arg, const struct lf_mime_part *part, const uint8_t *name,
     size_t nlen, const uint8_t *value, size_t vlen, uint64_t offset)
 {
 	struct lf_extract *x = arg;
-	json_t *h;
 	int i, rc;
 
 	if (part->depth != 0)
 		return 0;
 	if (!x->o.no_header_list &&
-	    ((h = json_object()) == NULL ||
-	        json_array_append_new(x->headers, h) != 0 ||
-	        json_object_set_new(h, "offset",
-	            json_integer((json_int_t)offset)) != 0))
-		return fail(x, lf_error_set(&x->err, LF_E_NOMEM, "report"));
-	if (!x->o.no_header_list &&
-	    ((rc = lf_json_set_name(h, "name", name, nlen, &x->err)) != LF_OK ||
-	        (rc = lf_json_set_name(h, "value", value, vlen, &x->err)) !=
-	            LF_OK))
+	    (rc = list_header(x, name, nlen, value, vlen, offset)) != LF_OK)
 		return fail(x, rc);
 	for (i = 0; i < NFIELDS; i++) {
 		struct field *f = &x->fields[i];
