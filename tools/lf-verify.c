@@ -1,9 +1,11 @@
 /*
- * lf-verify: verify an evidence bundle offline.  This version validates a
- * plain BagIt bag in a directory (--no-signature); bundles (.tar),
- * signatures and profiles are refused plainly, not pretended.
+ * lf-verify: verify an evidence bundle offline: the tar container, the
+ * bag, and the signature over its tag manifest against a key given or
+ * pinned; a plain BagIt bag in a directory too.  Upload profiles and
+ * opening the sealed objects are refused plainly, not pretended.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,11 @@
 
 #include "common/cli.h"
 #include "lf/bagit.h"
+#include "lf/buf.h"
+#include "lf/reader.h"
+#include "lf/sign.h"
+#include "lf/sigkey.h"
+#include "lf/tar.h"
 #include "lf/json.h"
 
 #define FORMAT "lf-verify"
@@ -38,16 +45,16 @@ usage(FILE *fp)
 	    "                 [--profile NAME] [--deep] [--json] "
 	    "BUNDLE.tar|BAG-DIR\n"
 	    "\n"
-	    "Verify an evidence bundle offline.  This version validates a "
-	    "BagIt bag\n"
-	    "in a directory, without its signature (--no-signature).\n"
+	    "Verify an evidence bundle (a tar) or a BagIt bag directory "
+	    "offline: the\n"
+	    "container, the bag, and the signature over its tag manifest.\n"
 	    "\n"
 	    "      --no-signature   validate a plain BagIt bag; ask for no "
 	    "signature\n"
-	    "      --pubkey FILE    the signer's public key (not implemented "
-	    "in this version)\n"
-	    "      --fingerprint HEX  the signer's key fingerprint (not "
-	    "implemented in this version)\n"
+	    "      --pubkey FILE    the signer's public key (PEM or "
+	    "minisign)\n"
+	    "      --fingerprint HEX  the signer's key fingerprint "
+	    "(lf-keygen -f)\n"
 	    "      --profile NAME   check an upload profile's limits (not "
 	    "implemented in this version)\n"
 	    "      --deep           open the sealed objects (not implemented "
@@ -61,9 +68,11 @@ usage(FILE *fp)
 	    "  -h, --help           this help\n"
 	    "  -V, --version        version and library versions\n"
 	    "\n"
-	    "Exit status: 0 valid, 1 invalid (or unsigned), 2 usage, 3 "
-	    "error (unreadable\n"
-	    "input, a limit, or something this version does not do).\n");
+	    "Exit status: 0 valid, 1 invalid or unverified (unsigned, or a "
+	    "key nothing\n"
+	    "pins), 2 usage, 3 error (unreadable input, a limit, or something "
+	    "this\n"
+	    "version does not do).\n");
 }
 
 static void
@@ -142,7 +151,8 @@ alg_list(unsigned set)
 
 /* The one JSON document; v is NULL after an error (why says it). */
 static int
-write_json(const char *bag, const struct lf_bagit *v, const char *verdict,
+write_json(const char *bag, const char *source, const struct lf_bagit *v,
+    const char *verdict, const char *signature, const char *sigwhy,
     const char *why)
 {
 	json_t *doc = lf_json_doc_new(FORMAT, FORMAT_VERSION, cli_prog());
@@ -156,9 +166,12 @@ write_json(const char *bag, const struct lf_bagit *v, const char *verdict,
 		return -1;
 	(void)lf_json_set_name(doc, "bag", (const uint8_t *)bag, strlen(bag),
 	    NULL);
-	(void)json_object_set_new(doc, "source", json_string("directory"));
+	(void)json_object_set_new(doc, "source", json_string(source));
 	(void)json_object_set_new(doc, "verdict", json_string(verdict));
-	(void)json_object_set_new(doc, "signature", json_string("not-checked"));
+	(void)json_object_set_new(doc, "signature", json_string(signature));
+	if (sigwhy != NULL && sigwhy[0] != '\0')
+		(void)lf_json_set_name(doc, "signature_detail",
+		    (const uint8_t *)sigwhy, strlen(sigwhy), NULL);
 	if (why != NULL)
 		(void)lf_json_set_name(doc, "error", (const uint8_t *)why,
 		    strlen(why), NULL);
@@ -233,7 +246,8 @@ where(const char *bag, const struct lf_bagit_finding *f, char *buf, size_t cap)
 }
 
 static void
-write_text(const char *bag, const struct lf_bagit *v, bool quiet)
+write_text(const char *bag, const struct lf_bagit *v, const char *sigline,
+    bool quiet)
 {
 	const struct lf_bagit_finding *f;
 	struct lf_bagit_summary sum;
@@ -255,15 +269,13 @@ write_text(const char *bag, const struct lf_bagit *v, bool quiet)
 		    (unsigned long long)warnings, n);
 	if (problems == 0) {
 		if (!quiet)
-			(void)
-			    printf("%s: valid BagIt %s bag, %llu payload "
-			           "file%s, %llu bytes; signature not checked "
-			           "(--no-signature)\n",
-			        cli_esc(bag, strlen(bag)),
-			        sum.version[0] != '\0' ? sum.version : "?",
-			        (unsigned long long)sum.payload_files,
-			        sum.payload_files == 1 ? "" : "s",
-			        (unsigned long long)sum.payload_bytes);
+			(void)printf("%s: valid BagIt %s bag, %llu payload "
+			             "file%s, %llu bytes; %s\n",
+			    cli_esc(bag, strlen(bag)),
+			    sum.version[0] != '\0' ? sum.version : "?",
+			    (unsigned long long)sum.payload_files,
+			    sum.payload_files == 1 ? "" : "s",
+			    (unsigned long long)sum.payload_bytes, sigline);
 		return;
 	}
 	(void)printf("%s: invalid BagIt bag: %llu problem%s\n",
@@ -291,8 +303,108 @@ not_implemented(const struct options *o, const char *bag, const char *what,
 	    hint != NULL ? "; " : "", hint != NULL ? hint : "");
 	cli_warn("%s", msg);
 	if (o->json)
-		(void)write_json(bag, NULL, "error", msg);
+		(void)write_json(bag, "directory", NULL, "error", "not-checked",
+		    NULL, msg);
 	return CLI_EXIT_FAILURE;
+}
+
+/* The bundle files kept for the signature check. */
+enum { KEPT_TAGMANIFEST, KEPT_SIG, KEPT_PUBKEY, NKEPT };
+static const char *const kept_names[NKEPT] = {"tagmanifest-sha512.txt",
+    "signatures/tagmanifest-sha512.txt.sig", "signatures/signer.pub.pem"};
+
+/* The tag manifest may be as large as any tag file; the others are small. */
+static void
+kept_init(struct lf_buf *b, int k, const struct lf_limits *l)
+{
+	lf_buf_init(b,
+	    k == KEPT_TAGMANIFEST ? (size_t)l->bag_tag_bytes :
+	                            LF_SIGKEY_FILE_MAX);
+}
+
+/* A file read whole, for --pubkey. */
+static struct lf_sigkey *
+load_pubkey(const char *path)
+{
+	struct lf_sigkey *k;
+	struct lf_error err;
+	struct lf_buf b;
+
+	lf_buf_init(&b, LF_SIGKEY_FILE_MAX);
+	if (lf_read_file(path, &b, &err) != LF_OK ||
+	    lf_sigkey_load_public(b.data, b.len, &k, &err) != LF_OK) {
+		cli_warn("--pubkey '%s': %s", cli_esc(path, strlen(path)),
+		    err.msg);
+		exit(CLI_EXIT_FAILURE);
+	}
+	lf_buf_release(&b);
+	return k;
+}
+
+/*
+ * The signature over the tag manifest: by the key given (--pubkey), or by
+ * the key the bundle carries when its fingerprint is the one pinned
+ * (--fingerprint); with neither, the carried key is used but the outcome
+ * is "unknown-key": a bundle cannot vouch for itself.  Returns the
+ * outcome's word and says why in why.
+ */
+static const char *
+check_signature(const struct options *o, struct lf_buf *kept, char *why,
+    size_t cap)
+{
+	uint8_t pin[LF_SIGKEY_FPR_LEN];
+	struct lf_sigcheck chk;
+	struct lf_sigkey *k = NULL;
+	struct lf_error err;
+	const char *outcome;
+
+	why[0] = '\0';
+	if (o->fingerprint != NULL &&
+	    lf_fingerprint_parse(o->fingerprint, pin, &err) != LF_OK)
+		cli_usage_error("--fingerprint: not 64 hex digits");
+	if (o->pubkey != NULL)
+		k = load_pubkey(o->pubkey);
+	if (kept[KEPT_SIG].len == 0 || kept[KEPT_TAGMANIFEST].len == 0) {
+		(void)snprintf(why, cap, "no %s",
+		    kept[KEPT_SIG].len == 0 ? kept_names[KEPT_SIG] :
+		                              kept_names[KEPT_TAGMANIFEST]);
+		lf_sigkey_free(k);
+		return "unsigned";
+	}
+	if (k == NULL &&
+	    lf_sigkey_load_public(kept[KEPT_PUBKEY].data, kept[KEPT_PUBKEY].len,
+	        &k, &err) != LF_OK) {
+		(void)snprintf(why, cap, "%s: %.400s", kept_names[KEPT_PUBKEY],
+		    err.msg);
+		return "unsigned";
+	}
+	if (lf_verify_raw(k, o->fingerprint != NULL ? pin : NULL,
+	        kept[KEPT_TAGMANIFEST].data, kept[KEPT_TAGMANIFEST].len,
+	        kept[KEPT_SIG].data, kept[KEPT_SIG].len, &chk, &err) != LF_OK) {
+		lf_sigkey_free(k);
+		cli_warn("signature: %s", err.msg);
+		exit(CLI_EXIT_FAILURE);
+	}
+	if (chk.verdict != LF_SIG_GOOD) {
+		(void)snprintf(why, cap, "%s", chk.reason);
+		outcome =
+		    chk.verdict == LF_SIG_WRONG_KEY ? "unknown-key" : "bad";
+	} else if (o->pubkey == NULL && o->fingerprint == NULL) {
+		char hex[LF_SIGKEY_FPR_HEX];
+		lf_sigkey_fingerprint_hex(k, hex);
+		(void)snprintf(why, cap,
+		    "signed by the key the bundle carries (%s), which nothing "
+		    "pins: give --pubkey or --fingerprint",
+		    hex);
+		outcome = "unknown-key";
+	} else {
+		char hex[LF_SIGKEY_FPR_HEX];
+		lf_sigkey_fingerprint_hex(k, hex);
+		(void)snprintf(why, cap, "signed by %s", hex);
+		outcome = "good";
+	}
+	lf_sigkey_free(k);
+	return outcome;
 }
 
 int
@@ -300,18 +412,17 @@ main(int argc, char **argv)
 {
 	struct options o;
 	struct lf_bagit *v = NULL;
+	struct lf_buf kept[NKEPT];
 	struct lf_error err;
 	struct stat st;
-	const char *bag;
-	int status;
+	const char *bag, *source = "directory", *signature = "not-checked";
+	const char *verdict = "valid";
+	char why[512] = "", sigline[2048], top[LF_TAR_NAME_MAX + 1];
+	int status, rc, k;
 
 	cli_init("lf-verify");
 	parse_options(argc, argv, &o);
 	bag = argv[optind];
-	if (o.pubkey != NULL || o.fingerprint != NULL)
-		return not_implemented(&o, bag,
-		    "checking a bundle's signature (--pubkey, --fingerprint)",
-		    NULL);
 	if (o.profile != NULL)
 		return not_implemented(&o, bag,
 		    "checking an upload profile's limits (--profile)", NULL);
@@ -322,23 +433,66 @@ main(int argc, char **argv)
 		cli_warn("cannot open '%s': %s", cli_esc(bag, strlen(bag)),
 		    strerror(errno));
 		if (o.json)
-			(void)write_json(bag, NULL, "error", strerror(errno));
+			(void)write_json(bag, source, NULL, "error", signature,
+			    NULL, strerror(errno));
 		return CLI_EXIT_FAILURE;
 	}
-	if (!S_ISDIR(st.st_mode))
-		return not_implemented(&o, bag,
-		    "verifying a bundle file (.tar)",
-		    "give the directory of a bag");
-	if (!o.no_signature)
-		return not_implemented(&o, bag, "checking a bag's signature",
-		    "--no-signature validates the bag alone");
-	if (lf_bagit_check_dir(bag, &o.c.limits, &v, &err) != LF_OK) {
+	if (S_ISDIR(st.st_mode)) {
+		rc = lf_bagit_check_dir(bag, &o.c.limits, &v, &err);
+		if (rc == LF_OK && !o.no_signature) {
+			for (k = 0; k < NKEPT; k++) {
+				char path[4096];
+				kept_init(&kept[k], k, &o.c.limits);
+				(void)snprintf(path, sizeof(path), "%s/%s", bag,
+				    kept_names[k]);
+				/* A file missing is said as unsigned. */
+				if (lf_read_file(path, &kept[k], &err) != LF_OK)
+					lf_buf_reset(&kept[k]);
+			}
+			signature = check_signature(&o, kept, why, sizeof(why));
+			for (k = 0; k < NKEPT; k++)
+				lf_buf_release(&kept[k]);
+		}
+	} else {
+		struct lf_reader *in = NULL;
+		int fd = open(bag, O_RDONLY | O_CLOEXEC);
+		source = "tar";
+		for (k = 0; k < NKEPT; k++)
+			kept_init(&kept[k], k, &o.c.limits);
+		rc = fd < 0 ? lf_error_sys(&err, errno, "open") :
+		              lf_reader_from_fd(fd, true, &in, &err);
+		if (rc == LF_OK)
+			rc = lf_bagit_check_tar(in, &o.c.limits, kept_names,
+			    kept, NKEPT, top, &v, &err);
+		lf_reader_free(in);
+		if (rc == LF_OK && !o.no_signature)
+			signature = check_signature(&o, kept, why, sizeof(why));
+		for (k = 0; k < NKEPT; k++)
+			lf_buf_release(&kept[k]);
+	}
+	if (rc != LF_OK) {
 		cli_warn("'%s': %s", cli_esc(bag, strlen(bag)), err.msg);
 		if (o.json)
-			(void)write_json(bag, NULL, "error", err.msg);
+			(void)write_json(bag, source, NULL, "error", signature,
+			    NULL, err.msg);
 		return CLI_EXIT_FAILURE;
 	}
-	status = lf_bagit_valid(v) ? CLI_EXIT_OK : CLI_EXIT_NEGATIVE;
+	/*
+	 * A bad signature means something changed: invalid.  No signature,
+	 * or one by a key nothing pins, says nothing either way: unverified.
+	 */
+	if (!lf_bagit_valid(v) || strcmp(signature, "bad") == 0)
+		verdict = "invalid";
+	else if (!o.no_signature && strcmp(signature, "good") != 0)
+		verdict = "unverified";
+	status =
+	    strcmp(verdict, "valid") == 0 ? CLI_EXIT_OK : CLI_EXIT_NEGATIVE;
+	if (o.no_signature)
+		(void)snprintf(sigline, sizeof(sigline),
+		    "signature not checked (--no-signature)");
+	else
+		(void)snprintf(sigline, sizeof(sigline), "signature %s: %s",
+		    signature, cli_esc(why, strlen(why)));
 	if (o.json) {
 		size_t n, i;
 		const struct lf_bagit_finding *f = lf_bagit_findings(v, &n);
@@ -350,11 +504,14 @@ main(int argc, char **argv)
 				    cli_esc(f[i].message,
 				        strlen(f[i].message)));
 			}
-		if (write_json(bag, v, status == 0 ? "valid" : "invalid",
-		        NULL) != 0)
+		if (write_json(bag, source, v, verdict, signature, why, NULL) !=
+		    0)
 			status = CLI_EXIT_FAILURE;
 	} else {
-		write_text(bag, v, o.c.quiet);
+		write_text(bag, v, sigline, o.c.quiet);
+		if (status != CLI_EXIT_OK && !o.no_signature)
+			(void)printf("%s: %s: %s\n", cli_esc(bag, strlen(bag)),
+			    verdict, sigline);
 	}
 	lf_bagit_free(v);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

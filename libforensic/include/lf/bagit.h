@@ -41,6 +41,8 @@
 
 #include "lf/error.h"
 #include "lf/limits.h"
+#include "lf/reader.h"
+#include "lf/tar.h"
 
 /* The checksum algorithms of BagIt manifests (RFC 8493 2.4). */
 enum lf_bagit_alg {
@@ -219,6 +221,25 @@ int lf_bagit_check_dir(const char *dir, const struct lf_limits *limits,
 /* The writer. */
 
 /* A file the manifests list: payload ("data/...") or an extra tag file. */
+/*
+ * lf_bagit_check_tar: validate the bag in the tar archive read from in
+ * (borrowed): one top directory holding the bag, read strictly (lf/tar.h)
+ * and once, in whatever order its files come (a bundle's sorted order puts
+ * the payload before its manifests).  Files that are not parsed tag files
+ * are hashed with SHA-256 and SHA-512 as they pass (a bag whose manifests
+ * use other algorithms gets findings for the entries left unchecked).
+ * The files named in keep (paths relative to the bag, nkeep of them) are
+ * also kept whole in kept[i], up to each buffer's cap (a larger one is
+ * LF_E_LIMIT); tag files are refused past limits.bag_tag_bytes.  The top
+ * directory's name goes to top.  Returns LF_OK and the finished validator
+ * in *out, LF_E_FORMAT when the archive is not one a bundle may be (the
+ * message says why), or another error.
+ */
+struct lf_buf;
+int lf_bagit_check_tar(struct lf_reader *in, const struct lf_limits *limits,
+    const char *const *keep, struct lf_buf *kept, size_t nkeep,
+    char top[LF_TAR_NAME_MAX + 1], struct lf_bagit **out, struct lf_error *err);
+
 struct lf_bagit_entry {
 	const char *path; /* relative to the bag, NUL-terminated */
 	uint64_t size;
