@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/cli.h"
+#include "common/passphrase.h"
 #include "lf/json.h"
 #include "lf/keyfile.h"
 #include "lf/sigkey.h"
@@ -27,14 +28,6 @@ struct options {
 	const char *passenv;  /* --passphrase-env */
 	bool json;
 	struct cli_common c;
-};
-
-/* The passphrase, once read (secure memory, wiped at exit). */
-struct passphrase {
-	const struct options *o;
-	char *text;
-	size_t len;
-	bool failed;
 };
 
 static void
@@ -131,101 +124,6 @@ parse_options(int argc, char **argv, struct options *o)
 		    "each other");
 }
 
-/*
- * Read the passphrase: the first line of the file (without its LF or
- * CRLF), or the variable's value.  Returns 0, or -1 after a message.
- */
-static int
-read_passphrase(struct passphrase *pp)
-{
-	const struct options *o = pp->o;
-	const char *v;
-	bool toolong = false;
-	ssize_t k = 0;
-	char c;
-	int fd;
-
-	if ((pp->text = OPENSSL_secure_zalloc(LF_PASSPHRASE_MAX + 1)) == NULL) {
-		cli_warn("out of memory");
-		return -1;
-	}
-	if (o->passenv != NULL) {
-		if ((v = getenv(o->passenv)) == NULL) {
-			cli_warn("--passphrase-env: '%s' is not set",
-			    cli_esc(o->passenv, strlen(o->passenv)));
-			return -1;
-		}
-		pp->len = strlen(v);
-		if (pp->len > LF_PASSPHRASE_MAX)
-			goto toolong;
-		memcpy(pp->text, v, pp->len);
-	} else {
-		fd = strcmp(o->passfile, "-") == 0 ?
-		    STDIN_FILENO :
-		    open(o->passfile, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			cli_warn("cannot open '%s': %s",
-			    cli_esc(o->passfile, strlen(o->passfile)),
-			    strerror(errno));
-			return -1;
-		}
-		/* A byte at a time, straight into wiped memory: no stdio
-		 * buffer keeps a copy, and nothing past the line is taken
-		 * from a pipe. */
-		while ((k = read(fd, &c, 1)) != 0) {
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k < 0) {
-				cli_warn("cannot read '%s': %s",
-				    cli_esc(o->passfile, strlen(o->passfile)),
-				    strerror(errno));
-				break;
-			}
-			if (c == '\n')
-				break;
-			if (pp->len == LF_PASSPHRASE_MAX) {
-				toolong = true;
-				break;
-			}
-			pp->text[pp->len++] = c;
-		}
-		c = '\0';
-		if (fd != STDIN_FILENO)
-			(void)close(fd);
-		if (toolong)
-			goto toolong;
-		if (k < 0)
-			return -1;
-		if (pp->len > 0 && pp->text[pp->len - 1] == '\r')
-			pp->text[--pp->len] = '\0';
-	}
-	if (pp->len == 0) {
-		cli_warn("the passphrase is empty");
-		return -1;
-	}
-	return 0;
-toolong:
-	cli_warn("the passphrase is longer than %d bytes", LF_PASSPHRASE_MAX);
-	return -1;
-}
-
-static int
-give_passphrase(void *arg, char *buf, size_t size)
-{
-	struct passphrase *pp = arg;
-
-	if (pp->o->passfile == NULL && pp->o->passenv == NULL)
-		return -1;
-	if (pp->text == NULL && read_passphrase(pp) != 0) {
-		pp->failed = true;
-		return -1;
-	}
-	if (pp->len > size)
-		return -1;
-	memcpy(buf, pp->text, pp->len);
-	return (int)pp->len;
-}
-
 /* The JSON document: the key, and its files (-o) or its source (-f). */
 static int
 print_json(const struct options *o, const struct lf_sigkey *k, bool encrypted)
@@ -299,14 +197,14 @@ print_key(const struct options *o, const struct lf_sigkey *k, bool encrypted)
 }
 
 static int
-generate(const struct options *o, struct passphrase *pp)
+generate(const struct options *o, struct cli_passphrase *pp)
 {
 	struct lf_sigkey *k = NULL;
 	struct lf_error err;
 	int status = CLI_EXIT_FAILURE;
 
 	if ((o->passfile != NULL || o->passenv != NULL) &&
-	    read_passphrase(pp) != 0)
+	    cli_passphrase_read(pp) != 0)
 		return CLI_EXIT_FAILURE;
 	if (lf_sigkey_generate(&k, &err) != LF_OK) {
 		cli_warn("%s", err.msg);
@@ -331,7 +229,7 @@ done:
 }
 
 static int
-show(const struct options *o, struct passphrase *pp)
+show(const struct options *o, struct cli_passphrase *pp)
 {
 	struct lf_sigkey *k = NULL;
 	struct lf_error err;
@@ -345,8 +243,8 @@ show(const struct options *o, struct passphrase *pp)
 	}
 	/* A private key file holds "PRIVATE KEY" in its PEM label. */
 	if (memmem(p, n, "PRIVATE KEY-----", 16) != NULL)
-		rc =
-		    lf_sigkey_load_private(p, n, give_passphrase, pp, &k, &err);
+		rc = lf_sigkey_load_private(p, n, cli_passphrase_give, pp, &k,
+		    &err);
 	else
 		rc = lf_sigkey_load_public(p, n, &k, &err);
 	OPENSSL_secure_clear_free(p, n);
@@ -368,16 +266,14 @@ int
 main(int argc, char **argv)
 {
 	struct options o;
-	struct passphrase pp;
+	struct cli_passphrase pp;
 	int status;
 
 	cli_init("lf-keygen");
 	parse_options(argc, argv, &o);
-	memset(&pp, 0, sizeof(pp));
-	pp.o = &o;
+	cli_passphrase_init(&pp, o.passfile, o.passenv);
 	status = o.out != NULL ? generate(&o, &pp) : show(&o, &pp);
-	if (pp.text != NULL)
-		OPENSSL_secure_clear_free(pp.text, LF_PASSPHRASE_MAX + 1);
+	cli_passphrase_release(&pp);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		cli_warn("cannot write the output");
 		status = CLI_EXIT_FAILURE;
