@@ -8,11 +8,12 @@ set -eu
 : "${LF_BUILD:?run through tests/run.sh}" "${LF_TOP:?}"
 BIN=$LF_BUILD/bin
 PATH=$BIN:$PATH
-# The gateway profiles and brand list of the source tree, wherever the
-# build directory is.
+# The gateway and upload profiles and the brand list of the source tree,
+# wherever the build directory is.
 LF_GATEWAY_PROFILES=$LF_TOP/profiles/gateway
 LF_BRANDS=$LF_TOP/profiles/brands.json
-export LF_GATEWAY_PROFILES LF_BRANDS
+LF_UPLOAD_PROFILES=$LF_TOP/profiles/upload
+export LF_GATEWAY_PROFILES LF_BRANDS LF_UPLOAD_PROFILES
 export LC_ALL=C
 T=$(mktemp -d "${TMPDIR:-/tmp}/lf-cli.XXXXXX")
 chmod 755 "$T"

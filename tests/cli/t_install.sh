@@ -20,7 +20,13 @@ contains out "65ccc8aff9567871f53dcf98cb79a0edf106c9ecbc49adc9e76716790cb5809e"
 run 0 env -u LF_GATEWAY_PROFILES "$root/opt/lf/bin/lf-headers" --jsonl \
     "$LF_TOP/tests/data/examples/mail/invoice-1.eml"
 contains out '"name":"symantec-ess"'
-# ... and the brand list.
+# lf-pack finds the upload profiles installed beside it.
+"$root/opt/lf/bin/lf-keygen" -o ik >/dev/null
+mkdir ib
+run 0 env -u LF_UPLOAD_PROFILES "$root/opt/lf/bin/lf-pack" -k ik.key -o ib \
+    "$LF_TOP/tests/data/examples/mail/invoice-1.eml"
+contains out "ib/lfb-"
+# ... and lf-headers the brand list.
 printf 'From: "PayPal Service" <help@example.net>\n\nb\n' >brand.eml
 run 0 env -u LF_BRANDS "$root/opt/lf/bin/lf-headers" --jsonl brand.eml
 contains out '"id":"sender.brand-in-name"'

@@ -1,0 +1,1258 @@
+/*
+ * lf-pack: suspect messages into one signed, sealed evidence bundle
+ * (docs/bundle-format.md): each message taken apart into a quarantine
+ * store of its own, the samples chosen, each sample and each message
+ * sealed in a zip (and a CMS envelope to recipients), the bag and its
+ * data/manifest.json written, the tag manifest signed, and the whole
+ * written as a reproducible tar under a temporary name, synced, and given
+ * its final name only when complete, never replacing a file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/opensslv.h>
+
+#include "common/cli.h"
+#include "common/inputs.h"
+#include "common/passphrase.h"
+#include "lf/bagit.h"
+#include "lf/buf.h"
+#include "lf/date.h"
+#include "lf/digest.h"
+#include "lf/extract.h"
+#include "lf/json.h"
+#include "lf/reader.h"
+#include "lf/seal.h"
+#include "lf/sealcms.h"
+#include "lf/sign.h"
+#include "lf/sigkey.h"
+#include "lf/store.h"
+#include "lf/tar.h"
+#include "lf/text.h"
+#include "lf/tsq.h"
+#include "lf/upload.h"
+#include "lf/version.h"
+
+#define MAX_RECIPIENTS 16
+#define MAX_SELECT 100000
+/* What the salts of the zips are derived from (docs/sealing.md): the
+ * signing key's own signature of this label, so that only the key's
+ * holder can derive them, and the same key always derives the same. */
+#define SEAL_SECRET_LABEL "libforensic bundle 1: zip salt secret"
+
+struct options {
+	const char *key, *outdir, *profile, *select, *passfile, *passenv;
+	const char *recipients[MAX_RECIPIENTS];
+	size_t nrecipients;
+	bool attachments_only;
+	const char *case_id, *evidence, *examiner, *organization, *contact;
+	struct cli_common c;
+};
+
+/* Where an object was found. */
+struct found {
+	uint8_t message[32];
+	char *path;
+	json_t *name; /* the report's {"raw","decoded"}, or NULL */
+};
+
+/* A sample or a message to seal. */
+struct item {
+	bool message;
+	uint8_t sha256[32];
+	uint64_t size;
+	json_t *object; /* the object record (samples) */
+	char *source;   /* messages: the input's name */
+	struct found *found;
+	size_t nfound;
+	/* Once sealed: */
+	char file[128]; /* "data/samples/<hex>.zip[.cms]" */
+	char tmp[64];   /* its name in the workspace */
+	struct lf_bagit_entry entry;
+	bool eligible;
+	char reason[LF_UPLOAD_REASON_MAX];
+};
+
+struct state {
+	struct options o;
+	struct lf_upload_profile *profile;
+	struct lf_sigkey *key;
+	uint8_t secret[LF_ED25519_SIG_LEN];
+	int64_t epoch;
+	char work[4096]; /* the workspace, inside the output directory */
+	int workfd;
+	struct lf_store *store;
+	struct lf_extract *x;
+	struct inputs in;
+	const char *source;
+	struct item *items;
+	size_t nitems, capitems;
+	uint8_t (*select)[32];
+	size_t nselect;
+	struct lf_sealcms_blob certs[MAX_RECIPIENTS];
+	int status;
+};
+
+static void
+usage(FILE *fp)
+{
+	(void)fprintf(fp,
+	    "usage: lf-pack -k KEY -o DIR [--profile NAME] [--select FILE | "
+	    "--attachments-only]\n"
+	    "               [--recipient CERT]... [--case ID] "
+	    "[--evidence-number N]\n"
+	    "               [--examiner NAME] [--organization ORG] "
+	    "[--contact EMAIL] INPUT...\n"
+	    "\n"
+	    "Seal the samples of suspect messages into a signed evidence "
+	    "bundle,\n"
+	    "DIR/<bundle-id>.tar, and print its path.\n"
+	    "\n"
+	    "  -k, --key FILE           the signing key (lf-keygen)\n"
+	    "      --passphrase-file FILE, --passphrase-env VAR  its "
+	    "passphrase\n"
+	    "  -o, --output DIR         where the bundle goes (it must "
+	    "exist)\n"
+	    "      --profile NAME       the upload profile (default "
+	    "symantec-ess)\n"
+	    "      --select FILE        only the objects whose SHA-256 the "
+	    "file lists\n"
+	    "      --attachments-only   only attachments (default: every "
+	    "object stored)\n"
+	    "      --recipient CERT     also encrypt each sealed file to this "
+	    "certificate\n"
+	    "      --case ID, --evidence-number N, --examiner NAME,\n"
+	    "      --organization ORG, --contact EMAIL   the case, in the "
+	    "bundle\n"
+	    "  -q, --quiet, -v, --verbose, -h, --help, -V, --version, "
+	    "--limit NAME=N\n"
+	    "\n"
+	    "Exit status: 0 packed, 2 usage, 3 failure (nothing is left under "
+	    "a final name).\n");
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	enum {
+		OPT_PROFILE = 256,
+		OPT_SELECT,
+		OPT_ATTACH,
+		OPT_RECIPIENT,
+		OPT_CASE,
+		OPT_EVIDENCE,
+		OPT_EXAMINER,
+		OPT_ORG,
+		OPT_CONTACT,
+		OPT_PASSFILE,
+		OPT_PASSENV
+	};
+	static const struct option longopts[] = {
+	    {"key", required_argument, NULL, 'k'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"profile", required_argument, NULL, OPT_PROFILE},
+	    {"select", required_argument, NULL, OPT_SELECT},
+	    {"attachments-only", no_argument, NULL, OPT_ATTACH},
+	    {"recipient", required_argument, NULL, OPT_RECIPIENT},
+	    {"case", required_argument, NULL, OPT_CASE},
+	    {"evidence-number", required_argument, NULL, OPT_EVIDENCE},
+	    {"examiner", required_argument, NULL, OPT_EXAMINER},
+	    {"organization", required_argument, NULL, OPT_ORG},
+	    {"contact", required_argument, NULL, OPT_CONTACT},
+	    {"passphrase-file", required_argument, NULL, OPT_PASSFILE},
+	    {"passphrase-env", required_argument, NULL, OPT_PASSENV},
+	    CLI_COMMON_LONGOPTS,
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	cli_common_init(&o->c);
+	o->profile = "symantec-ess";
+	while ((c = getopt_long(argc, argv, "k:o:" CLI_COMMON_SHORTOPTS,
+	            longopts, NULL)) != -1) {
+		if (cli_common_option(&o->c, c, optarg, usage))
+			continue;
+		switch (c) {
+		case 'k':
+			o->key = optarg;
+			break;
+		case 'o':
+			o->outdir = optarg;
+			break;
+		case OPT_PROFILE:
+			o->profile = optarg;
+			break;
+		case OPT_SELECT:
+			o->select = optarg;
+			break;
+		case OPT_ATTACH:
+			o->attachments_only = true;
+			break;
+		case OPT_RECIPIENT:
+			if (o->nrecipients == MAX_RECIPIENTS)
+				cli_usage_error("at most %d recipients",
+				    MAX_RECIPIENTS);
+			o->recipients[o->nrecipients++] = optarg;
+			break;
+		case OPT_CASE:
+			o->case_id = optarg;
+			break;
+		case OPT_EVIDENCE:
+			o->evidence = optarg;
+			break;
+		case OPT_EXAMINER:
+			o->examiner = optarg;
+			break;
+		case OPT_ORG:
+			o->organization = optarg;
+			break;
+		case OPT_CONTACT:
+			o->contact = optarg;
+			break;
+		case OPT_PASSFILE:
+			o->passfile = optarg;
+			break;
+		case OPT_PASSENV:
+			o->passenv = optarg;
+			break;
+		default:
+			break;
+		}
+	}
+	if (o->key == NULL || o->outdir == NULL)
+		cli_usage_error("-k KEY and -o DIR are required");
+	if (o->select != NULL && o->attachments_only)
+		cli_usage_error("--select and --attachments-only exclude each "
+		                "other");
+	if (o->passfile != NULL && o->passenv != NULL)
+		cli_usage_error(
+		    "--passphrase-file and --passphrase-env exclude "
+		    "each other");
+	if (optind == argc)
+		cli_usage_error("no input (use '-' for standard input)");
+}
+
+static void die(struct state *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+die(struct state *s, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cli_warn("%s", msg);
+	s->status = CLI_EXIT_FAILURE;
+}
+
+/* ---- setup ---- */
+
+static void
+load_key(struct state *s)
+{
+	struct cli_passphrase pp;
+	struct lf_error err;
+	struct lf_buf b;
+	int rc;
+
+	lf_buf_init(&b, LF_SIGKEY_FILE_MAX);
+	cli_passphrase_init(&pp, s->o.passfile, s->o.passenv);
+	if ((rc = lf_read_file(s->o.key, &b, &err)) == LF_OK)
+		rc = lf_sigkey_load_private(b.data, b.len, cli_passphrase_give,
+		    &pp, &s->key, &err);
+	if (b.data != NULL)
+		OPENSSL_cleanse(b.data, b.len);
+	lf_buf_release(&b);
+	cli_passphrase_release(&pp);
+	if (rc != LF_OK) {
+		if (!pp.failed)
+			cli_warn("-k '%s': %s",
+			    cli_esc(s->o.key, strlen(s->o.key)), err.msg);
+		exit(CLI_EXIT_FAILURE);
+	}
+	/* The zips' salt secret: a signature only this key makes. */
+	if (lf_sign_raw(s->key, (const uint8_t *)SEAL_SECRET_LABEL,
+	        strlen(SEAL_SECRET_LABEL), s->secret, &err) != LF_OK) {
+		cli_warn("%s", err.msg);
+		exit(CLI_EXIT_FAILURE);
+	}
+}
+
+static void
+load_profile(struct state *s)
+{
+	char buf[4096];
+	const char *dir = cli_data_path("LF_UPLOAD_PROFILES", "profiles/upload",
+	    true, buf, sizeof(buf));
+	struct lf_error err;
+
+	if (dir == NULL && strchr(s->o.profile, '/') == NULL) {
+		cli_warn(
+		    "no upload profiles found (LF_UPLOAD_PROFILES, or give "
+		    "--profile a file)");
+		exit(CLI_EXIT_FAILURE);
+	}
+	if (lf_upload_load(dir != NULL ? dir : ".", s->o.profile, &s->profile,
+	        &err) != LF_OK) {
+		cli_warn("--profile: %s", err.msg);
+		exit(CLI_EXIT_FAILURE);
+	}
+	if (s->profile->cms == LF_UPLOAD_CMS_REQUIRED && s->o.nrecipients == 0)
+		cli_usage_error("profile %s requires --recipient",
+		    s->profile->name);
+	if (s->profile->cms == LF_UPLOAD_CMS_NONE && s->o.nrecipients > 0)
+		cli_usage_error("profile %s takes no CMS (--recipient)",
+		    s->profile->name);
+}
+
+static void
+load_recipients(struct state *s)
+{
+	struct lf_error err;
+	size_t i;
+
+	for (i = 0; i < s->o.nrecipients; i++) {
+		struct lf_buf b;
+		lf_buf_init(&b, 1024 * 1024);
+		if (lf_read_file(s->o.recipients[i], &b, &err) != LF_OK) {
+			cli_warn("--recipient: %s", err.msg);
+			exit(CLI_EXIT_FAILURE);
+		}
+		s->certs[i].n = b.len;
+		s->certs[i].p = lf_buf_steal(&b, NULL);
+	}
+}
+
+/* The list --select names: one SHA-256 a line, blank lines and # skipped. */
+static void
+load_select(struct state *s)
+{
+	struct lf_error err;
+	struct lf_buf b;
+	const char *p, *e;
+
+	lf_buf_init(&b, (size_t)MAX_SELECT * 80);
+	if (lf_read_file(s->o.select, &b, &err) != LF_OK) {
+		cli_warn("--select: %s", err.msg);
+		exit(CLI_EXIT_FAILURE);
+	}
+	if ((s->select = calloc(MAX_SELECT, sizeof(*s->select))) == NULL) {
+		cli_warn("out of memory");
+		exit(CLI_EXIT_FAILURE);
+	}
+	for (p = (const char *)b.data; b.data != NULL && *p != '\0'; p = e) {
+		size_t n;
+		e = strchr(p, '\n');
+		e = e != NULL ? e + 1 : p + strlen(p);
+		n = (size_t)(e - p);
+		while (n > 0 &&
+		    (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' ' ||
+		        p[n - 1] == '\t'))
+			n--;
+		if (n == 0 || p[0] == '#')
+			continue;
+		if (n != 64 || s->nselect == MAX_SELECT ||
+		    lf_hex_decode(p, 64, s->select[s->nselect], 32) != 32) {
+			cli_warn("--select: '%.*s' is not a SHA-256",
+			    (int)(n < 80 ? n : 80), p);
+			exit(CLI_EXIT_FAILURE);
+		}
+		s->nselect++;
+	}
+	lf_buf_release(&b);
+}
+
+static int64_t
+bundle_time(void)
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	if (sde == NULL || *sde == '\0')
+		return (int64_t)time(NULL);
+	errno = 0;
+	v = strtoll(sde, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 315532800 || v > 4354819199LL)
+		cli_usage_error("SOURCE_DATE_EPOCH: not seconds between 1980 "
+		                "and 2107");
+	return (int64_t)v;
+}
+
+/* ---- the messages taken apart, the samples chosen ---- */
+
+static bool
+hex32(const char *hex, uint8_t out[32])
+{
+	return hex != NULL && strlen(hex) == 64 &&
+	    lf_hex_decode(hex, 64, out, 32) == 32;
+}
+
+static struct item *
+find_item(struct state *s, const uint8_t sha256[32], bool message)
+{
+	size_t i;
+
+	for (i = 0; i < s->nitems; i++)
+		if (s->items[i].message == message &&
+		    memcmp(s->items[i].sha256, sha256, 32) == 0)
+			return &s->items[i];
+	return NULL;
+}
+
+static struct item *
+new_item(struct state *s)
+{
+	struct item *it;
+
+	if (s->nitems == s->capitems) {
+		size_t cap = s->capitems ? s->capitems * 2 : 64;
+		struct item *n = realloc(s->items, cap * sizeof(*n));
+		if (n == NULL)
+			return NULL;
+		s->items = n;
+		s->capitems = cap;
+	}
+	it = &s->items[s->nitems++];
+	memset(it, 0, sizeof(*it));
+	return it;
+}
+
+static bool
+selected(const struct state *s, const uint8_t sha256[32], const json_t *part)
+{
+	size_t i;
+
+	if (s->o.select != NULL) {
+		for (i = 0; i < s->nselect; i++)
+			if (memcmp(s->select[i], sha256, 32) == 0)
+				return true;
+		return false;
+	}
+	if (s->o.attachments_only)
+		return json_is_true(json_object_get(part, "attachment"));
+	return true;
+}
+
+/* A message's report: the message itself, and the samples it holds. */
+static int
+take_report(struct state *s, json_t *report)
+{
+	const json_t *msg = json_object_get(report, "message");
+	const json_t *parts = json_object_get(report, "parts");
+	uint8_t msha[32], sha[32];
+	const json_t *p;
+	struct item *it;
+	size_t i;
+
+	if (!hex32(json_string_value(json_object_get(msg, "sha256")), msha))
+		return -1;
+	if (find_item(s, msha, true) == NULL) {
+		if ((it = new_item(s)) == NULL)
+			return -1;
+		it->message = true;
+		memcpy(it->sha256, msha, 32);
+		it->size =
+		    (uint64_t)json_integer_value(json_object_get(msg, "size"));
+		it->source = strdup(s->source);
+		if (it->source == NULL)
+			return -1;
+	}
+	json_array_foreach(parts, i, p)
+	{
+		const json_t *obj = json_object_get(p, "object");
+		struct found *f;
+		/* Only what the store holds can be sealed: every attachment
+		 * and every object that is not plain message text. */
+		if (obj == NULL || json_object_get(p, "stored") == NULL ||
+		    !hex32(json_string_value(json_object_get(obj, "sha256")),
+		        sha) ||
+		    !selected(s, sha, p))
+			continue;
+		if ((it = find_item(s, sha, false)) == NULL) {
+			if ((it = new_item(s)) == NULL)
+				return -1;
+			memcpy(it->sha256, sha, 32);
+			it->size = (uint64_t)json_integer_value(
+			    json_object_get(obj, "size"));
+			it->object = json_deep_copy(obj);
+			if (it->object == NULL)
+				return -1;
+		}
+		f = realloc(it->found, (it->nfound + 1) * sizeof(*f));
+		if (f == NULL)
+			return -1;
+		it->found = f;
+		f = &it->found[it->nfound++];
+		memcpy(f->message, msha, 32);
+		f->path = strdup(json_string_value(json_object_get(p, "path")));
+		f->name = json_incref(json_object_get(p, "name"));
+		if (f->path == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+message_begin(void *arg, const char *source, uint64_t mbox_offset)
+{
+	struct state *s = arg;
+	struct lf_error err;
+
+	s->source = source;
+	if (lf_extract_begin(s->x, (const uint8_t *)source, strlen(source),
+	        mbox_offset, &err) != LF_OK) {
+		die(s, "%s", err.msg);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+message_data(void *arg, const uint8_t *p, size_t n)
+{
+	struct state *s = arg;
+	struct lf_error err;
+
+	if (lf_extract_feed(s->x, p, n, &err) != LF_OK) {
+		die(s, "%s", err.msg);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+message_end(void *arg)
+{
+	struct state *s = arg;
+	struct lf_error err;
+	json_t *report = NULL;
+
+	if (lf_extract_end(s->x, &report, &err) != LF_OK) {
+		die(s, "%s", err.msg);
+		return 1;
+	}
+	if (take_report(s, report) != 0) {
+		json_decref(report);
+		die(s, "%s", "out of memory");
+		return 1;
+	}
+	json_decref(report);
+	return 0;
+}
+
+static const struct inputs_handler input_handler = {message_begin, message_data,
+    message_end};
+
+static void
+extract_all(struct state *s, int argc, char **argv)
+{
+	struct lf_extract_opts xo;
+	struct lf_magic_db *db = NULL;
+	struct lf_magic *magic = NULL;
+	struct lf_error err;
+	char store[4200];
+	int i;
+
+	(void)snprintf(store, sizeof(store), "%s/store", s->work);
+	if (lf_store_open(store, &s->store, &err) != LF_OK ||
+	    lf_magic_db_open(&db, &err) != LF_OK ||
+	    lf_magic_new(db, &magic, &err) != LF_OK) {
+		die(s, "%s", err.msg);
+		return;
+	}
+	memset(&xo, 0, sizeof(xo));
+	xo.limits = &s->o.c.limits;
+	xo.algs = LF_DIGEST_ALL;
+	xo.store = s->store;
+	xo.magic = magic;
+	xo.tool = cli_prog();
+	if (lf_extract_new(&xo, &s->x, &err) != LF_OK) {
+		die(s, "%s", err.msg);
+		return;
+	}
+	if (!inputs_init(&s->in, &input_handler, s, LF_MBOX_AUTO, &s->o.c)) {
+		s->status = CLI_EXIT_FAILURE;
+		return;
+	}
+	for (i = 0; i < argc && s->status == CLI_EXIT_OK; i++)
+		inputs_read(&s->in, argv[i]);
+	if (s->in.status != CLI_EXIT_OK)
+		s->status = s->in.status;
+	inputs_release(&s->in);
+	lf_extract_free(s->x);
+	s->x = NULL;
+	lf_magic_free(magic);
+	lf_magic_db_close(db);
+	if (s->status == CLI_EXIT_OK && lf_store_sync(s->store, &err) != LF_OK)
+		die(s, "%s", err.msg);
+}
+
+/* ---- sealing ---- */
+
+/* The sealed bytes go to a file of the workspace, hashed on the way. */
+struct sink {
+	int fd;
+	struct lf_bagit_hash *h;
+	uint64_t size;
+};
+
+static int
+sink_write(void *arg, const uint8_t *p, size_t n, struct lf_error *err)
+{
+	struct sink *k = arg;
+	int rc;
+
+	if ((rc = lf_bagit_hash_update(k->h, p, n, err)) != LF_OK)
+		return rc;
+	k->size += n;
+	return lf_seal_write_fd(&k->fd, p, n, err);
+}
+
+/* The object's bytes, from the store (a sample) or the stored message. */
+static int
+seal_item(struct state *s, struct item *it, size_t index)
+{
+	char hex[65], rel[LF_STORE_PATH_MAX], src[4300], name[80];
+	struct lf_bagit_digests d;
+	struct lf_seal_opts so;
+	struct lf_seal_zip *z = NULL;
+	struct lf_sealcms *cms = NULL;
+	struct sink k = {-1, NULL, 0};
+	struct lf_error err;
+	uint8_t buf[65536];
+	ssize_t got;
+	int in = -1, rc;
+
+	lf_hex(hex, it->sha256, 32);
+	lf_store_relpath(it->sha256, rel);
+	(void)snprintf(src, sizeof(src), "%s/store/%s", s->work, rel);
+	(void)snprintf(name, sizeof(name), "%s%s", hex,
+	    it->message ? ".eml" : "");
+	(void)snprintf(it->file, sizeof(it->file), "data/%s/%s.zip%s",
+	    it->message ? "messages" : "samples", name,
+	    s->o.nrecipients > 0 ? ".cms" : "");
+	(void)snprintf(it->tmp, sizeof(it->tmp), "sealed-%zu", index);
+	memset(&so, 0, sizeof(so));
+	so.method = s->profile->seal == LF_UPLOAD_ZIP_AES256 ?
+	    LF_SEAL_AES256 :
+	    LF_SEAL_ZIPCRYPTO;
+	so.password = s->profile->password;
+	so.name = name;
+	so.epoch = s->epoch;
+	so.secret = s->secret;
+	so.secret_len = sizeof(s->secret);
+	memcpy(so.sha256, it->sha256, 32);
+	so.size = it->size;
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    (k.fd = openat(s->workfd, it->tmp,
+	         O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
+		rc = lf_error_sys(&err, errno, "'%s'", in < 0 ? src : it->tmp);
+		goto done;
+	}
+	if ((rc = lf_bagit_hash_new(LF_BAGIT_BIT(LF_BAGIT_SHA256) |
+	             LF_BAGIT_BIT(LF_BAGIT_SHA512),
+	         &k.h, &err)) != LF_OK)
+		goto done;
+	if (s->o.nrecipients > 0)
+		rc = lf_sealcms_new(s->certs, s->o.nrecipients, sink_write, &k,
+		    &cms, &err);
+	if (rc == LF_OK)
+		rc = lf_seal_zip_new(&so,
+		    cms != NULL ? lf_sealcms_write : sink_write,
+		    cms != NULL ? (void *)cms : (void *)&k, &z, &err);
+	while (rc == LF_OK && (got = read(in, buf, sizeof(buf))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			rc = lf_error_sys(&err, errno, "'%s'", src);
+		else
+			rc = lf_seal_zip_update(z, buf, (size_t)got, &err);
+	}
+	if (rc == LF_OK)
+		rc = lf_seal_zip_finish(z, &err);
+	if (rc == LF_OK && cms != NULL)
+		rc = lf_sealcms_finish(cms, &err);
+	if (rc == LF_OK)
+		rc = lf_bagit_hash_final(k.h, &d, &err);
+	if (rc == LF_OK && fsync(k.fd) != 0)
+		rc = lf_error_sys(&err, errno, "fsync");
+	if (rc == LF_OK) {
+		it->entry.path = it->file;
+		it->entry.size = k.size;
+		memcpy(it->entry.sha256, d.d[LF_BAGIT_SHA256], 32);
+		memcpy(it->entry.sha512, d.d[LF_BAGIT_SHA512], 64);
+		it->eligible = it->message ||
+		    lf_upload_eligible(s->profile, k.size, cms != NULL,
+		        it->reason);
+	}
+done:
+	lf_seal_zip_free(z);
+	lf_sealcms_free(cms);
+	lf_bagit_hash_free(k.h);
+	if (in >= 0)
+		(void)close(in);
+	if (k.fd >= 0 && close(k.fd) != 0 && rc == LF_OK)
+		rc = lf_error_sys(&err, errno, "close");
+	if (rc != LF_OK)
+		die(s, "sealing: %s", err.msg);
+	return rc;
+}
+
+/* Sorted by their file in the bag: the bag's order, the tar's order. */
+static int
+by_file(const void *a, const void *b)
+{
+	return strcmp(((const struct item *)a)->file,
+	    ((const struct item *)b)->file);
+}
+
+/* ---- the bag ---- */
+
+/* "20261128T120000Z" */
+static void
+compact_time(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	(void)gmtime_r(&tt, &tm);
+	(void)strftime(out, 32, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+/*
+ * The bundle id: its time, and the first 16 hex digits of the SHA-256 of
+ * the lines manifest-sha512.txt gives the sealed files (all of the
+ * payload but data/manifest.json, which holds the id).
+ */
+static void
+bundle_id(const struct state *s, char id[64])
+{
+	uint8_t md[32];
+	char hex[129], day[32];
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	size_t i;
+
+	(void)EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	for (i = 0; i < s->nitems; i++) {
+		lf_hex(hex, s->items[i].entry.sha512, 64);
+		(void)EVP_DigestUpdate(c, hex, 128);
+		(void)EVP_DigestUpdate(c, "  ", 2);
+		(void)EVP_DigestUpdate(c, s->items[i].file,
+		    strlen(s->items[i].file));
+		(void)EVP_DigestUpdate(c, "\n", 1);
+	}
+	(void)EVP_DigestFinal_ex(c, md, NULL);
+	EVP_MD_CTX_free(c);
+	lf_hex(hex, md, 8);
+	compact_time(s->epoch, day);
+	(void)snprintf(id, 64, "lfb-%.16s-%.16s", day, hex);
+}
+
+static json_t *
+str_or_null(const char *v)
+{
+	return v != NULL ? json_string(v) : json_null();
+}
+
+static json_t *
+sealed_json(const struct state *s, const struct item *it)
+{
+	char hex[65], entry[80];
+
+	lf_hex(hex, it->entry.sha256, 32);
+	lf_hex(entry, it->sha256, 32);
+	if (it->message)
+		memcpy(entry + 64, ".eml", 5);
+	json_t *certs = json_array();
+	for (size_t i = 0; i < s->o.nrecipients; i++) {
+		uint8_t md[32];
+		char h[65];
+		(void)EVP_Digest(s->certs[i].p, s->certs[i].n, md, NULL,
+		    EVP_sha256(), NULL);
+		lf_hex(h, md, 32);
+		(void)json_array_append_new(certs, json_string(h));
+	}
+	return json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:o}", "file",
+	    it->file, "size", (json_int_t)it->entry.size, "sha256", hex,
+	    "method", lf_upload_seal_name(s->profile->seal), "password",
+	    s->profile->password, "entry", entry, "cms_recipients", certs);
+}
+
+/* data/manifest.json: what the bundle holds, and why. */
+static char *
+manifest_json(const struct state *s, const char *id, size_t *len)
+{
+	json_t *doc = lf_json_doc_new("lf-manifest", 1, cli_prog());
+	json_t *msgs = json_array(), *samples = json_array(), *libs;
+	char t[32], fpr[LF_SIGKEY_FPR_HEX], hex[65];
+	char *out;
+	size_t i, k;
+
+	lf_date_rfc3339(s->epoch, t);
+	lf_sigkey_fingerprint_hex(s->key, fpr);
+	libs = json_pack("{s:s, s:s, s:s}", "OpenSSL",
+	    OpenSSL_version(OPENSSL_VERSION), "libforensic",
+	    lf_version_string(), "libarchive", archive_version_string());
+	(void)json_object_set_new(doc, "libraries", libs);
+	(void)json_object_set_new(doc, "bundle",
+	    json_pack("{s:s, s:s, s:{s:i, s:i}, s:n}", "id", id, "time", t,
+	        "count", "n", 1, "total", 1, "group"));
+	(void)json_object_set_new(doc, "case",
+	    json_pack("{s:o, s:o, s:o, s:o, s:o}", "id",
+	        str_or_null(s->o.case_id), "evidence_number",
+	        str_or_null(s->o.evidence), "examiner",
+	        str_or_null(s->o.examiner), "organization",
+	        str_or_null(s->o.organization), "contact",
+	        str_or_null(s->o.contact)));
+	(void)json_object_set_new(doc, "profile",
+	    json_pack("{s:s, s:I, s:s, s:s}", "name", s->profile->name,
+	        "sample_limit", (json_int_t)s->profile->sample_limit, "seal",
+	        lf_upload_seal_name(s->profile->seal), "cms",
+	        lf_upload_cms_name(s->profile->cms)));
+	(void)json_object_set_new(doc, "signer",
+	    json_pack("{s:s}", "fingerprint", fpr));
+	(void)json_object_set_new(doc, "custody",
+	    json_pack("{s:n}", "log_head_sha256"));
+	for (i = 0; i < s->nitems; i++) {
+		const struct item *it = &s->items[i];
+		lf_hex(hex, it->sha256, 32);
+		if (it->message) {
+			json_t *m = json_pack("{s:s, s:I, s:o, s:[]}", "sha256",
+			    hex, "size", (json_int_t)it->size, "sealed",
+			    sealed_json(s, it), "gateways");
+			(void)lf_json_set_name(m, "source",
+			    (const uint8_t *)it->source, strlen(it->source),
+			    NULL);
+			(void)json_array_append_new(msgs, m);
+			continue;
+		}
+		json_t *found = json_array();
+		for (k = 0; k < it->nfound; k++) {
+			char mh[65];
+			const json_t *nm =
+			    json_object_get(it->found[k].name, "decoded");
+			lf_hex(mh, it->found[k].message, 32);
+			json_t *f = json_pack("{s:s, s:s}", "message_sha256",
+			    mh, "path", it->found[k].path);
+			(void)json_object_set(f, "name",
+			    nm != NULL ? (json_t *)nm : json_null());
+			(void)json_array_append_new(found, f);
+		}
+		(void)json_array_append_new(samples,
+		    json_pack("{s:O, s:o, s:o, s:b, s:o}", "object", it->object,
+		        "found", found, "sealed", sealed_json(s, it),
+		        "eligible", it->eligible, "reason",
+		        it->eligible ? json_null() : json_string(it->reason)));
+	}
+	(void)json_object_set_new(doc, "messages", msgs);
+	(void)json_object_set_new(doc, "samples", samples);
+	(void)json_object_set_new(doc, "randomness",
+	    s->o.nrecipients > 0 ?
+	        json_pack("[s]", "the CMS content keys of the sealed files") :
+	        json_array());
+	out = json_dumps(doc, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	if (out == NULL)
+		return NULL;
+	*len = strlen(out);
+	out[(*len)++] = '\n'; /* json_dumps left room: its NUL */
+	return out;
+}
+
+/* A file of the bundle that is made in memory. */
+struct memfile {
+	char name[96];
+	uint8_t *data;
+	size_t len;
+};
+
+/* One bag-info element, when it has a value. */
+static void
+info_add(struct lf_bagit_info *info, size_t *n, const char *label,
+    const char *value)
+{
+	if (value == NULL)
+		return;
+	info[*n].label = label;
+	info[*n].value = value;
+	(*n)++;
+}
+
+/*
+ * bag-info.txt's elements, in the order docs/bundle-format.md gives; the
+ * values made here are written into buf (cap bytes).
+ */
+static size_t
+bag_info(const struct state *s, struct lf_bagit_info *info, char *buf,
+    size_t cap)
+{
+	char t[32], fpr[LF_SIGKEY_FPR_HEX];
+	char *day = buf, *time = buf + 16, *key = buf + 48,
+	     *packager = buf + 128;
+	size_t n = 0;
+
+	lf_date_rfc3339(s->epoch, t);
+	lf_sigkey_fingerprint_hex(s->key, fpr);
+	(void)snprintf(day, 16, "%.10s", t);
+	(void)snprintf(time, 32, "%s", t);
+	(void)snprintf(key, 80, "%s", fpr);
+	(void)snprintf(packager, cap - 128, "lf-pack %s; %s; %s",
+	    lf_version_string(), OpenSSL_version(OPENSSL_VERSION),
+	    archive_version_string());
+	info_add(info, &n, "Source-Organization", s->o.organization);
+	info_add(info, &n, "Contact-Name", s->o.examiner);
+	info_add(info, &n, "Contact-Email", s->o.contact);
+	info_add(info, &n, "External-Identifier", s->o.case_id);
+	info_add(info, &n, "External-Description", s->o.evidence);
+	info_add(info, &n, "Bagging-Date", day);
+	info_add(info, &n, "Bag-Count", "1 of 1");
+	info_add(info, &n, "Bundle-Format", "libforensic-bundle 1");
+	info_add(info, &n, "Packaging-Time", time);
+	info_add(info, &n, "Signer-Key-SHA256", key);
+	info_add(info, &n, "Packager", packager);
+	return n;
+}
+
+/* The signature files of signatures/, over tagmanifest-sha512.txt. */
+static int
+sign_files(struct state *s, const char *id, const struct memfile *tagm,
+    struct memfile *out, struct lf_error *err)
+{
+	uint8_t sig[LF_ED25519_SIG_LEN], md[64], nonce[8];
+	char trusted[256];
+	struct lf_buf b;
+	int rc;
+
+	memset(out, 0, 5 * sizeof(*out));
+	lf_buf_init(&b, 1024 * 1024);
+	/* signer.minisign.pub, signer.pub.pem, .minisig, .sig, .tsq: the
+	 * tar's order. */
+	(void)snprintf(out[0].name, sizeof(out[0].name),
+	    "signatures/signer.minisign.pub");
+	if ((rc = lf_sigkey_minisign_pub(s->key, &b, err)) != LF_OK)
+		return rc;
+	out[0].len = b.len;
+	out[0].data = lf_buf_steal(&b, NULL);
+	(void)snprintf(out[1].name, sizeof(out[1].name),
+	    "signatures/signer.pub.pem");
+	if ((rc = lf_sigkey_public_pem(s->key, &b, err)) != LF_OK)
+		return rc;
+	out[1].len = b.len;
+	out[1].data = lf_buf_steal(&b, NULL);
+	(void)snprintf(out[2].name, sizeof(out[2].name),
+	    "signatures/tagmanifest-sha512.txt.minisig");
+	(void)snprintf(trusted, sizeof(trusted),
+	    "timestamp:%" PRId64 "\tfile:tagmanifest-sha512.txt\tbundle:%s",
+	    s->epoch, id);
+	if ((rc = lf_minisig_sign(s->key, tagm->data, tagm->len, 0,
+	         "signature from lf-pack", trusted, &b, err)) != LF_OK)
+		return rc;
+	out[2].len = b.len;
+	out[2].data = lf_buf_steal(&b, NULL);
+	(void)snprintf(out[3].name, sizeof(out[3].name),
+	    "signatures/tagmanifest-sha512.txt.sig");
+	if ((rc = lf_sign_raw(s->key, tagm->data, tagm->len, sig, err)) !=
+	    LF_OK)
+		return rc;
+	if ((out[3].data = malloc(sizeof(sig))) == NULL)
+		return lf_error_set(err, LF_E_NOMEM, "signature");
+	memcpy(out[3].data, sig, sizeof(sig));
+	out[3].len = sizeof(sig);
+	/* The query's nonce comes from the signature: the same bundle
+	 * gives the same query, and nobody without the key foretells it. */
+	(void)snprintf(out[4].name, sizeof(out[4].name),
+	    "signatures/tagmanifest-sha512.txt.tsq");
+	(void)EVP_Digest(tagm->data, tagm->len, md, NULL, EVP_sha512(), NULL);
+	memcpy(nonce, sig, sizeof(nonce));
+	nonce[0] |= 0x01;
+	if ((rc = lf_tsq_make(md, nonce, sizeof(nonce), &b, err)) != LF_OK)
+		return rc;
+	out[4].len = b.len;
+	out[4].data = lf_buf_steal(&b, NULL);
+	return LF_OK;
+}
+
+/* ---- the tar ---- */
+
+struct entry {
+	char path[LF_TAR_NAME_MAX + 1];
+	bool dir;
+	const uint8_t *data; /* in memory, or */
+	const char *tmp;     /* a file of the workspace */
+	uint64_t size;
+};
+
+static int
+by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->path,
+	    ((const struct entry *)b)->path);
+}
+
+static int
+write_entry(struct state *s, struct lf_tarw *w, const struct entry *e,
+    struct lf_error *err)
+{
+	uint8_t buf[65536];
+	ssize_t got;
+	int fd, rc;
+
+	if (e->dir)
+		return lf_tarw_dir(w, e->path, err);
+	if ((rc = lf_tarw_file(w, e->path, e->size, err)) != LF_OK)
+		return rc;
+	if (e->tmp == NULL)
+		return e->size > 0 ? lf_tarw_data(w, e->data, e->size, err) :
+		                     LF_OK;
+	if ((fd = openat(s->workfd, e->tmp, O_RDONLY | O_CLOEXEC)) < 0)
+		return lf_error_sys(err, errno, "'%s'", e->tmp);
+	while ((got = read(fd, buf, sizeof(buf))) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = lf_error_sys(err, errno, "'%s'", e->tmp);
+			break;
+		}
+		if ((rc = lf_tarw_data(w, buf, (size_t)got, err)) != LF_OK)
+			break;
+	}
+	(void)close(fd);
+	return rc;
+}
+
+/*
+ * The bundle under a temporary name in the output directory, synced, then
+ * linked to its final name, which is never replaced: a crash leaves only
+ * a name starting with ".".
+ */
+static int
+write_bundle(struct state *s, const char *id, struct entry *e, size_t n,
+    char *final, size_t cap, struct lf_error *err)
+{
+	char tmp[4300];
+	struct lf_tarw *w = NULL;
+	size_t i;
+	int fd, dfd, rc;
+
+	qsort(e, n, sizeof(*e), by_path);
+	(void)snprintf(tmp, sizeof(tmp), "%s/.%s.tar.XXXXXX", s->o.outdir, id);
+	(void)snprintf(final, cap, "%s/%s.tar", s->o.outdir, id);
+	if ((fd = mkstemp(tmp)) < 0)
+		return lf_error_sys(err, errno, "'%s'", tmp);
+	rc = lf_tarw_new(fd, s->epoch, &w, err);
+	for (i = 0; rc == LF_OK && i < n; i++)
+		rc = write_entry(s, w, &e[i], err);
+	if (rc == LF_OK)
+		rc = lf_tarw_finish(w, err);
+	lf_tarw_free(w);
+	if (rc == LF_OK && (fchmod(fd, 0444) != 0 || fsync(fd) != 0))
+		rc = lf_error_sys(err, errno, "'%s'", tmp);
+	if (close(fd) != 0 && rc == LF_OK)
+		rc = lf_error_sys(err, errno, "'%s'", tmp);
+	if (rc == LF_OK && link(tmp, final) != 0)
+		rc = lf_error_sys(err, errno, "'%s'", final);
+	(void)unlink(tmp);
+	if (rc == LF_OK &&
+	    (dfd = open(s->o.outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >=
+	        0) {
+		if (fsync(dfd) != 0)
+			rc = lf_error_sys(err, errno, "'%s'", s->o.outdir);
+		(void)close(dfd);
+	}
+	return rc;
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(path) == 0 ? 0 : 0;
+}
+
+static void
+remove_work(struct state *s)
+{
+	if (s->workfd >= 0)
+		(void)close(s->workfd);
+	if (s->work[0] != '\0')
+		(void)nftw(s->work, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The bag's files, signed, into the bundle. */
+static void
+pack(struct state *s)
+{
+	struct lf_bagit_entry *payload = NULL;
+	struct lf_bagit_info info[16];
+	struct lf_bagit_out out = {0};
+	struct memfile sigs[5] = {0}, manifest = {0}, tagm = {0};
+	struct entry *e = NULL;
+	struct lf_error err;
+	char id[64], infobuf[512], final[4400];
+	size_t i, n = 0, ninfo;
+	int rc;
+
+	qsort(s->items, s->nitems, sizeof(*s->items), by_file);
+	/* The entries name their items' files: moved with them. */
+	for (i = 0; i < s->nitems; i++)
+		s->items[i].entry.path = s->items[i].file;
+	bundle_id(s, id);
+	if ((manifest.data = (uint8_t *)manifest_json(s, id, &manifest.len)) ==
+	        NULL ||
+	    (payload = calloc(s->nitems + 1, sizeof(*payload))) == NULL ||
+	    (e = calloc(s->nitems + 32, sizeof(*e))) == NULL) {
+		die(s, "%s", "out of memory");
+		goto done;
+	}
+	/* The payload: data/manifest.json, then the sealed files. */
+	payload[0].path = "data/manifest.json";
+	payload[0].size = manifest.len;
+	(void)EVP_Digest(manifest.data, manifest.len, payload[0].sha256, NULL,
+	    EVP_sha256(), NULL);
+	(void)EVP_Digest(manifest.data, manifest.len, payload[0].sha512, NULL,
+	    EVP_sha512(), NULL);
+	for (i = 0; i < s->nitems; i++)
+		payload[i + 1] = s->items[i].entry;
+	ninfo = bag_info(s, info, infobuf, sizeof(infobuf));
+	if (lf_bagit_write(payload, s->nitems + 1, info, ninfo, NULL, 0, &out,
+	        &err) != LF_OK) {
+		die(s, "bag: %s", err.msg);
+		goto done;
+	}
+	for (i = 0; i < out.n; i++)
+		if (strcmp(out.files[i].name, "tagmanifest-sha512.txt") == 0) {
+			tagm.data = out.files[i].data;
+			tagm.len = out.files[i].len;
+		}
+	if ((rc = sign_files(s, id, &tagm, sigs, &err)) != LF_OK) {
+		die(s, "signing: %s", err.msg);
+		goto done;
+	}
+	/* Every entry of the tar, sorted when written. */
+#define DIRENT(p)                                                          \
+	do {                                                               \
+		(void)snprintf(e[n].path, sizeof(e[n].path), "%s%s%s", id, \
+		    (p)[0] != '\0' ? "/" : "", (p));                       \
+		e[n++].dir = true;                                         \
+	} while (0)
+	DIRENT("");
+	DIRENT("data");
+	DIRENT("signatures");
+	for (i = 0; i < s->nitems; i++)
+		if (i == 0 || s->items[i].message != s->items[i - 1].message)
+			DIRENT(s->items[i].message ? "data/messages" :
+			                             "data/samples");
+#undef DIRENT
+	(void)snprintf(e[n].path, sizeof(e[n].path), "%s/data/manifest.json",
+	    id);
+	e[n].data = manifest.data;
+	e[n++].size = manifest.len;
+	for (i = 0; i < s->nitems; i++) {
+		(void)snprintf(e[n].path, sizeof(e[n].path), "%s/%s", id,
+		    s->items[i].file);
+		e[n].tmp = s->items[i].tmp;
+		e[n++].size = s->items[i].entry.size;
+	}
+	for (i = 0; i < out.n; i++) {
+		(void)snprintf(e[n].path, sizeof(e[n].path), "%s/%s", id,
+		    out.files[i].name);
+		e[n].data = out.files[i].data;
+		e[n++].size = out.files[i].len;
+	}
+	for (i = 0; i < 5; i++) {
+		(void)snprintf(e[n].path, sizeof(e[n].path), "%s/%s", id,
+		    sigs[i].name);
+		e[n].data = sigs[i].data;
+		e[n++].size = sigs[i].len;
+	}
+	if (write_bundle(s, id, e, n, final, sizeof(final), &err) != LF_OK) {
+		die(s, "%s", err.msg);
+		goto done;
+	}
+	(void)printf("%s\n", final);
+done:
+	for (i = 0; i < 5; i++)
+		free(sigs[i].data);
+	free(manifest.data);
+	lf_bagit_out_release(&out);
+	free(payload);
+	free(e);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct state s;
+	size_t i;
+
+	cli_init("lf-pack");
+	memset(&s, 0, sizeof(s));
+	s.workfd = -1;
+	parse_options(argc, argv, &s.o);
+	s.epoch = bundle_time();
+	load_profile(&s);
+	load_key(&s);
+	load_recipients(&s);
+	if (s.o.select != NULL)
+		load_select(&s);
+	(void)snprintf(s.work, sizeof(s.work), "%s/.lf-pack-XXXXXX",
+	    s.o.outdir);
+	if (mkdtemp(s.work) == NULL ||
+	    (s.workfd = open(s.work, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		cli_warn("cannot work in '%s': %s",
+		    cli_esc(s.o.outdir, strlen(s.o.outdir)), strerror(errno));
+		s.work[0] = '\0';
+		return CLI_EXIT_FAILURE;
+	}
+	extract_all(&s, argc - optind, argv + optind);
+	if (s.status == CLI_EXIT_OK && s.nitems == 0)
+		die(&s, "%s", "nothing to pack");
+	for (i = 0; s.status == CLI_EXIT_OK && i < s.nitems; i++)
+		(void)seal_item(&s, &s.items[i], i);
+	lf_store_close(s.store);
+	if (s.status == CLI_EXIT_OK)
+		pack(&s);
+	remove_work(&s);
+	for (i = 0; i < s.nitems; i++) {
+		for (size_t k = 0; k < s.items[i].nfound; k++) {
+			free(s.items[i].found[k].path);
+			json_decref(s.items[i].found[k].name);
+		}
+		free(s.items[i].found);
+		free(s.items[i].source);
+		json_decref(s.items[i].object);
+	}
+	free(s.items);
+	free(s.select);
+	for (i = 0; i < s.o.nrecipients; i++)
+		free((void *)s.certs[i].p);
+	lf_sigkey_free(s.key);
+	lf_upload_free(s.profile);
+	OPENSSL_cleanse(s.secret, sizeof(s.secret));
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		cli_warn("cannot write the output: %s", strerror(errno));
+		return CLI_EXIT_FAILURE;
+	}
+	return s.status;
+}
