@@ -18,8 +18,9 @@ show() {
 
 cat <<'TXT'
 libforensic demo: three suspect messages (tests/data/samples) taken apart
-into a quarantine store with lf-extract, then hashed, compared and audited
-with lf-hash.
+into a quarantine store with lf-extract, hashed, compared and audited with
+lf-hash, their headers read with lf-headers, and packed for the vendor into
+a signed, sealed bundle with lf-pack, which lf-verify checks.
 TXT
 
 echo
@@ -56,3 +57,23 @@ echo "(exit status $status: the audit found a difference)"
 echo
 echo "6. For machines: one JSON document per message."
 show lf-extract --no-store --jsonl samples/invoice-2.eml
+
+echo
+echo "7. The headers: who delivered each message to our border (name it),"
+echo "   and what the sender's fields claim."
+show lf-headers --trusted-mta mx.example.com samples/payroll-update.eml
+
+echo
+echo "8. A signing key made on the fly, and a sealed bundle for the vendor:"
+echo "   each sample in a zip with the password 'infected', the messages"
+echo "   too, in a signed BagIt bag in one tar."
+show lf-keygen -o demo-signer
+mkdir bundles
+show lf-pack -k demo-signer.key -o bundles --case DEMO-1 \
+    --examiner "Demo Analyst" samples
+bundle=$(ls bundles/*.tar)
+
+echo
+echo "9. The bundle checked offline, against the signer's fingerprint given"
+echo "   out of band, as the vendor or an uploader would."
+show lf-verify --fingerprint "$(lf-keygen -f demo-signer.pub)" "$bundle"
