@@ -14,7 +14,9 @@
  *
  * libarchive gives no member's CRC-32.  For a zip with members no
  * password opened, the central directory is read as well (lf/zipdir.h)
- * and each such member is described with what its record declares.
+ * and each such member is described with what its record declares; for
+ * a 7z, its header (lf/7zdir.h).  A 7z whose header is encrypted cannot
+ * be listed at all: its header reader says so instead of libarchive.
  *
  * LHA says nothing of the charset of its names: they are the bytes of the
  * system that wrote them, Shift-JIS most often.  libarchive turns every
@@ -33,6 +35,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "lf/7zdir.h"
 #include "lf/archive.h"
 #include "lf/text.h"
 #include "lf/zipdir.h"
@@ -70,6 +73,9 @@ struct run {
 	/* A zip's central directory, once a member none opened needs it. */
 	struct lf_zipdir *zipdir;
 	bool zipdir_tried;
+	/* A 7z's header, likewise. */
+	struct lf_7zdir *sevenzip;
+	bool sevenzip_tried;
 };
 
 static la_ssize_t
@@ -358,9 +364,35 @@ declare(struct run *r, struct lf_entry *e, size_t k)
 		e->declared_size = z->uncompressed_size;
 }
 
+/* What 7z file k declares of a member not opened. */
+static void
+declare_7z(struct run *r, struct lf_entry *e, size_t k)
+{
+	const struct lf_7zdir_entry *f = lf_7zdir_entry(r->sevenzip, k);
+
+	if (e->name_raw == NULL && f->name != NULL) {
+		e->name_raw = (const uint8_t *)f->name;
+		e->name_raw_len = f->name_len;
+		e->name = f->name;
+		e->name_len = f->name_len;
+	}
+	if (f->has_crc) {
+		e->crc = LF_ENTRY_CRC_DECLARED;
+		e->crc32 = f->crc32;
+	}
+	/* A block of several files (solid) gives none of them a size. */
+	if (f->block_files == 1 && f->block_packed_size != UINT64_MAX) {
+		e->has_compressed_size = true;
+		e->compressed_size = f->block_packed_size;
+	}
+	if (e->declared_size == UINT64_MAX && f->size <= INT64_MAX)
+		e->declared_size = f->size;
+}
+
 /*
  * Report one member: begin, its data or why none, its password, end.
- * zk is its zip record, for a member not opened (LF_ZIPDIR_NONE: none).
+ * zk is its zip record or 7z file, for a member not opened
+ * (LF_ZIPDIR_NONE: none).
  */
 static int
 report_member(struct run *r, struct archive *a, struct archive_entry *ae,
@@ -375,6 +407,8 @@ report_member(struct run *r, struct archive *a, struct archive_entry *ae,
 	e.no_data = a == NULL || !has_data(ae);
 	if (e.no_data && zk != LF_ZIPDIR_NONE && r->zipdir != NULL)
 		declare(r, &e, zk);
+	else if (e.no_data && zk != LF_7ZDIR_NONE && r->sevenzip != NULL)
+		declare_7z(r, &e, zk);
 	if (r->ev->begin != NULL && (rc = r->ev->begin(r->arg, &e)) != 0)
 		return rc;
 	if (a == NULL && zk == LF_ZIPDIR_NONE && r->zipdir != NULL &&
@@ -443,6 +477,8 @@ note_member(struct run *r, size_t i)
 
 enum pass { FIRST, TRY, REPORT };
 
+static int encrypted_7z(struct run *r, struct archive *a);
+
 /*
  * One pass over the archive.  FIRST reports the members that need no
  * password and notes the others as waiting; TRY reads the waiting ones
@@ -484,8 +520,13 @@ one_pass(struct run *r, enum pass pass, const char *password)
 			r->names_as_bytes = r->again = true;
 			break;
 		}
+		if (h == ARCHIVE_FATAL && pass == FIRST && i == 0 &&
+		    (rc = encrypted_7z(r, a)) != LF_OK)
+			break;
 		if (h == ARCHIVE_FATAL) {
-			if (pass == FIRST)
+			if (pass == FIRST &&
+			    !(r->sevenzip != NULL &&
+			        lf_7zdir_info(r->sevenzip)->header_encrypted))
 				anomaly(r, NULL, "archive.damaged",
 				    LF_SEV_MEDIUM, archive_error_string(a));
 			break;
@@ -548,7 +589,7 @@ one_pass(struct run *r, enum pass pass, const char *password)
 }
 
 static void
-zip_anomaly(void *arg, const struct lf_anomaly *a)
+dir_anomaly(void *arg, const struct lf_anomaly *a)
 {
 	struct run *r = arg;
 
@@ -572,7 +613,7 @@ zip_directory(struct run *r, struct archive *a)
 	        ARCHIVE_FORMAT_ZIP)
 		return LF_OK;
 	r->zipdir_tried = true;
-	rc = lf_zipdir_open(r->src, r->lim, zip_anomaly, r, &r->zipdir, &zerr);
+	rc = lf_zipdir_open(r->src, r->lim, dir_anomaly, r, &r->zipdir, &zerr);
 	if (rc == LF_E_NOMEM)
 		return lf_error_set(r->err, LF_E_NOMEM, "archive: %s",
 		    zerr.msg);
@@ -586,6 +627,60 @@ zip_directory(struct run *r, struct archive *a)
 		r->ev->anomaly(r->arg, NULL, &an);
 	}
 	return LF_OK;
+}
+
+/* Read the header of the 7z a is reading, once. */
+static int
+sevenzip_header(struct run *r, struct archive *a)
+{
+	struct lf_error zerr;
+	int rc;
+
+	if (r->sevenzip_tried ||
+	    (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) !=
+	        ARCHIVE_FORMAT_7ZIP)
+		return LF_OK;
+	r->sevenzip_tried = true;
+	rc = lf_7zdir_open(r->src, r->lim, dir_anomaly, r, &r->sevenzip, &zerr);
+	if (rc == LF_E_NOMEM || rc == LF_E_IO)
+		return lf_error_set(r->err, rc, "archive: %s", zerr.msg);
+	return LF_OK; /* LF_E_FORMAT: not at the start (a self-extractor) */
+}
+
+/*
+ * A 7z libarchive cannot list: its header may be encrypted, which its
+ * header reader says (and then its format is known).
+ */
+static int
+encrypted_7z(struct run *r, struct archive *a)
+{
+	int rc;
+
+	if ((rc = sevenzip_header(r, a)) != LF_OK || r->sevenzip == NULL ||
+	    !lf_7zdir_info(r->sevenzip)->header_encrypted)
+		return rc;
+	return report_format(r, a);
+}
+
+/*
+ * The 7z file of the current member, number i: the next in header order
+ * when its name is the next's, else the first left of its name, else
+ * (no name) the next left.
+ */
+static size_t
+sevenzip_record(struct run *r, struct archive_entry *ae, size_t i)
+{
+	struct lf_entry e;
+	size_t n;
+
+	describe(r, ae, i, &e);
+	if (e.name == NULL)
+		return lf_7zdir_match_next(r->sevenzip);
+	/* libarchive ends a directory's name with a slash, 7z does not. */
+	n = e.name_len;
+	if (n > 1 && e.name[n - 1] == '/')
+		n--;
+	return lf_7zdir_match(r->sevenzip, (const uint8_t *)e.name, n);
 }
 
 /*
@@ -635,10 +730,12 @@ report_unopened(struct run *r)
 	while (i < r->nmembers &&
 	    (h = archive_read_next_header(a, &ae)) != ARCHIVE_EOF &&
 	    h != ARCHIVE_FATAL) {
-		if ((rc = zip_directory(r, a)) != LF_OK)
+		if ((rc = zip_directory(r, a)) != LF_OK ||
+		    (rc = sevenzip_header(r, a)) != LF_OK)
 			break;
-		zk = r->zipdir != NULL ? zip_record(r, ae, i + 1) :
-		                         LF_ZIPDIR_NONE;
+		zk = r->zipdir != NULL  ? zip_record(r, ae, i + 1) :
+		    r->sevenzip != NULL ? sevenzip_record(r, ae, i + 1) :
+		                          LF_ZIPDIR_NONE;
 		if (r->waiting[i++] &&
 		    (rc = report_member(r, NULL, ae, i, NULL, zk)) != LF_OK)
 			break;
@@ -695,6 +792,7 @@ lf_archive_read(const struct lf_source *src, const struct lf_limits *l,
 		rc = report_unopened(r);
 out:
 	lf_zipdir_free(r->zipdir);
+	lf_7zdir_free(r->sevenzip);
 	free(r->waiting);
 	free(r->opened_by);
 	free(r);
