@@ -612,9 +612,11 @@ lf_rardir_match(const struct lf_rardir *d, size_t i, const uint8_t *name,
 
 	if (e == NULL || e->name == NULL)
 		return LF_RARDIR_NONE;
-	if (n > 1 && name[n - 1] == '/' && e->directory)
-		n--;
-	if (e->name_len != n || memcmp(e->name, name, n) != 0)
-		return LF_RARDIR_NONE;
-	return i;
+	if (e->name_len == n && memcmp(e->name, name, n) == 0)
+		return i;
+	/* A directory's name as libarchive gives it, with a slash. */
+	if (e->directory && n > 1 && name[n - 1] == '/' &&
+	    e->name_len == n - 1 && memcmp(e->name, name, n - 1) == 0)
+		return i;
+	return LF_RARDIR_NONE;
 }
