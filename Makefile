@@ -29,7 +29,7 @@ LDFLAGS ?=
 WERROR ?=
 FUZZ_SECONDS ?= 60
 
-PKGS := libcrypto jansson libmagic libarchive zlib libidn2
+PKGS := libcrypto jansson libmagic libarchive zlib libidn2 liblzma
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libfuzzy and libunistring ship no pkg-config file.
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfuzzy -lunistring \

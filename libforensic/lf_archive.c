@@ -14,7 +14,16 @@
  *
  * libarchive gives no member's CRC-32.  For a zip with members no
  * password opened, the central directory is read as well (lf/zipdir.h)
- * and each such member is described with what its record declares.
+ * and each such member is described with what its record declares; for
+ * a 7z, its header (lf/7zdir.h).  A 7z whose header is encrypted cannot
+ * be listed at all: its header reader says so instead of libarchive.
+ *
+ * libarchive decrypts no RAR, yet reads a stored RAR member's encrypted
+ * bytes as if they were its content (RAR 5: without a word; RAR 4: with
+ * any password).  So a RAR's headers are read too (lf/rardir.h), no
+ * password is tried, and a member whose header says its data is
+ * encrypted, or that cannot be told from its header in an archive that
+ * has encrypted members, is not opened; its header describes it.
  *
  * LHA says nothing of the charset of its names: they are the bytes of the
  * system that wrote them, Shift-JIS most often.  libarchive turns every
@@ -33,7 +42,9 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "lf/7zdir.h"
 #include "lf/archive.h"
+#include "lf/rardir.h"
 #include "lf/text.h"
 #include "lf/zipdir.h"
 
@@ -70,6 +81,12 @@ struct run {
 	/* A zip's central directory, once a member none opened needs it. */
 	struct lf_zipdir *zipdir;
 	bool zipdir_tried;
+	/* A 7z's header, a RAR's headers, likewise. */
+	struct lf_7zdir *sevenzip;
+	bool sevenzip_tried;
+	struct lf_rardir *rardir;
+	bool rardir_tried;
+	bool is_rar; /* no password is tried */
 };
 
 static la_ssize_t
@@ -358,9 +375,57 @@ declare(struct run *r, struct lf_entry *e, size_t k)
 		e->declared_size = z->uncompressed_size;
 }
 
+/* What 7z file k declares of a member not opened. */
+static void
+declare_7z(struct run *r, struct lf_entry *e, size_t k)
+{
+	const struct lf_7zdir_entry *f = lf_7zdir_entry(r->sevenzip, k);
+
+	if (e->name_raw == NULL && f->name != NULL) {
+		e->name_raw = (const uint8_t *)f->name;
+		e->name_raw_len = f->name_len;
+		e->name = f->name;
+		e->name_len = f->name_len;
+	}
+	if (f->has_crc) {
+		e->crc = LF_ENTRY_CRC_DECLARED;
+		e->crc32 = f->crc32;
+	}
+	/* A block of several files (solid) gives none of them a size. */
+	if (f->block_files == 1 && f->block_packed_size != UINT64_MAX) {
+		e->has_compressed_size = true;
+		e->compressed_size = f->block_packed_size;
+	}
+	if (e->declared_size == UINT64_MAX && f->size <= INT64_MAX)
+		e->declared_size = f->size;
+}
+
+/* What RAR file header k declares of a member not opened. */
+static void
+declare_rar(struct run *r, struct lf_entry *e, size_t k)
+{
+	const struct lf_rardir_entry *f = lf_rardir_entry(r->rardir, k);
+
+	if (e->name_raw == NULL && f->name != NULL) {
+		e->name_raw = (const uint8_t *)f->name;
+		e->name_raw_len = f->name_len;
+		e->name = f->name;
+		e->name_len = f->name_len;
+	}
+	if (f->has_crc) {
+		e->crc = LF_ENTRY_CRC_DECLARED;
+		e->crc32 = f->crc32;
+	}
+	e->has_compressed_size = true;
+	e->compressed_size = f->packed_size;
+	if (e->declared_size == UINT64_MAX && f->size <= INT64_MAX)
+		e->declared_size = f->size;
+}
+
 /*
  * Report one member: begin, its data or why none, its password, end.
- * zk is its zip record, for a member not opened (LF_ZIPDIR_NONE: none).
+ * zk is its zip record, 7z file or RAR file header, for a member not
+ * opened (LF_ZIPDIR_NONE: none).
  */
 static int
 report_member(struct run *r, struct archive *a, struct archive_entry *ae,
@@ -375,6 +440,10 @@ report_member(struct run *r, struct archive *a, struct archive_entry *ae,
 	e.no_data = a == NULL || !has_data(ae);
 	if (e.no_data && zk != LF_ZIPDIR_NONE && r->zipdir != NULL)
 		declare(r, &e, zk);
+	else if (e.no_data && zk != LF_7ZDIR_NONE && r->sevenzip != NULL)
+		declare_7z(r, &e, zk);
+	else if (e.no_data && zk != LF_RARDIR_NONE && r->rardir != NULL)
+		declare_rar(r, &e, zk);
 	if (r->ev->begin != NULL && (rc = r->ev->begin(r->arg, &e)) != 0)
 		return rc;
 	if (a == NULL && zk == LF_ZIPDIR_NONE && r->zipdir != NULL &&
@@ -443,6 +512,10 @@ note_member(struct run *r, size_t i)
 
 enum pass { FIRST, TRY, REPORT };
 
+static int encrypted_header(struct run *r, struct archive *a);
+static int rar_headers(struct run *r, struct archive *a);
+static bool rar_encrypted(struct run *r, struct archive_entry *ae, size_t i);
+
 /*
  * One pass over the archive.  FIRST reports the members that need no
  * password and notes the others as waiting; TRY reads the waiting ones
@@ -484,8 +557,15 @@ one_pass(struct run *r, enum pass pass, const char *password)
 			r->names_as_bytes = r->again = true;
 			break;
 		}
+		if (h == ARCHIVE_FATAL && pass == FIRST && i == 0 &&
+		    (rc = encrypted_header(r, a)) != LF_OK)
+			break;
 		if (h == ARCHIVE_FATAL) {
-			if (pass == FIRST)
+			if (pass == FIRST &&
+			    !(r->sevenzip != NULL &&
+			        lf_7zdir_info(r->sevenzip)->header_encrypted) &&
+			    !(r->rardir != NULL &&
+			        lf_rardir_info(r->rardir)->header_encrypted))
 				anomaly(r, NULL, "archive.damaged",
 				    LF_SEV_MEDIUM, archive_error_string(a));
 			break;
@@ -522,7 +602,11 @@ one_pass(struct run *r, enum pass pass, const char *password)
 				anomaly(r, NULL, "archive.warning", LF_SEV_LOW,
 				    archive_error_string(a));
 			r->done = i;
-			if (archive_entry_is_encrypted(ae) && has_data(ae)) {
+			if ((rc = rar_headers(r, a)) != LF_OK)
+				break;
+			if (has_data(ae) &&
+			    (archive_entry_is_encrypted(ae) ||
+			        rar_encrypted(r, ae, i))) {
 				r->waiting[i - 1] = true;
 				continue;
 			}
@@ -548,7 +632,7 @@ one_pass(struct run *r, enum pass pass, const char *password)
 }
 
 static void
-zip_anomaly(void *arg, const struct lf_anomaly *a)
+dir_anomaly(void *arg, const struct lf_anomaly *a)
 {
 	struct run *r = arg;
 
@@ -572,7 +656,7 @@ zip_directory(struct run *r, struct archive *a)
 	        ARCHIVE_FORMAT_ZIP)
 		return LF_OK;
 	r->zipdir_tried = true;
-	rc = lf_zipdir_open(r->src, r->lim, zip_anomaly, r, &r->zipdir, &zerr);
+	rc = lf_zipdir_open(r->src, r->lim, dir_anomaly, r, &r->zipdir, &zerr);
 	if (rc == LF_E_NOMEM)
 		return lf_error_set(r->err, LF_E_NOMEM, "archive: %s",
 		    zerr.msg);
@@ -586,6 +670,118 @@ zip_directory(struct run *r, struct archive *a)
 		r->ev->anomaly(r->arg, NULL, &an);
 	}
 	return LF_OK;
+}
+
+/* Read the header of the 7z a is reading, once. */
+static int
+sevenzip_header(struct run *r, struct archive *a)
+{
+	struct lf_error zerr;
+	int rc;
+
+	if (r->sevenzip_tried ||
+	    (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) !=
+	        ARCHIVE_FORMAT_7ZIP)
+		return LF_OK;
+	r->sevenzip_tried = true;
+	rc = lf_7zdir_open(r->src, r->lim, dir_anomaly, r, &r->sevenzip, &zerr);
+	if (rc == LF_E_NOMEM || rc == LF_E_IO)
+		return lf_error_set(r->err, rc, "archive: %s", zerr.msg);
+	return LF_OK; /* LF_E_FORMAT: not at the start (a self-extractor) */
+}
+
+/* Read the headers of the RAR a is reading, once. */
+static int
+rar_headers(struct run *r, struct archive *a)
+{
+	struct lf_error zerr;
+	int rc, f = archive_format(a) & ARCHIVE_FORMAT_BASE_MASK;
+
+	if (r->rardir_tried ||
+	    (f != ARCHIVE_FORMAT_RAR && f != ARCHIVE_FORMAT_RAR_V5))
+		return LF_OK;
+	r->rardir_tried = r->is_rar = true;
+	r->unsupported = true;
+	rc = lf_rardir_open(r->src, r->lim, dir_anomaly, r, &r->rardir, &zerr);
+	if (rc == LF_E_NOMEM || rc == LF_E_IO)
+		return lf_error_set(r->err, rc, "archive: %s", zerr.msg);
+	return LF_OK; /* LF_E_FORMAT: not at the start (a self-extractor) */
+}
+
+/*
+ * Whether RAR member i is encrypted by its file header; when the header
+ * cannot be told (its name is not the member's), whether the archive
+ * has encrypted members at all, to be safe.
+ */
+static bool
+rar_encrypted(struct run *r, struct archive_entry *ae, size_t i)
+{
+	const struct lf_rardir_info *in;
+	struct lf_entry e;
+	size_t k;
+
+	if (r->rardir == NULL)
+		return false;
+	in = lf_rardir_info(r->rardir);
+	describe(r, ae, i, &e);
+	k = e.name == NULL ? LF_RARDIR_NONE :
+	                     lf_rardir_match(r->rardir, i - 1,
+	                         (const uint8_t *)e.name, e.name_len);
+	if (k == LF_RARDIR_NONE)
+		return in->any_encrypted;
+	return lf_rardir_entry(r->rardir, k)->encrypted;
+}
+
+/*
+ * A 7z or RAR libarchive cannot list: its headers may be encrypted,
+ * which its header reader says (and then its format is known).
+ */
+static int
+encrypted_header(struct run *r, struct archive *a)
+{
+	int rc;
+
+	if ((rc = sevenzip_header(r, a)) != LF_OK ||
+	    (rc = rar_headers(r, a)) != LF_OK)
+		return rc;
+	if ((r->sevenzip != NULL &&
+	        lf_7zdir_info(r->sevenzip)->header_encrypted) ||
+	    (r->rardir != NULL && lf_rardir_info(r->rardir)->header_encrypted))
+		return report_format(r, a);
+	return LF_OK;
+}
+
+/* The RAR file header of the current member, number i. */
+static size_t
+rar_record(struct run *r, struct archive_entry *ae, size_t i)
+{
+	struct lf_entry e;
+
+	describe(r, ae, i, &e);
+	return e.name == NULL ? LF_RARDIR_NONE :
+	                        lf_rardir_match(r->rardir, i - 1,
+	                            (const uint8_t *)e.name, e.name_len);
+}
+
+/*
+ * The 7z file of the current member, number i: the next in header order
+ * when its name is the next's, else the first left of its name, else
+ * (no name) the next left.
+ */
+static size_t
+sevenzip_record(struct run *r, struct archive_entry *ae, size_t i)
+{
+	struct lf_entry e;
+	size_t n;
+
+	describe(r, ae, i, &e);
+	if (e.name == NULL)
+		return lf_7zdir_match_next(r->sevenzip);
+	/* libarchive ends a directory's name with a slash, 7z does not. */
+	n = e.name_len;
+	if (n > 1 && e.name[n - 1] == '/')
+		n--;
+	return lf_7zdir_match(r->sevenzip, (const uint8_t *)e.name, n);
 }
 
 /*
@@ -635,10 +831,13 @@ report_unopened(struct run *r)
 	while (i < r->nmembers &&
 	    (h = archive_read_next_header(a, &ae)) != ARCHIVE_EOF &&
 	    h != ARCHIVE_FATAL) {
-		if ((rc = zip_directory(r, a)) != LF_OK)
+		if ((rc = zip_directory(r, a)) != LF_OK ||
+		    (rc = sevenzip_header(r, a)) != LF_OK)
 			break;
-		zk = r->zipdir != NULL ? zip_record(r, ae, i + 1) :
-		                         LF_ZIPDIR_NONE;
+		zk = r->zipdir != NULL  ? zip_record(r, ae, i + 1) :
+		    r->sevenzip != NULL ? sevenzip_record(r, ae, i + 1) :
+		    r->rardir != NULL   ? rar_record(r, ae, i + 1) :
+		                          LF_ZIPDIR_NONE;
 		if (r->waiting[i++] &&
 		    (rc = report_member(r, NULL, ae, i, NULL, zk)) != LF_OK)
 			break;
@@ -675,7 +874,9 @@ lf_archive_read(const struct lf_source *src, const struct lf_limits *l,
 		goto out;
 	for (any = false, i = 0; i < r->nmembers && !any; i++)
 		any = r->waiting[i];
-	if (any && pwfn != NULL)
+	/* libarchive decrypts no RAR: a password would "open" its members
+	 * to their encrypted bytes. */
+	if (any && pwfn != NULL && !r->is_rar)
 		passwords = pwfn(pw_arg, &npasswords);
 	for (k = 0; passwords != NULL && k < npasswords; k++) {
 		for (any = false, i = 0; i < r->nmembers && !any; i++)
@@ -695,6 +896,8 @@ lf_archive_read(const struct lf_source *src, const struct lf_limits *l,
 		rc = report_unopened(r);
 out:
 	lf_zipdir_free(r->zipdir);
+	lf_7zdir_free(r->sevenzip);
+	lf_rardir_free(r->rardir);
 	free(r->waiting);
 	free(r->opened_by);
 	free(r);

@@ -50,7 +50,12 @@
  *   tnef.too-deep            medium  attached messages nested past
  *                                    container_depth: no contents read
  *   tnef.too-many-entries    medium  more attributes than
- *                                    container_entries; the rest skipped
+ *                                    container_entries, or more
+ *                                    recipients; the rest skipped
+ *   tnef.recipient-type      low     a recipient without
+ *                                    PR_RECIPIENT_TYPE (taken as To), or
+ *                                    with one that is not To, Cc or Bcc
+ *                                    (not reported)
  *   tnef.bad-rtf             medium  PR_RTF_COMPRESSED that is not
  *                                    compressed RTF at all
  *   tnef.rtf-too-large       medium  compressed RTF past rtf-bytes
@@ -118,6 +123,7 @@ enum {
 	PR_SENT_REPRESENTING_NAME = 0x0042,
 	PR_SENT_REPRESENTING_EMAIL = 0x0065,
 	PR_TRANSPORT_HEADERS = 0x007d,
+	PR_RECIPIENT_TYPE = 0x0c15,
 	PR_SENDER_NAME = 0x0c1a,
 	PR_SENDER_EMAIL = 0x0c1f,
 	PR_BODY = 0x1000,
@@ -125,6 +131,9 @@ enum {
 	PR_BODY_HTML = 0x1013,
 	PR_INTERNET_MESSAGE_ID = 0x1035,
 	PR_DISPLAY_NAME = 0x3001,
+	PR_EMAIL_ADDRESS = 0x3003,
+	PR_SMTP_ADDRESS = 0x39fe,
+	PR_TRANSMITABLE_DISPLAY_NAME = 0x3a20,
 	PR_ATTACH_DATA_OBJ = 0x3701,
 	PR_ATTACH_FILENAME = 0x3704,
 	PR_ATTACH_METHOD = 0x3705,
@@ -213,6 +222,12 @@ struct msg {
 	bool have_submit_time, have_date_sent;
 	/* Sender parts from MAPI, joined into "from" after the list. */
 	struct lf_buf sender_name, sender_addr, repr_name, repr_addr;
+	/* The recipient row being read: display name (or its transmittable
+	 * twin), SMTP address, address of its own type, recipient type. */
+	struct lf_buf rcpt_name, rcpt_alt, rcpt_smtp, rcpt_addr;
+	uint32_t rcpt_type;
+	bool have_rcpt_type;
+	uint64_t nrcpt;
 };
 
 struct tnef {
@@ -1262,6 +1277,34 @@ attach_prop(struct tnef *t, struct msg *m, const struct prop *p)
 	    t->small.len, p->off);
 }
 
+static int
+recip_prop(struct tnef *t, struct msg *m, const struct prop *p)
+{
+	uint8_t b[4];
+	int rc;
+
+	switch (p->id) {
+	case PR_DISPLAY_NAME:
+		return keep_sender(t, m, &m->rcpt_name, p);
+	case PR_TRANSMITABLE_DISPLAY_NAME:
+		return keep_sender(t, m, &m->rcpt_alt, p);
+	case PR_SMTP_ADDRESS:
+		return keep_sender(t, m, &m->rcpt_smtp, p);
+	case PR_EMAIL_ADDRESS:
+		return keep_sender(t, m, &m->rcpt_addr, p);
+	case PR_RECIPIENT_TYPE:
+		if (p->type != PT_LONG || m->have_rcpt_type)
+			return LF_OK;
+		if ((rc = src_read(t, p->v.off, b, 4)) != LF_OK)
+			return rc;
+		m->rcpt_type = lf_le32(b);
+		m->have_rcpt_type = true;
+		return LF_OK;
+	default:
+		return LF_OK;
+	}
+}
+
 /*
  * One MAPI property list (MS-OXTNEF 2.1.3.4): a count, then each
  * property's type, id, name (for ids from 0x8000) and values.  Counts
@@ -1367,6 +1410,8 @@ mapi_list(struct tnef *t, struct msg *m, struct cur *c, enum list_kind kind)
 			rc = msg_prop(t, m, &p);
 		else if (kind == LIST_ATTACH)
 			rc = attach_prop(t, m, &p);
+		else
+			rc = recip_prop(t, m, &p);
 		if (rc != LF_OK)
 			return rc;
 	}
@@ -1415,11 +1460,79 @@ mapi_from(struct tnef *t, struct msg *m)
 	return rc == LF_E_LIMIT ? LF_E_NOMEM : rc;
 }
 
+static void
+recip_clear(struct msg *m)
+{
+	lf_buf_reset(&m->rcpt_name);
+	lf_buf_reset(&m->rcpt_alt);
+	lf_buf_reset(&m->rcpt_smtp);
+	lf_buf_reset(&m->rcpt_addr);
+	m->have_rcpt_type = false;
+	m->rcpt_type = 0;
+}
+
+/*
+ * The recipient row just read, as "to", "cc" or "bcc": "Name <address>"
+ * as an Outlook .msg's recipients are, the SMTP address preferred to
+ * one of another type (an Exchange X.500 address, say).
+ */
+static int
+recipient(struct tnef *t, struct msg *m, uint64_t off)
+{
+	const struct lf_buf *nm = &m->rcpt_name, *ad = &m->rcpt_smtp;
+	const char *what = "to";
+	struct lf_buf v;
+	int rc;
+
+	if (nm->len == 0)
+		nm = &m->rcpt_alt;
+	if (ad->len == 0)
+		ad = &m->rcpt_addr;
+	if (!m->have_rcpt_type) {
+		anomaly(t, m->self, "tnef.recipient-type", LF_SEV_LOW, off,
+		    "missing");
+	} else {
+		/* The high bit marks a recipient already sent to. */
+		switch (m->rcpt_type & 0x0fffffff) {
+		case 1:
+			break;
+		case 2:
+			what = "cc";
+			break;
+		case 3:
+			what = "bcc";
+			break;
+		default:
+			anomaly(t, m->self, "tnef.recipient-type", LF_SEV_LOW,
+			    off, "unknown");
+			return LF_OK;
+		}
+	}
+	if (nm->len == 0 && ad->len == 0)
+		return LF_OK;
+	lf_buf_init(&v, 8 * SMALL_MAX);
+	if (nm->len > 0 && ad->len > 0 &&
+	    (nm->len != ad->len || memcmp(nm->data, ad->data, nm->len) != 0))
+		rc = lf_buf_printf(&v, t->err, "%.*s <%.*s>", (int)nm->len,
+		    (const char *)nm->data, (int)ad->len,
+		    (const char *)ad->data);
+	else if (nm->len > 0)
+		rc = lf_buf_append(&v, nm->data, nm->len, t->err);
+	else
+		rc = lf_buf_append(&v, ad->data, ad->len, t->err);
+	if (rc == LF_OK && t->ev->property != NULL)
+		rc = t->ev->property(t->arg, m->self, what,
+		    (const char *)v.data, v.len);
+	lf_buf_release(&v);
+	return rc == LF_E_LIMIT ? LF_E_NOMEM : rc;
+}
+
 /* attRecipTable: a row count, then a property list per row. */
 static int
 recip_table(struct tnef *t, struct msg *m, struct cur *c)
 {
 	uint32_t rows, i;
+	uint64_t off;
 	int rc;
 
 	if ((rc = cur_u32(t, c, &rows)) != LF_OK ||
@@ -1430,9 +1543,20 @@ recip_table(struct tnef *t, struct msg *m, struct cur *c)
 		    "recipient rows past the bytes left");
 		return LF_OK;
 	}
-	for (i = 0; i < rows && c->off < c->end; i++)
-		if ((rc = mapi_list(t, m, c, LIST_RECIP)) != LF_OK)
+	for (i = 0; i < rows && c->off < c->end; i++) {
+		if (++m->nrcpt > t->l->container_entries) {
+			anomaly(t, m->self, "tnef.too-many-entries",
+			    LF_SEV_MEDIUM, c->off, "recipients");
+			c->off = c->end;
+			break;
+		}
+		off = c->off;
+		recip_clear(m);
+		if ((rc = mapi_list(t, m, c, LIST_RECIP)) != LF_OK ||
+		    (rc = recipient(t, m, off)) != LF_OK)
 			return rc;
+	}
+	recip_clear(m);
 	return LF_OK;
 }
 
@@ -1466,6 +1590,10 @@ msg_release(struct msg *m)
 	lf_buf_release(&m->sender_addr);
 	lf_buf_release(&m->repr_name);
 	lf_buf_release(&m->repr_addr);
+	lf_buf_release(&m->rcpt_name);
+	lf_buf_release(&m->rcpt_alt);
+	lf_buf_release(&m->rcpt_smtp);
+	lf_buf_release(&m->rcpt_addr);
 }
 
 /* Attributes of the attachment level; a new attachment if none is open. */
@@ -1612,6 +1740,10 @@ tnef_message(struct tnef *t, uint64_t start, uint64_t end,
 	lf_buf_init(&m.sender_addr, SMALL_MAX * 3);
 	lf_buf_init(&m.repr_name, SMALL_MAX * 3);
 	lf_buf_init(&m.repr_addr, SMALL_MAX * 3);
+	lf_buf_init(&m.rcpt_name, SMALL_MAX * 3);
+	lf_buf_init(&m.rcpt_alt, SMALL_MAX * 3);
+	lf_buf_init(&m.rcpt_smtp, SMALL_MAX * 3);
+	lf_buf_init(&m.rcpt_addr, SMALL_MAX * 3);
 	while (off < end) {
 		if (end - off < sizeof(h) + 2) {
 			anomaly(t, self, "tnef.garbage-at-end", LF_SEV_LOW, off,

@@ -10,8 +10,8 @@ seconds=${2:?}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 mkdir -p "$out"
-cflags="-g -O1 -std=c11 -D_GNU_SOURCE -pthread -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilibforensic/include $(pkg-config --cflags libcrypto jansson libmagic libarchive zlib libidn2)"
-libs="$(pkg-config --libs libcrypto jansson libmagic libarchive zlib libidn2) -lfuzzy -lunistring -lm"
+cflags="-g -O1 -std=c11 -D_GNU_SOURCE -pthread -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Ilibforensic/include $(pkg-config --cflags libcrypto jansson libmagic libarchive zlib libidn2 liblzma)"
+libs="$(pkg-config --libs libcrypto jansson libmagic libarchive zlib libidn2 liblzma) -lfuzzy -lunistring -lm"
 status=0
 for src in tests/fuzz/fuzz_*.c; do
 	name=$(basename "$src" .c)

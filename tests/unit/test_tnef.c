@@ -603,6 +603,15 @@ test_properties(void **state)
 	    "brexchange.dolphinsearch.com>");
 	assert_string_equal(prop_value(&r, "", "subject", 0), "Bill of Rights");
 	assert_string_equal(prop_value(&r, "", "message-class", 0), "IPM.Note");
+	/* attRecipTable ("Recipients <9004>" in the tnef tool's dump): one
+	 * row, PR_DISPLAY_NAME "3kuser2", PR_RECIPIENT_TYPE 1 (To), an
+	 * Exchange address in PR_EMAIL_ADDRESS and the SMTP one in
+	 * PR_SMTP_ADDRESS. */
+	assert_string_equal(prop_value(&r, "", "to", 0),
+	    "3kuser2 <3kuser2@brexchange.dolphinsearch.com>");
+	assert_null(prop_value(&r, "", "to", 1));
+	assert_null(prop_value(&r, "", "cc", 0));
+	assert_false(has_anomaly(&r, "tnef.recipient-type"));
 	assert_string_equal(entry(&r, "body/html")->role, "body.html");
 	res_free(&r);
 	free(b);
@@ -915,6 +924,128 @@ test_mapi_counts(void **state)
 	free(p.p);
 }
 
+/* A string property of a recipient row. */
+static void
+rp_text(struct tb *p, uint32_t tag, const char *v, size_t n)
+{
+	tb_u32(p, tag);
+	tb_u32(p, 1);
+	tb_u32(p, (uint32_t)n);
+	tb_put(p, v, n);
+	while (p->n % 4 != 0)
+		tb_put(p, "", 1);
+}
+
+static void
+rp_long(struct tb *p, uint32_t tag, uint32_t v)
+{
+	tb_u32(p, tag);
+	tb_u32(p, v);
+}
+
+/* attRecipTable (MS-OXTNEF 2.1.3.3.14): rows of MAPI properties, as
+ * Outlook .msg recipients are reported. */
+static void
+test_recipients(void **state)
+{
+	struct lf_limits l;
+	struct tb t, p;
+	struct res r;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	tb_u32(&p, 7);
+	/* To: Unicode name, an X.500 address and the SMTP one. */
+	tb_u32(&p, 4);
+	rp_text(&p, 0x3001001f, "A\0n\0n\0a\0\0\0", 10);
+	rp_text(&p, 0x3003001e, "/O=EX/CN=ANNA", 14);
+	rp_text(&p, 0x39fe001f, "a\0@\0x\0.\0o\0r\0g\0\0\0", 16);
+	rp_long(&p, 0x0c150003, 1);
+	/* Cc: an 8-bit name in CP1252, only an address of its own type. */
+	tb_u32(&p, 3);
+	rp_text(&p, 0x3001001e, "Zo\xeb\0", 4);
+	rp_text(&p, 0x3003001e, "zoe@example.org", 16);
+	rp_long(&p, 0x0c150003, 2);
+	/* Bcc, already sent (the high bit): the address alone. */
+	tb_u32(&p, 2);
+	rp_text(&p, 0x39fe001e, "b@x.org", 8);
+	rp_long(&p, 0x0c150003, 0x10000003);
+	/* No type: To, said; the name is the address: once. */
+	tb_u32(&p, 2);
+	rp_text(&p, 0x3001001e, "c@x.org", 8);
+	rp_text(&p, 0x39fe001e, "c@x.org", 8);
+	/* Type 7: said, not reported. */
+	tb_u32(&p, 2);
+	rp_text(&p, 0x3001001e, "Odd", 4);
+	rp_long(&p, 0x0c150003, 7);
+	/* PR_TRANSMITABLE_DISPLAY_NAME when there is no display name; a
+	 * named property and a multi-valued one skipped. */
+	tb_u32(&p, 4);
+	tb_u32(&p, 0x8001001e);
+	tb_put(&p, "0123456789abcdef", 16);
+	tb_u32(&p, 0);
+	tb_u32(&p, 0x8005);
+	tb_u32(&p, 1);
+	tb_u32(&p, 4);
+	tb_put(&p, "xyz", 4);
+	rp_text(&p, 0x3a20001e, "Dee", 4);
+	tb_u32(&p, 0x3001101e);
+	tb_u32(&p, 0);
+	rp_long(&p, 0x0c150003, 2);
+	/* Nothing but a type: nothing to report. */
+	tb_u32(&p, 1);
+	rp_long(&p, 0x0c150003, 1);
+	tb_start(&t);
+	tb_attr(&t, 1, 0x00069004, p.p, p.n, 0);
+	assert_int_equal(read_mem(t.p, t.n, NULL, &r), LF_OK);
+	assert_string_equal(prop_value(&r, "", "to", 0), "Anna <a@x.org>");
+	assert_string_equal(prop_value(&r, "", "cc", 0),
+	    "Zo\xc3\xab <zoe@example.org>");
+	assert_string_equal(prop_value(&r, "", "bcc", 0), "b@x.org");
+	assert_string_equal(prop_value(&r, "", "to", 1), "c@x.org");
+	assert_string_equal(prop_value(&r, "", "cc", 1), "Dee");
+	assert_null(prop_value(&r, "", "to", 2));
+	assert_null(prop_value(&r, "", "cc", 2));
+	assert_true(has_anomaly(&r, "tnef.recipient-type"));
+	assert_false(has_anomaly(&r, "tnef.bad-mapi"));
+	res_free(&r);
+
+	/* container_entries bounds the rows read. */
+	lf_limits_default(&l);
+	l.container_entries = 2;
+	assert_int_equal(read_mem(t.p, t.n, &l, &r), LF_OK);
+	assert_true(has_anomaly(&r, "tnef.too-many-entries"));
+	assert_non_null(prop_value(&r, "", "cc", 0));
+	assert_null(prop_value(&r, "", "bcc", 0));
+	res_free(&r);
+	free(t.p);
+
+	/* 2^31 rows in a few bytes; a row cut short keeps what it read. */
+	p.n = 0;
+	tb_u32(&p, 0x80000000u);
+	tb_u32(&p, 2);
+	rp_text(&p, 0x3001001e, "Eve", 4);
+	tb_start(&t);
+	tb_attr(&t, 1, 0x00069004, p.p, p.n, 0);
+	assert_int_equal(read_mem(t.p, t.n, NULL, &r), LF_OK);
+	assert_true(has_anomaly(&r, "tnef.bad-mapi"));
+	assert_null(prop_value(&r, "", "to", 0));
+	res_free(&r);
+	free(t.p);
+	p.n = 0;
+	tb_u32(&p, 1);
+	tb_u32(&p, 3);
+	rp_text(&p, 0x3001001e, "Eve", 4);
+	tb_start(&t);
+	tb_attr(&t, 1, 0x00069004, p.p, p.n, 0);
+	assert_int_equal(read_mem(t.p, t.n, NULL, &r), LF_OK);
+	assert_true(has_anomaly(&r, "tnef.bad-mapi"));
+	assert_string_equal(prop_value(&r, "", "to", 0), "Eve");
+	res_free(&r);
+	free(t.p);
+	free(p.p);
+}
+
 /*
  * A message holding a message holding ... depth times, each an
  * attachment with PR_ATTACH_METHOD 5 and PR_ATTACH_DATA_OBJ (PT_OBJECT,
@@ -1118,6 +1249,7 @@ main(void)
 	    cmocka_unit_test(test_simple_and_checksum),
 	    cmocka_unit_test(test_bad_lengths),
 	    cmocka_unit_test(test_mapi_counts),
+	    cmocka_unit_test(test_recipients),
 	    cmocka_unit_test(test_too_deep),
 	    cmocka_unit_test(test_out_of_order),
 	    cmocka_unit_test(test_truncations),

@@ -9,7 +9,11 @@
  *                "message-class", "transport-headers"; UTF-8.  A property
  *                given twice with the same value (an attribute and its
  *                MAPI twin) is reported once; different values are both
- *                reported.
+ *                reported.  Each row of the recipient table
+ *                (attRecipTable) is a "to", "cc" or "bcc" property, by
+ *                its PR_RECIPIENT_TYPE, "Name <address>" (the SMTP
+ *                address when there is one), as lf/msg.h reports an
+ *                Outlook message's recipients.
  *   bodies       LF_ENTRY_BODY "body/plain" (role "body.plain", UTF-8),
  *                "body/html" ("body.html", bytes as stored unless stored
  *                as UTF-16, then UTF-8), "body/rtf" ("body.rtf", the
