@@ -58,16 +58,11 @@ static void
 report(struct lf_rardir *d, const char *code, enum lf_severity sev,
     uint64_t off, const char *fmt, ...)
 {
-	char detail[256];
-	struct lf_anomaly a = {code, sev, off, detail};
 	va_list ap;
 
-	if (d->anomaly == NULL)
-		return;
 	va_start(ap, fmt);
-	(void)vsnprintf(detail, sizeof(detail), fmt, ap);
+	lf_anomaly_vreport(d->anomaly, d->anomaly_arg, code, sev, off, fmt, ap);
 	va_end(ap);
-	d->anomaly(d->anomaly_arg, &a);
 }
 
 /* The n bytes at off, valid until the next read; LF_E_FORMAT when they

@@ -93,16 +93,11 @@ static void
 report(struct lf_zipdir *d, const char *code, enum lf_severity sev,
     uint64_t off, const char *fmt, ...)
 {
-	char detail[256];
-	struct lf_anomaly a = {code, sev, off, detail};
 	va_list ap;
 
-	if (d->anomaly == NULL)
-		return;
 	va_start(ap, fmt);
-	(void)vsnprintf(detail, sizeof(detail), fmt, ap);
+	lf_anomaly_vreport(d->anomaly, d->anomaly_arg, code, sev, off, fmt, ap);
 	va_end(ap);
-	d->anomaly(d->anomaly_arg, &a);
 }
 
 /*

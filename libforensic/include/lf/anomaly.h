@@ -9,6 +9,7 @@
 #ifndef LF_ANOMALY_H
 #define LF_ANOMALY_H
 
+#include <stdarg.h>
 #include <stdint.h>
 
 enum lf_severity {
@@ -34,5 +35,14 @@ typedef void (*lf_anomaly_fn)(void *arg, const struct lf_anomaly *a);
  * lf_severity_name: "info", "low", "medium", "high".
  */
 const char *lf_severity_name(enum lf_severity s);
+
+/*
+ * lf_anomaly_vreport: call fn (when not NULL) with an anomaly whose detail
+ * is formatted from fmt and ap (cut at 255 bytes): for the readers that
+ * word their anomalies.
+ */
+void lf_anomaly_vreport(lf_anomaly_fn fn, void *arg, const char *code,
+    enum lf_severity sev, uint64_t off, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
 
 #endif
