@@ -380,6 +380,12 @@ do_append(const struct options *o)
 		goto done;
 	}
 	lf_hex(hex, head, sizeof(head));
+	if (o->c.verbose > 0) {
+		char fpr[LF_SIGKEY_FPR_HEX];
+		lf_sigkey_fingerprint_hex(k, fpr);
+		cli_warn("event %llu signed by the key %s",
+		    (unsigned long long)ev.seq, fpr);
+	}
 	if (!o->c.quiet)
 		(void)printf("%llu %s\n", (unsigned long long)ev.seq, hex);
 	status = CLI_EXIT_OK;
@@ -394,15 +400,21 @@ trust(const struct options *o, struct lf_custody_verifier *v)
 	struct lf_sigkey *k = NULL;
 	struct lf_error err;
 	unsigned char *p = NULL;
+	char hex[LF_SIGKEY_FPR_HEX];
 	size_t i, n = 0;
 	int rc;
 
-	for (i = 0; i < o->npins; i++)
+	for (i = 0; i < o->npins; i++) {
+		if (o->c.verbose > 0) {
+			lf_hex(hex, o->pins[i], LF_SIGKEY_FPR_LEN);
+			cli_warn("trusting the key %s", hex);
+		}
 		if (lf_custody_verifier_trust_fingerprint(v, o->pins[i],
 		        &err) != LF_OK) {
 			cli_warn("%s", err.msg);
 			return -1;
 		}
+	}
 	for (i = 0; i < o->npubkeys; i++) {
 		if (lf_keyfile_read(o->pubkeys[i], &p, &n, &err) != LF_OK) {
 			cli_warn("%s", err.msg);
@@ -410,6 +422,11 @@ trust(const struct options *o, struct lf_custody_verifier *v)
 		}
 		rc = lf_sigkey_load_public(p, n, &k, &err);
 		OPENSSL_secure_clear_free(p, n);
+		if (rc == LF_OK && o->c.verbose > 0) {
+			lf_sigkey_fingerprint_hex(k, hex);
+			cli_warn("trusting the key %s (%s)", hex,
+			    cli_esc(o->pubkeys[i], strlen(o->pubkeys[i])));
+		}
 		if (rc == LF_OK)
 			rc = lf_custody_verifier_trust_key(v, k, &err);
 		lf_sigkey_free(k);

@@ -302,3 +302,10 @@ for w in 1 8; do
 	seq 1 50 >want
 	same want mine
 done
+
+# -v names the keys.
+run 0 lf-custody -v -l v.log append -k a.key --action note
+contains err "lf-custody: event 1 signed by the key $(cat a.fpr)"
+run 0 lf-custody -v -l v.log verify --pubkey a.pub --fingerprint "$(cat b.fpr)"
+contains err "lf-custody: trusting the key $(cat a.fpr) (a.pub)"
+contains err "lf-custody: trusting the key $(cat b.fpr)"
