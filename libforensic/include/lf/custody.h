@@ -172,8 +172,8 @@ int lf_custody_line_hash(const uint8_t *p, size_t n,
  * (the event, or no private key), LF_E_IO (open, lock, read, write,
  * sync; sys_errno says why), LF_E_FORMAT (the log is not a regular file,
  * or its last line is incomplete or not an event: verify it), LF_E_LIMIT
- * (the sequence is exhausted), LF_E_NOMEM or LF_E_CRYPTO; the log is then
- * as it was.
+ * (the sequence is exhausted), LF_E_CHANGED (the log shrank while it was
+ * read), LF_E_NOMEM or LF_E_CRYPTO; the log is then as it was.
  */
 int lf_custody_append(const char *path, struct lf_custody_event *ev,
     const struct lf_sigkey *k, uint8_t head[LF_CUSTODY_HASH_LEN],
