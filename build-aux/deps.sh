@@ -19,6 +19,7 @@ zip unzip 7zip libarchive-tools cpio bzip2 xz-utils zstd lz4
 gcab lhasa unar python3-rarfile
 tnef
 minisign signify-openbsd
+jq xxd
 "
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
