@@ -212,12 +212,8 @@ days_in_month(int64_t y, int m)
 	return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
-/*
- * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil), exact for any year an int64_t day count can hold.
- */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
+int64_t
+lf_date_days_from_civil(int64_t y, int m, int d)
 {
 	int64_t era, yoe, doy, doe;
 
@@ -633,7 +629,7 @@ lf_date_parse(const uint8_t *p, size_t n, struct lf_date *out,
 	if (f.year < 0 || f.year > 9999 || f.month < 1 || f.month > 12 ||
 	    f.day < 1 || f.day > days_in_month(f.year, f.month))
 		return LF_E_FORMAT;
-	days = days_from_civil(f.year, f.month, f.day);
+	days = lf_date_days_from_civil(f.year, f.month, f.day);
 	out->utc = days * 86400 + f.hour * 3600 + f.minute * 60 + f.second -
 	    (int64_t)f.offset * 60;
 	out->offset = f.offset;

@@ -521,20 +521,6 @@ text_property(struct tnef *t, struct msg *m, enum prop_name which, enum enc enc,
 	return property(t, m, which, (const char *)t->conv.data, t->conv.len);
 }
 
-static int64_t
-days_from_civil(int64_t y, unsigned mo, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= mo <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 /*
  * attDateSent: year, month, day, hour, minute, second, weekday as 16-bit
  * words (MS-OXTNEF 2.1.3.3.2 "Date"), with no zone.  They are reported
@@ -567,8 +553,8 @@ date_attribute(struct tnef *t, struct msg *m, const uint8_t *p, size_t n,
 		    "attDateSent");
 		return 0;
 	}
-	lf_date_rfc3339(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
-	        s,
+	lf_date_rfc3339(lf_date_days_from_civil(y, (int)mo, (int)d) * 86400 +
+	        h * 3600 + mi * 60 + s,
 	    out);
 	m->have_date_sent = true;
 	return property(t, m, P_DATE, out, strlen(out));

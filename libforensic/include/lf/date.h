@@ -32,6 +32,13 @@ int lf_date_parse(const uint8_t *p, size_t n, struct lf_date *out,
     bool *weekday_mismatch);
 
 /*
+ * lf_date_days_from_civil: days since 1970-01-01 of the proleptic
+ * Gregorian date y-m-d (m 1 to 12, d 1 to 31; H. Hinnant's
+ * days_from_civil), exact for any year an int64_t day count can hold.
+ */
+int64_t lf_date_days_from_civil(int64_t y, int m, int d);
+
+/*
  * lf_date_rfc3339: write "2026-11-03T08:14:22Z" (utc) and a NUL into out.
  */
 void lf_date_rfc3339(int64_t utc, char out[32]);
