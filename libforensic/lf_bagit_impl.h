@@ -121,4 +121,15 @@ int lf_bagit_parse_bagit_txt(struct lf_bagit *v, const uint8_t *p, size_t n);
 int lf_bagit_parse_tag(struct lf_bagit *v, const char *path,
     const uint8_t *data, size_t size, struct lf_error *err);
 
+/*
+ * Hash the file path (n bytes) read from in to its end with h, also into
+ * keep when not NULL, showing it to tap (may be NULL) as it passes, and
+ * give it to the validator (lf_bagit_file).  chunk holds BLOCK_SIZE
+ * bytes.  Returns LF_OK or the first error.
+ */
+struct lf_buf;
+int lf_bagit_stream(struct lf_bagit *v, const char *path, size_t n,
+    struct lf_reader *in, struct lf_bagit_hash *h, struct lf_buf *keep,
+    uint8_t *chunk, const struct lf_bagit_tap *tap, struct lf_error *err);
+
 #endif

@@ -15,40 +15,20 @@
 #include <unistd.h>
 
 #include "lf/bagit.h"
+#include "lf/reader.h"
 #include "lf/walk.h"
-
-#define READ_CHUNK (256 * 1024)
+#include "lf_bagit_impl.h"
 
 struct dirsrc {
 	struct lf_bagit *v;
 	const struct lf_limits *limits;
 	size_t prefix; /* bytes of "DIR/" before each walked path */
+	const struct lf_bagit_tap *tap;
 	struct lf_bagit_hash *h;
 	uint8_t *buf;
 	struct lf_error *err;
 	int rc;
 };
-
-static int
-read_fd(int fd, struct lf_bagit_hash *h, uint8_t *buf, struct lf_error *err)
-{
-	ssize_t got;
-	int rc;
-
-	for (;;) {
-		got = read(fd, buf, READ_CHUNK);
-		if (got == 0)
-			return LF_OK;
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			return lf_error_sys(err, errno, "read");
-		}
-		if ((rc = lf_bagit_hash_update(h, buf, (size_t)got, err)) !=
-		    LF_OK)
-			return rc;
-	}
-}
 
 /* Read the parsed tag file name of dirfd whole, at most max bytes. */
 static int
@@ -190,7 +170,7 @@ static int
 visit(void *arg, const struct lf_walk_entry *e)
 {
 	struct dirsrc *s = arg;
-	struct lf_bagit_digests d;
+	struct lf_reader *in;
 	const char *rel;
 	size_t n;
 	int rc;
@@ -208,12 +188,14 @@ visit(void *arg, const struct lf_walk_entry *e)
 			(void)close(e->fd); /* read already */
 			return 0;
 		}
-		rc = read_fd(e->fd, s->h, s->buf, s->err);
-		(void)close(e->fd);
-		if (rc == LF_OK)
-			rc = lf_bagit_hash_final(s->h, &d, s->err);
-		if (rc == LF_OK)
-			rc = lf_bagit_file(s->v, rel, n, &d, s->err);
+		if ((rc = lf_reader_from_fd(e->fd, true, &in, s->err)) !=
+		    LF_OK) {
+			(void)close(e->fd);
+			return s->rc = rc;
+		}
+		rc = lf_bagit_stream(s->v, rel, n, in, s->h, NULL, s->buf,
+		    s->tap, s->err);
+		lf_reader_free(in);
 		if (rc != LF_OK)
 			lf_error_prefix(s->err, "%s", e->path);
 		return s->rc = rc;
@@ -239,7 +221,7 @@ visit(void *arg, const struct lf_walk_entry *e)
 
 int
 lf_bagit_check_dir(const char *dir, const struct lf_limits *limits,
-    struct lf_bagit **out, struct lf_error *err)
+    const struct lf_bagit_tap *tap, struct lf_bagit **out, struct lf_error *err)
 {
 	struct lf_limits dl;
 	struct lf_walk_opts wo;
@@ -254,6 +236,7 @@ lf_bagit_check_dir(const char *dir, const struct lf_limits *limits,
 	}
 	memset(&s, 0, sizeof(s));
 	s.err = err;
+	s.tap = tap;
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return lf_error_sys(err, errno, "%s", dir);
@@ -266,7 +249,7 @@ lf_bagit_check_dir(const char *dir, const struct lf_limits *limits,
 		lf_bagit_dir(s.v, "data", 4);
 	if ((rc = lf_bagit_hash_new(lf_bagit_algs(s.v), &s.h, err)) != LF_OK)
 		goto out;
-	if ((s.buf = malloc(READ_CHUNK)) == NULL) {
+	if ((s.buf = malloc(BLOCK_SIZE)) == NULL) {
 		rc = lf_error_set(err, LF_E_NOMEM, "out of memory");
 		goto out;
 	}

@@ -438,7 +438,7 @@ main(int argc, char **argv)
 		return CLI_EXIT_FAILURE;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		rc = lf_bagit_check_dir(bag, &o.c.limits, &v, &err);
+		rc = lf_bagit_check_dir(bag, &o.c.limits, NULL, &v, &err);
 		if (rc == LF_OK && !o.no_signature) {
 			for (k = 0; k < NKEPT; k++) {
 				char path[4096];
@@ -463,7 +463,7 @@ main(int argc, char **argv)
 		              lf_reader_from_fd(fd, true, &in, &err);
 		if (rc == LF_OK)
 			rc = lf_bagit_check_tar(in, &o.c.limits, kept_names,
-			    kept, NKEPT, top, &v, &err);
+			    kept, NKEPT, NULL, top, &v, &err);
 		lf_reader_free(in);
 		if (rc == LF_OK && !o.no_signature)
 			signature = check_signature(&o, kept, why, sizeof(why));

@@ -207,16 +207,35 @@ void
 lf_bagit_get_summary(const struct lf_bagit *v, struct lf_bagit_summary *out);
 
 /*
+ * A tap sees each file a source hashes (every file but the parsed tag
+ * files) as it passes, so that a caller can look inside files without
+ * reading them twice (lf/bundlecheck.h opens sealed samples this way).
+ * file() gets a reader over the file's bytes, the same bytes that are
+ * hashed, and may read none, some or all of them: the source reads the
+ * rest.  done() gets the file's size and digests once it is read.  Either
+ * may be NULL; an error either returns stops the source with that error.
+ */
+struct lf_bagit_tap {
+	int (*file)(void *arg, const char *path, size_t n,
+	    struct lf_reader *content, struct lf_error *err);
+	int (*done)(void *arg, const char *path, size_t n,
+	    const struct lf_bagit_digests *d, struct lf_error *err);
+	void *arg;
+};
+
+/*
  * lf_bagit_check_dir: validate the bag in directory dir: its tag files
  * read first (each at most limits.bag_tag_bytes), then every other file
  * hashed with only the algorithms the manifests use.  Symbolic links and
  * special files are never followed or opened (each an invalid finding).
+ * tap (may be NULL) sees the hashed files, in the walk's order.
  * Returns LF_OK with a finished validator in *out (the caller frees it),
  * LF_E_IO when dir cannot be opened as a directory, or an error of the
  * calls above (*out untouched).
  */
 int lf_bagit_check_dir(const char *dir, const struct lf_limits *limits,
-    struct lf_bagit **out, struct lf_error *err);
+    const struct lf_bagit_tap *tap, struct lf_bagit **out,
+    struct lf_error *err);
 
 /* The writer. */
 
@@ -231,14 +250,16 @@ int lf_bagit_check_dir(const char *dir, const struct lf_limits *limits,
  * The files named in keep (paths relative to the bag, nkeep of them) are
  * also kept whole in kept[i], up to each buffer's cap (a larger one is
  * LF_E_LIMIT); tag files are refused past limits.bag_tag_bytes.  The top
- * directory's name goes to top.  Returns LF_OK and the finished validator
+ * directory's name goes to top.  tap (may be NULL) sees the hashed files
+ * in the archive's order.  Returns LF_OK and the finished validator
  * in *out, LF_E_FORMAT when the archive is not one a bundle may be (the
  * message says why), or another error.
  */
 struct lf_buf;
 int lf_bagit_check_tar(struct lf_reader *in, const struct lf_limits *limits,
     const char *const *keep, struct lf_buf *kept, size_t nkeep,
-    char top[LF_TAR_NAME_MAX + 1], struct lf_bagit **out, struct lf_error *err);
+    const struct lf_bagit_tap *tap, char top[LF_TAR_NAME_MAX + 1],
+    struct lf_bagit **out, struct lf_error *err);
 
 struct lf_bagit_entry {
 	const char *path; /* relative to the bag, NUL-terminated */
