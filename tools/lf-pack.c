@@ -28,6 +28,7 @@
 
 #include "common/cli.h"
 #include "common/inputs.h"
+#include "common/profile.h"
 #include "common/passphrase.h"
 #include "lf/bagit.h"
 #include "lf/buf.h"
@@ -299,22 +300,7 @@ load_key(struct state *s)
 static void
 load_profile(struct state *s)
 {
-	char buf[4096];
-	const char *dir = cli_data_path("LF_UPLOAD_PROFILES", "profiles/upload",
-	    true, buf, sizeof(buf));
-	struct lf_error err;
-
-	if (dir == NULL && strchr(s->o.profile, '/') == NULL) {
-		cli_warn(
-		    "no upload profiles found (LF_UPLOAD_PROFILES, or give "
-		    "--profile a file)");
-		exit(CLI_EXIT_FAILURE);
-	}
-	if (lf_upload_load(dir != NULL ? dir : ".", s->o.profile, &s->profile,
-	        &err) != LF_OK) {
-		cli_warn("--profile: %s", err.msg);
-		exit(CLI_EXIT_FAILURE);
-	}
+	s->profile = cli_upload_profile(s->o.profile);
 	if (s->profile->cms == LF_UPLOAD_CMS_REQUIRED && s->o.nrecipients == 0)
 		cli_usage_error("profile %s requires --recipient",
 		    s->profile->name);

@@ -25,12 +25,42 @@ bundle() {
 	    "$(basename "$1")")
 }
 
+# mkmanifest BAG SHA256 SIZE SIGNER: data/manifest.json for one sample,
+# sealed with AES and "infected", eligible.
+mkmanifest() {
+	python3 - "$@" <<'EOT'
+import hashlib, json, os, sys
+bag, sha, size, signer = sys.argv[1:5]
+f = "data/samples/%s.zip" % sha
+sealed = open(os.path.join(bag, f), "rb").read()
+print(json.dumps({
+    "format": "lf-manifest", "format_version": 1,
+    "bundle": {"id": os.path.basename(bag), "time": "2026-11-28T12:00:00Z",
+               "count": {"n": 1, "total": 1}, "group": None},
+    "profile": {"name": "symantec-ess", "sample_limit": 500000000,
+                "seal": "zip-aes256", "cms": "optional"},
+    "signer": {"fingerprint": signer},
+    "custody": {"log_head_sha256": None},
+    "messages": [],
+    "samples": [{"object": {"sha256": sha, "size": int(size)},
+                 "found": [], "eligible": True, "reason": None,
+                 "sealed": {"file": f, "size": len(sealed),
+                            "sha256": hashlib.sha256(sealed).hexdigest(),
+                            "method": "zip-aes256", "password": "infected",
+                            "entry": sha, "cms_recipients": []}}]}))
+EOT
+}
+
 lf-keygen -o k >/dev/null
 lf-keygen -o other >/dev/null
 fpr=$(lf-keygen -f k.pub)
 mkdir -p src/$ID/data/samples
-head -c 200000 /dev/urandom >src/$ID/data/samples/a.zip
-printf '{"format": "lf-manifest"}\n' >src/$ID/data/manifest.json
+head -c 200000 /dev/urandom >sample.bin
+S=$(sha256sum <sample.bin | cut -c1-64)
+"$LF_BUILD/tests/seal_tool" seal aes "$S" 1764331200 \
+    000102030405060708090a0b0c0d0e0f "$S" 200000 <sample.bin \
+    >src/$ID/data/samples/$S.zip
+mkmanifest src/$ID "$S" 200000 "$fpr" >src/$ID/data/manifest.json
 "$BAGW" src/$ID Source-Organization=Example "External-Identifier=case 1"
 bundle src/$ID b.tar
 
@@ -84,10 +114,10 @@ print(t.getmember(sys.argv[2]).offset_data)' "$1" "$2"
 }
 
 cp b.tar t1.tar
-flip t1.tar $(($(offset t1.tar $ID/data/samples/a.zip) + 1000))
+flip t1.tar $(($(offset t1.tar $ID/data/samples/$S.zip) + 1000))
 run 1 lf-verify --pubkey k.pub t1.tar
 contains out "t1.tar/manifest-sha256.txt:"
-contains out "data/samples/a.zip"
+contains out "data/samples/$S.zip"
 cp b.tar t2.tar
 flip t2.tar "$(offset t2.tar $ID/tagmanifest-sha512.txt)"
 run 1 lf-verify --pubkey k.pub t2.tar
@@ -105,11 +135,11 @@ printf 'planted' >add/data/samples/b.zip
 run 1 lf-verify --pubkey k.pub t4.tar
 contains out "data/samples/b.zip"
 cp -r x/$ID gone
-rm gone/data/samples/a.zip
+rm gone/data/samples/$S.zip
 (tar --format=pax --sort=name --owner=0 --group=0 -cf t5.tar \
     --transform "s,^gone,$ID," gone)
 run 1 lf-verify --pubkey k.pub t5.tar
-contains out "data/samples/a.zip"
+contains out "data/samples/$S.zip"
 # The signature and key taken away: unsigned.
 cp -r x/$ID nosig
 rm -r nosig/signatures

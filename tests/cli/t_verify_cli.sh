@@ -47,10 +47,15 @@ contains out "unverified: signature unsigned"
 run 3 lf-verify --pubkey k.pub b
 contains err "--pubkey 'k.pub'"
 run 2 lf-verify --fingerprint 00ff b
-run 3 lf-verify --no-signature --profile strong b
-contains err "--profile) is not implemented in this version"
-run 3 lf-verify --no-signature --deep b
-contains err "--deep) is not implemented in this version"
+# --deep and --profile are bundle checks: not for a plain bag, and a bag
+# asked for them without a manifest is no bundle.
+run 2 lf-verify --no-signature --profile strong b
+contains err "--deep and --profile check a bundle"
+run 2 lf-verify --no-signature --deep b
+run 1 lf-verify --deep b
+contains out "b/data/manifest.json: missing"
+run 3 lf-verify --profile no-such-profile b
+contains err "--profile: "
 printf 'not a tar\n' >bundle.tar
 run 1 lf-verify --no-signature bundle.tar
 contains out "invalid BagIt bag"
