@@ -60,6 +60,7 @@ struct options {
 	const char *recipients[MAX_RECIPIENTS];
 	size_t nrecipients;
 	bool attachments_only;
+	uint64_t bundle_size; /* 0: the profile's sample limit */
 	const char *case_id, *evidence, *examiner, *organization, *contact;
 	struct cli_common c;
 };
@@ -108,6 +109,22 @@ struct state {
 	int status;
 };
 
+/*
+ * One bundle of a packing: a run of the items (a message, then the
+ * samples first found in it, as the extraction met them), number n of
+ * total; the bundles of one packing share the group id when there are
+ * several.
+ */
+struct bag {
+	struct item *items;
+	size_t nitems;
+	size_t n, total;
+	const char *group; /* NULL for a bundle alone */
+	char id[64];
+	char tmp[4300];  /* its tar, written and synced, not yet linked */
+	char final[4400];
+};
+
 static void
 usage(FILE *fp)
 {
@@ -119,9 +136,9 @@ usage(FILE *fp)
 	    "               [--examiner NAME] [--organization ORG] "
 	    "[--contact EMAIL] INPUT...\n"
 	    "\n"
-	    "Seal the samples of suspect messages into a signed evidence "
-	    "bundle,\n"
-	    "DIR/<bundle-id>.tar, and print its path.\n"
+	    "Seal the samples of suspect messages into signed evidence "
+	    "bundles,\n"
+	    "DIR/<bundle-id>.tar, and print their paths.\n"
 	    "\n"
 	    "  -k, --key FILE           the signing key (lf-keygen)\n"
 	    "      --passphrase-file FILE, --passphrase-env VAR  its "
@@ -136,6 +153,9 @@ usage(FILE *fp)
 	    "object stored)\n"
 	    "      --recipient CERT     also encrypt each sealed file to this "
 	    "certificate\n"
+	    "      --bundle-size BYTES  most bytes a bundle holds (default: "
+	    "the profile's\n"
+	    "                           sample limit); more make several\n"
 	    "      --case ID, --evidence-number N, --examiner NAME,\n"
 	    "      --organization ORG, --contact EMAIL   the case, in the "
 	    "bundle\n"
@@ -160,7 +180,8 @@ parse_options(int argc, char **argv, struct options *o)
 		OPT_ORG,
 		OPT_CONTACT,
 		OPT_PASSFILE,
-		OPT_PASSENV
+		OPT_PASSENV,
+		OPT_BUNDLE_SIZE
 	};
 	static const struct option longopts[] = {
 	    {"key", required_argument, NULL, 'k'},
@@ -176,6 +197,7 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"contact", required_argument, NULL, OPT_CONTACT},
 	    {"passphrase-file", required_argument, NULL, OPT_PASSFILE},
 	    {"passphrase-env", required_argument, NULL, OPT_PASSENV},
+	    {"bundle-size", required_argument, NULL, OPT_BUNDLE_SIZE},
 	    CLI_COMMON_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
@@ -231,6 +253,17 @@ parse_options(int argc, char **argv, struct options *o)
 		case OPT_PASSENV:
 			o->passenv = optarg;
 			break;
+		case OPT_BUNDLE_SIZE: {
+			char *end;
+			errno = 0;
+			o->bundle_size = strtoull(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    optarg[0] == '-' || o->bundle_size == 0)
+				cli_usage_error("--bundle-size: not a number "
+				                "of bytes: '%s'",
+				    cli_esc(optarg, strlen(optarg)));
+			break;
+		}
 		default:
 			break;
 		}
@@ -725,12 +758,15 @@ compact_time(int64_t t, char out[32])
 }
 
 /*
- * The bundle id: its time, and the first 16 hex digits of the SHA-256 of
- * the lines manifest-sha512.txt gives the sealed files (all of the
- * payload but data/manifest.json, which holds the id).
+ * The bundle id (prefix "lfb"): its time, and the first 16 hex digits of
+ * the SHA-256 of the lines manifest-sha512.txt gives the sealed files
+ * (all of the payload but data/manifest.json, which holds the id).  The
+ * group id (prefix "lfg") is made the same way from every bundle's lines,
+ * in the bundles' order.
  */
 static void
-bundle_id(const struct state *s, char id[64])
+bundle_id(const struct state *s, const char *prefix, const struct item *items,
+    size_t nitems, char id[64])
 {
 	uint8_t md[32];
 	char hex[129], day[32];
@@ -738,19 +774,18 @@ bundle_id(const struct state *s, char id[64])
 	size_t i;
 
 	(void)EVP_DigestInit_ex(c, EVP_sha256(), NULL);
-	for (i = 0; i < s->nitems; i++) {
-		lf_hex(hex, s->items[i].entry.sha512, 64);
+	for (i = 0; i < nitems; i++) {
+		lf_hex(hex, items[i].entry.sha512, 64);
 		(void)EVP_DigestUpdate(c, hex, 128);
 		(void)EVP_DigestUpdate(c, "  ", 2);
-		(void)EVP_DigestUpdate(c, s->items[i].file,
-		    strlen(s->items[i].file));
+		(void)EVP_DigestUpdate(c, items[i].file, strlen(items[i].file));
 		(void)EVP_DigestUpdate(c, "\n", 1);
 	}
 	(void)EVP_DigestFinal_ex(c, md, NULL);
 	EVP_MD_CTX_free(c);
 	lf_hex(hex, md, 8);
 	compact_time(s->epoch, day);
-	(void)snprintf(id, 64, "lfb-%.16s-%.16s", day, hex);
+	(void)snprintf(id, 64, "%s-%.16s-%.16s", prefix, day, hex);
 }
 
 static json_t *
@@ -785,7 +820,7 @@ sealed_json(const struct state *s, const struct item *it)
 
 /* data/manifest.json: what the bundle holds, and why. */
 static char *
-manifest_json(const struct state *s, const char *id, size_t *len)
+manifest_json(const struct state *s, const struct bag *b, size_t *len)
 {
 	json_t *doc = lf_json_doc_new("lf-manifest", 1, cli_prog());
 	json_t *msgs = json_array(), *samples = json_array(), *libs;
@@ -800,8 +835,9 @@ manifest_json(const struct state *s, const char *id, size_t *len)
 	    lf_version_string(), "libarchive", archive_version_string());
 	(void)json_object_set_new(doc, "libraries", libs);
 	(void)json_object_set_new(doc, "bundle",
-	    json_pack("{s:s, s:s, s:{s:i, s:i}, s:n}", "id", id, "time", t,
-	        "count", "n", 1, "total", 1, "group"));
+	    json_pack("{s:s, s:s, s:{s:I, s:I}, s:o}", "id", b->id, "time", t,
+	        "count", "n", (json_int_t)b->n, "total", (json_int_t)b->total,
+	        "group", str_or_null(b->group)));
 	(void)json_object_set_new(doc, "case",
 	    json_pack("{s:o, s:o, s:o, s:o, s:o}", "id",
 	        str_or_null(s->o.case_id), "evidence_number",
@@ -818,8 +854,8 @@ manifest_json(const struct state *s, const char *id, size_t *len)
 	    json_pack("{s:s}", "fingerprint", fpr));
 	(void)json_object_set_new(doc, "custody",
 	    json_pack("{s:n}", "log_head_sha256"));
-	for (i = 0; i < s->nitems; i++) {
-		const struct item *it = &s->items[i];
+	for (i = 0; i < b->nitems; i++) {
+		const struct item *it = &b->items[i];
 		lf_hex(hex, it->sha256, 32);
 		if (it->message) {
 			json_t *m = json_pack("{s:s, s:I, s:o, s:[]}", "sha256",
@@ -888,12 +924,12 @@ info_add(struct lf_bagit_info *info, size_t *n, const char *label,
  * values made here are written into buf (cap bytes).
  */
 static size_t
-bag_info(const struct state *s, struct lf_bagit_info *info, char *buf,
-    size_t cap)
+bag_info(const struct state *s, const struct bag *b, struct lf_bagit_info *info,
+    char *buf, size_t cap)
 {
 	char t[32], fpr[LF_SIGKEY_FPR_HEX];
-	char *day = buf, *time = buf + 16, *key = buf + 48,
-	     *packager = buf + 128;
+	char *day = buf, *time = buf + 16, *key = buf + 48, *count = buf + 128,
+	     *packager = buf + 192;
 	size_t n = 0;
 
 	lf_date_rfc3339(s->epoch, t);
@@ -901,7 +937,8 @@ bag_info(const struct state *s, struct lf_bagit_info *info, char *buf,
 	(void)snprintf(day, 16, "%.10s", t);
 	(void)snprintf(time, 32, "%s", t);
 	(void)snprintf(key, 80, "%s", fpr);
-	(void)snprintf(packager, cap - 128, "lf-pack %s; %s; %s",
+	(void)snprintf(count, 64, "%zu of %zu", b->n, b->total);
+	(void)snprintf(packager, cap - 192, "lf-pack %s; %s; %s",
 	    lf_version_string(), OpenSSL_version(OPENSSL_VERSION),
 	    archive_version_string());
 	info_add(info, &n, "Source-Organization", s->o.organization);
@@ -910,7 +947,8 @@ bag_info(const struct state *s, struct lf_bagit_info *info, char *buf,
 	info_add(info, &n, "External-Identifier", s->o.case_id);
 	info_add(info, &n, "External-Description", s->o.evidence);
 	info_add(info, &n, "Bagging-Date", day);
-	info_add(info, &n, "Bag-Count", "1 of 1");
+	info_add(info, &n, "Bag-Group-Identifier", b->group);
+	info_add(info, &n, "Bag-Count", count);
 	info_add(info, &n, "Bundle-Format", "libforensic-bundle 1");
 	info_add(info, &n, "Packaging-Time", time);
 	info_add(info, &n, "Signer-Key-SHA256", key);
@@ -1026,24 +1064,28 @@ write_entry(struct state *s, struct lf_tarw *w, const struct entry *e,
 }
 
 /*
- * The bundle under a temporary name in the output directory, synced, then
- * linked to its final name, which is never replaced: a crash leaves only
- * a name starting with ".".
+ * A bundle's tar under a temporary name in the output directory (starting
+ * with ".", not ending in ".tar"), read-only and synced; nothing is left
+ * when it fails.
  */
 static int
-write_bundle(struct state *s, const char *id, struct entry *e, size_t n,
-    char *final, size_t cap, struct lf_error *err)
+write_tmp(struct state *s, struct bag *b, struct entry *e, size_t n,
+    struct lf_error *err)
 {
-	char tmp[4300];
 	struct lf_tarw *w = NULL;
 	size_t i;
-	int fd, dfd, rc;
+	int fd, rc;
 
 	qsort(e, n, sizeof(*e), by_path);
-	(void)snprintf(tmp, sizeof(tmp), "%s/.%s.tar.XXXXXX", s->o.outdir, id);
-	(void)snprintf(final, cap, "%s/%s.tar", s->o.outdir, id);
-	if ((fd = mkstemp(tmp)) < 0)
-		return lf_error_sys(err, errno, "'%s'", tmp);
+	(void)snprintf(b->tmp, sizeof(b->tmp), "%s/.%s.tar.XXXXXX",
+	    s->o.outdir, b->id);
+	(void)snprintf(b->final, sizeof(b->final), "%s/%s.tar", s->o.outdir,
+	    b->id);
+	if ((fd = mkstemp(b->tmp)) < 0) {
+		rc = lf_error_sys(err, errno, "'%s'", b->tmp);
+		b->tmp[0] = '\0';
+		return rc;
+	}
 	rc = lf_tarw_new(fd, s->epoch, &w, err);
 	for (i = 0; rc == LF_OK && i < n; i++)
 		rc = write_entry(s, w, &e[i], err);
@@ -1051,12 +1093,33 @@ write_bundle(struct state *s, const char *id, struct entry *e, size_t n,
 		rc = lf_tarw_finish(w, err);
 	lf_tarw_free(w);
 	if (rc == LF_OK && (fchmod(fd, 0444) != 0 || fsync(fd) != 0))
-		rc = lf_error_sys(err, errno, "'%s'", tmp);
+		rc = lf_error_sys(err, errno, "'%s'", b->tmp);
 	if (close(fd) != 0 && rc == LF_OK)
-		rc = lf_error_sys(err, errno, "'%s'", tmp);
-	if (rc == LF_OK && link(tmp, final) != 0)
-		rc = lf_error_sys(err, errno, "'%s'", final);
-	(void)unlink(tmp);
+		rc = lf_error_sys(err, errno, "'%s'", b->tmp);
+	if (rc != LF_OK) {
+		(void)unlink(b->tmp);
+		b->tmp[0] = '\0';
+	}
+	return rc;
+}
+
+/*
+ * Every bundle of the packing linked to its final name, all or none, and
+ * never over an existing file: an uploader watching the directory sees
+ * only complete bundles, and a group only whole.
+ */
+static int
+link_all(struct state *s, struct bag *bags, size_t nbags, struct lf_error *err)
+{
+	size_t i, k;
+	int dfd, rc = LF_OK;
+
+	for (i = 0; i < nbags && rc == LF_OK; i++)
+		if (link(bags[i].tmp, bags[i].final) != 0) {
+			rc = lf_error_sys(err, errno, "'%s'", bags[i].final);
+			for (k = 0; k < i; k++)
+				(void)unlink(bags[k].final);
+		}
 	if (rc == LF_OK &&
 	    (dfd = open(s->o.outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >=
 	        0) {
@@ -1085,9 +1148,9 @@ remove_work(struct state *s)
 		(void)nftw(s->work, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* The bag's files, signed, into the bundle. */
-static void
-pack(struct state *s)
+/* One bag's files, signed, into its bundle's temporary tar. */
+static int
+pack_bag(struct state *s, struct bag *b)
 {
 	struct lf_bagit_entry *payload = NULL;
 	struct lf_bagit_info info[16];
@@ -1095,19 +1158,16 @@ pack(struct state *s)
 	struct memfile sigs[5] = {0}, manifest = {0}, tagm = {0};
 	struct entry *e = NULL;
 	struct lf_error err;
-	char id[64], infobuf[512], final[4400];
+	char infobuf[512];
+	const char *id = b->id;
 	size_t i, n = 0, ninfo;
-	int rc;
+	int rc = LF_E_NOMEM;
 
-	qsort(s->items, s->nitems, sizeof(*s->items), by_file);
-	/* The entries name their items' files: moved with them. */
-	for (i = 0; i < s->nitems; i++)
-		s->items[i].entry.path = s->items[i].file;
-	bundle_id(s, id);
-	if ((manifest.data = (uint8_t *)manifest_json(s, id, &manifest.len)) ==
+	bundle_id(s, "lfb", b->items, b->nitems, b->id);
+	if ((manifest.data = (uint8_t *)manifest_json(s, b, &manifest.len)) ==
 	        NULL ||
-	    (payload = calloc(s->nitems + 1, sizeof(*payload))) == NULL ||
-	    (e = calloc(s->nitems + 32, sizeof(*e))) == NULL) {
+	    (payload = calloc(b->nitems + 1, sizeof(*payload))) == NULL ||
+	    (e = calloc(b->nitems + 32, sizeof(*e))) == NULL) {
 		die(s, "%s", "out of memory");
 		goto done;
 	}
@@ -1118,11 +1178,11 @@ pack(struct state *s)
 	    EVP_sha256(), NULL);
 	(void)EVP_Digest(manifest.data, manifest.len, payload[0].sha512, NULL,
 	    EVP_sha512(), NULL);
-	for (i = 0; i < s->nitems; i++)
-		payload[i + 1] = s->items[i].entry;
-	ninfo = bag_info(s, info, infobuf, sizeof(infobuf));
-	if (lf_bagit_write(payload, s->nitems + 1, info, ninfo, NULL, 0, &out,
-	        &err) != LF_OK) {
+	for (i = 0; i < b->nitems; i++)
+		payload[i + 1] = b->items[i].entry;
+	ninfo = bag_info(s, b, info, infobuf, sizeof(infobuf));
+	if ((rc = lf_bagit_write(payload, b->nitems + 1, info, ninfo, NULL, 0,
+	         &out, &err)) != LF_OK) {
 		die(s, "bag: %s", err.msg);
 		goto done;
 	}
@@ -1145,20 +1205,20 @@ pack(struct state *s)
 	DIRENT("");
 	DIRENT("data");
 	DIRENT("signatures");
-	for (i = 0; i < s->nitems; i++)
-		if (i == 0 || s->items[i].message != s->items[i - 1].message)
-			DIRENT(s->items[i].message ? "data/messages" :
+	for (i = 0; i < b->nitems; i++)
+		if (i == 0 || b->items[i].message != b->items[i - 1].message)
+			DIRENT(b->items[i].message ? "data/messages" :
 			                             "data/samples");
 #undef DIRENT
 	(void)snprintf(e[n].path, sizeof(e[n].path), "%s/data/manifest.json",
 	    id);
 	e[n].data = manifest.data;
 	e[n++].size = manifest.len;
-	for (i = 0; i < s->nitems; i++) {
+	for (i = 0; i < b->nitems; i++) {
 		(void)snprintf(e[n].path, sizeof(e[n].path), "%s/%s", id,
-		    s->items[i].file);
-		e[n].tmp = s->items[i].tmp;
-		e[n++].size = s->items[i].entry.size;
+		    b->items[i].file);
+		e[n].tmp = b->items[i].tmp;
+		e[n++].size = b->items[i].entry.size;
 	}
 	for (i = 0; i < out.n; i++) {
 		(void)snprintf(e[n].path, sizeof(e[n].path), "%s/%s", id,
@@ -1172,11 +1232,8 @@ pack(struct state *s)
 		e[n].data = sigs[i].data;
 		e[n++].size = sigs[i].len;
 	}
-	if (write_bundle(s, id, e, n, final, sizeof(final), &err) != LF_OK) {
+	if ((rc = write_tmp(s, b, e, n, &err)) != LF_OK)
 		die(s, "%s", err.msg);
-		goto done;
-	}
-	(void)printf("%s\n", final);
 done:
 	for (i = 0; i < 5; i++)
 		free(sigs[i].data);
@@ -1184,7 +1241,74 @@ done:
 	lf_bagit_out_release(&out);
 	free(payload);
 	free(e);
+	return rc;
 }
+
+/*
+ * What a sealed file costs a bundle beyond its bytes (its tar header,
+ * its manifest lines and its record in data/manifest.json), and what a
+ * bundle costs beyond its files: allowances that hold with room to spare.
+ */
+#define ITEM_ALLOWANCE 8192
+#define BAG_ALLOWANCE (64 * 1024)
+
+/*
+ * The items cut into runs that each fit --bundle-size (a sealed file
+ * alone over it still gets a bundle of its own: it is never split), each
+ * run a bundle; all written, then all linked.
+ */
+static void
+pack(struct state *s)
+{
+	uint64_t limit =
+	    s->o.bundle_size > 0 ? s->o.bundle_size : s->profile->sample_limit;
+	uint64_t used = BAG_ALLOWANCE;
+	struct bag *bags;
+	struct lf_error err;
+	char group[64];
+	size_t nbags = 0, start = 0, i;
+
+	if ((bags = calloc(s->nitems, sizeof(*bags))) == NULL) {
+		die(s, "%s", "out of memory");
+		return;
+	}
+	for (i = 0; i <= s->nitems; i++) {
+		uint64_t cost =
+		    i < s->nitems ? s->items[i].entry.size + ITEM_ALLOWANCE : 0;
+		if (i == s->nitems || (i > start && used + cost > limit)) {
+			bags[nbags].items = &s->items[start];
+			bags[nbags++].nitems = i - start;
+			start = i;
+			used = BAG_ALLOWANCE;
+		}
+		used += cost;
+	}
+	/* Each bag in the bag's order; the entries name their items'
+	 * files, which moved with them. */
+	for (i = 0; i < nbags; i++)
+		qsort(bags[i].items, bags[i].nitems, sizeof(struct item),
+		    by_file);
+	for (i = 0; i < s->nitems; i++)
+		s->items[i].entry.path = s->items[i].file;
+	bundle_id(s, "lfg", s->items, s->nitems, group);
+	for (i = 0; i < nbags && s->status == CLI_EXIT_OK; i++) {
+		bags[i].n = i + 1;
+		bags[i].total = nbags;
+		bags[i].group = nbags > 1 ? group : NULL;
+		(void)pack_bag(s, &bags[i]);
+	}
+	if (s->status == CLI_EXIT_OK && link_all(s, bags, nbags, &err) != LF_OK)
+		die(s, "%s", err.msg);
+	for (i = 0; i < nbags; i++) {
+		if (s->status == CLI_EXIT_OK)
+			(void)printf("%s\n", bags[i].final);
+		if (bags[i].tmp[0] != '\0')
+			(void)unlink(bags[i].tmp);
+	}
+	free(bags);
+}
+
+
 
 int
 main(int argc, char **argv)

@@ -99,11 +99,68 @@ contains err "is not a SHA-256"
 sed 's/"name": "symantec-ess"/"name": "tiny"/; s/500000000/300/' \
     "$LF_TOP/profiles/upload/symantec-ess.json" >tiny.json
 mkdir tiny
-run 0 lf-pack -k k.key -o tiny --profile "$T/tiny.json" "$S"/invoice-1.eml
+run 0 lf-pack -k k.key -o tiny --profile "$T/tiny.json" \
+    --bundle-size 1000000 "$S"/invoice-1.eml
 tar -xOf "$(cat "$T/out")" --wildcards '*/data/manifest.json' >tm.json
 field tm.json '[(s["eligible"], s["reason"]) for s in r["samples"]]' >elig
 grep -q "(False, 'sealed size .* bytes is over the tiny limit of 300')" elig ||
 	fail "eligibility: $(cat elig)"
+
+# Too much for one bundle: several, each a complete bag no larger than
+# --bundle-size, sharing one group id and counted "N of T"; together they
+# hold what one bundle would.  By default the profile's sample limit is
+# the bundle size: the tiny profile splits too.
+python3 - <<'EOT'
+import os
+for i in range(4):
+    body = os.urandom(30000)
+    with open("big-%d.eml" % i, "w") as f:
+        f.write("From: a@example.org\nSubject: %d\nMIME-Version: 1.0\n"
+                "Content-Type: application/octet-stream\n"
+                "Content-Transfer-Encoding: base64\n\n" % i)
+        import base64
+        f.write(base64.encodebytes(body).decode())
+EOT
+mkdir one many
+run 0 lf-pack -k k.key -o one big-*.eml
+run 0 lf-pack -k k.key -o many --bundle-size 200000 big-*.eml
+[ "$(wc -l <"$T/out")" -ge 2 ] || fail "one bundle: $(cat "$T/out")"
+python3 - "$T/out" one/*.tar <<'EOT' || fail "the bundles of a group"
+import json, sys, tarfile
+def read(path):
+    t = tarfile.open(path)
+    m = json.load(t.extractfile([n for n in t.getnames()
+                                 if n.endswith("/data/manifest.json")][0]))
+    info = t.extractfile([n for n in t.getnames()
+                          if n.endswith("/bag-info.txt")][0]).read().decode()
+    return m, dict(l.split(": ", 1) for l in info.splitlines())
+paths = open(sys.argv[1]).read().split()
+one, _ = read(sys.argv[2])
+groups, seen = set(), []
+for k, p in enumerate(paths, 1):
+    assert len(open(p, "rb").read()) <= 200000, p
+    m, info = read(p)
+    assert m["bundle"]["count"] == {"n": k, "total": len(paths)}, m["bundle"]
+    assert info["Bag-Count"] == "%d of %d" % (k, len(paths)), info
+    assert info["Bag-Group-Identifier"] == m["bundle"]["group"], info
+    groups.add(m["bundle"]["group"])
+    seen += [s["object"]["sha256"] for s in m["samples"]]
+    seen += [s["sha256"] for s in m["messages"]]
+assert len(groups) == 1 and list(groups)[0].startswith("lfg-"), groups
+want = [s["object"]["sha256"] for s in one["samples"]] + \
+       [s["sha256"] for s in one["messages"]]
+assert sorted(seen) == sorted(want), (seen, want)
+assert one["bundle"]["group"] is None and one["bundle"]["count"]["total"] == 1
+EOT
+for b in $(cat "$T/out"); do
+	run 0 lf-verify --deep --pubkey k.pub "$b"
+done
+mkdir tinydefault
+run 0 lf-pack -k k.key -o tinydefault --profile "$T/tiny.json" \
+    "$S"/invoice-1.eml
+[ "$(wc -l <"$T/out")" -eq 2 ] || fail "tiny: $(cat "$T/out")"
+run 2 lf-pack -k k.key -o many --bundle-size 0 big-0.eml
+run 2 lf-pack -k k.key -o many --bundle-size 12x big-0.eml
 
 # CMS to a recipient: openssl opens the envelope, 7-Zip the zip inside.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout r.key -out r.pem \
