@@ -27,6 +27,7 @@
 #include <openssl/opensslv.h>
 
 #include "common/cli.h"
+#include "common/custody.h"
 #include "common/inputs.h"
 #include "common/profile.h"
 #include "common/passphrase.h"
@@ -61,6 +62,7 @@ struct options {
 	size_t nrecipients;
 	bool attachments_only;
 	uint64_t bundle_size; /* 0: the profile's sample limit */
+	const char *custody;  /* --custody, or NULL */
 	const char *case_id, *evidence, *examiner, *organization, *contact;
 	struct cli_common c;
 };
@@ -106,6 +108,9 @@ struct state {
 	uint8_t (*select)[32];
 	size_t nselect;
 	struct lf_sealcms_blob certs[MAX_RECIPIENTS];
+	const char *custody; /* the custody log, or NULL */
+	bool has_head;       /* it has a line: its hash is head */
+	uint8_t head[LF_CUSTODY_HASH_LEN];
 	int status;
 };
 
@@ -121,7 +126,7 @@ struct bag {
 	size_t n, total;
 	const char *group; /* NULL for a bundle alone */
 	char id[64];
-	char tmp[4300];  /* its tar, written and synced, not yet linked */
+	char tmp[4300]; /* its tar, written and synced, not yet linked */
 	char final[4400];
 };
 
@@ -156,6 +161,10 @@ usage(FILE *fp)
 	    "      --bundle-size BYTES  most bytes a bundle holds (default: "
 	    "the profile's\n"
 	    "                           sample limit); more make several\n"
+	    "      --custody LOG        record the packing in this custody "
+	    "log (default:\n"
+	    "                           LF_CUSTODY), its head in the "
+	    "manifest\n"
 	    "      --case ID, --evidence-number N, --examiner NAME,\n"
 	    "      --organization ORG, --contact EMAIL   the case, in the "
 	    "bundle\n"
@@ -181,7 +190,8 @@ parse_options(int argc, char **argv, struct options *o)
 		OPT_CONTACT,
 		OPT_PASSFILE,
 		OPT_PASSENV,
-		OPT_BUNDLE_SIZE
+		OPT_BUNDLE_SIZE,
+		OPT_CUSTODY
 	};
 	static const struct option longopts[] = {
 	    {"key", required_argument, NULL, 'k'},
@@ -198,6 +208,7 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"passphrase-file", required_argument, NULL, OPT_PASSFILE},
 	    {"passphrase-env", required_argument, NULL, OPT_PASSENV},
 	    {"bundle-size", required_argument, NULL, OPT_BUNDLE_SIZE},
+	    {"custody", required_argument, NULL, OPT_CUSTODY},
 	    CLI_COMMON_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
@@ -252,6 +263,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_PASSENV:
 			o->passenv = optarg;
+			break;
+		case OPT_CUSTODY:
+			o->custody = optarg;
 			break;
 		case OPT_BUNDLE_SIZE: {
 			char *end;
@@ -361,6 +375,26 @@ load_recipients(struct state *s)
 }
 
 /* The list --select names: one SHA-256 a line, blank lines and # skipped. */
+/* The custody log's head now, which the manifest records. */
+static void
+load_custody(struct state *s)
+{
+	struct lf_error err;
+	uint64_t seq = 0;
+	int rc;
+
+	if ((s->custody = cli_custody_log(s->o.custody)) == NULL)
+		return;
+	/* A log not made yet is begun by the first event. */
+	rc = lf_custody_head(s->custody, &seq, s->head, &err);
+	if (rc != LF_OK && !(rc == LF_E_IO && err.sys_errno == ENOENT)) {
+		cli_warn("custody log '%s': %s",
+		    cli_esc(s->custody, strlen(s->custody)), err.msg);
+		exit(CLI_EXIT_FAILURE);
+	}
+	s->has_head = rc == LF_OK && seq > 0;
+}
+
 static void
 load_select(struct state *s)
 {
@@ -852,8 +886,10 @@ manifest_json(const struct state *s, const struct bag *b, size_t *len)
 	        lf_upload_cms_name(s->profile->cms)));
 	(void)json_object_set_new(doc, "signer",
 	    json_pack("{s:s}", "fingerprint", fpr));
+	lf_hex(hex, s->head, sizeof(s->head));
 	(void)json_object_set_new(doc, "custody",
-	    json_pack("{s:n}", "log_head_sha256"));
+	    json_pack("{s:o}", "log_head_sha256",
+	        s->has_head ? json_string(hex) : json_null()));
 	for (i = 0; i < b->nitems; i++) {
 		const struct item *it = &b->items[i];
 		lf_hex(hex, it->sha256, 32);
@@ -1077,8 +1113,8 @@ write_tmp(struct state *s, struct bag *b, struct entry *e, size_t n,
 	int fd, rc;
 
 	qsort(e, n, sizeof(*e), by_path);
-	(void)snprintf(b->tmp, sizeof(b->tmp), "%s/.%s.tar.XXXXXX",
-	    s->o.outdir, b->id);
+	(void)snprintf(b->tmp, sizeof(b->tmp), "%s/.%s.tar.XXXXXX", s->o.outdir,
+	    b->id);
 	(void)snprintf(b->final, sizeof(b->final), "%s/%s.tar", s->o.outdir,
 	    b->id);
 	if ((fd = mkstemp(b->tmp)) < 0) {
@@ -1245,6 +1281,35 @@ done:
 }
 
 /*
+ * The custody log's event for a bundle written: its samples and messages,
+ * signed with the bundle's key.  The bundle stays when this fails: it is
+ * sound, and the message says the log lacks it.
+ */
+static void
+record_packed(struct state *s, const struct bag *b)
+{
+	uint8_t(*objects)[32];
+	char reason[128];
+	size_t i;
+
+	if (s->custody == NULL)
+		return;
+	if ((objects = calloc(b->nitems, sizeof(*objects))) == NULL) {
+		die(s, "%s", "out of memory");
+		return;
+	}
+	for (i = 0; i < b->nitems; i++)
+		memcpy(objects[i], b->items[i].sha256, 32);
+	(void)snprintf(reason, sizeof(reason), "sealed into bundle %zu of %zu",
+	    b->n, b->total);
+	if (cli_custody_record(s->custody, s->key, LF_CUSTODY_PACKED,
+	        (const uint8_t(*)[32])objects, b->nitems, b->id, reason) != 0)
+		die(s, "'%s' was written; the custody log does not record it",
+		    b->final);
+	free(objects);
+}
+
+/*
  * What a sealed file costs a bundle beyond its bytes (its tar header,
  * its manifest lines and its record in data/manifest.json), and what a
  * bundle costs beyond its files: allowances that hold with room to spare.
@@ -1299,6 +1364,8 @@ pack(struct state *s)
 	}
 	if (s->status == CLI_EXIT_OK && link_all(s, bags, nbags, &err) != LF_OK)
 		die(s, "%s", err.msg);
+	for (i = 0; i < nbags && s->status == CLI_EXIT_OK; i++)
+		record_packed(s, &bags[i]);
 	for (i = 0; i < nbags; i++) {
 		if (s->status == CLI_EXIT_OK)
 			(void)printf("%s\n", bags[i].final);
@@ -1307,8 +1374,6 @@ pack(struct state *s)
 	}
 	free(bags);
 }
-
-
 
 int
 main(int argc, char **argv)
@@ -1326,6 +1391,7 @@ main(int argc, char **argv)
 	load_recipients(&s);
 	if (s.o.select != NULL)
 		load_select(&s);
+	load_custody(&s);
 	(void)snprintf(s.work, sizeof(s.work), "%s/.lf-pack-XXXXXX",
 	    s.o.outdir);
 	if (mkdtemp(s.work) == NULL ||

@@ -162,6 +162,41 @@ run 0 lf-pack -k k.key -o tinydefault --profile "$T/tiny.json" \
 run 2 lf-pack -k k.key -o many --bundle-size 0 big-0.eml
 run 2 lf-pack -k k.key -o many --bundle-size 12x big-0.eml
 
+# A custody log: each bundle's packing is an event signed with the
+# bundle's key, naming its samples and messages; the manifest records the
+# log's head as it was before (null for a log begun by this packing).
+mkdir cust
+run 0 lf-pack -k k.key -o cust --custody case.log "$S"/invoice-1.eml
+b1=$(cat "$T/out")
+run 0 lf-custody -l case.log verify --pubkey k.pub
+contains out "case.log: 1 events"
+tar -xOf "$b1" --wildcards '*/data/manifest.json' >c1.json
+field c1.json 'r["custody"]["log_head_sha256"]' >head1
+[ "$(cat head1)" = None ] || fail "head of a new log: $(cat head1)"
+python3 - case.log c1.json "$(basename "$b1" .tar)" <<'EOT' || fail "packed event"
+import json, sys
+ev = json.loads(open(sys.argv[1]).readline())
+m = json.load(open(sys.argv[2]))
+want = sorted([s["object"]["sha256"] for s in m["samples"]] +
+              [s["sha256"] for s in m["messages"]])
+assert ev["action"] == "packed" and ev["bundle"] == sys.argv[3], ev
+assert sorted(ev["objects"]) == want, (ev["objects"], want)
+EOT
+rm -rf cust && mkdir cust
+LF_CUSTODY=case.log run 0 lf-pack -k k.key -o cust "$S"/invoice-2.eml
+tar -xOf "$(cat "$T/out")" --wildcards '*/data/manifest.json' >c2.json
+[ "$(field c2.json 'r["custody"]["log_head_sha256"]')" = \
+    "$(head -n 1 case.log | sha256sum | cut -c1-64)" ] ||
+	fail "the manifest's custody head is not the log's last line"
+run 0 lf-custody -l case.log verify --pubkey k.pub
+contains out "case.log: 2 events"
+# A log whose last line is cut off is refused before anything is packed.
+printf '{"format":' >>case.log
+rm -rf cust && mkdir cust
+run 3 lf-pack -k k.key -o cust --custody case.log "$S"/invoice-2.eml
+contains err "custody log 'case.log'"
+[ -z "$(ls -A cust)" ] || fail "cust holds: $(ls -A cust)"
+
 # CMS to a recipient: openssl opens the envelope, 7-Zip the zip inside.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout r.key -out r.pem \
     -days 2 -subj /CN=vendor >/dev/null 2>&1
