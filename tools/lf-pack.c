@@ -51,6 +51,7 @@
 
 #define MAX_RECIPIENTS 16
 #define MAX_SELECT 100000
+#define REPORT_LINE_MAX (64 * 1024 * 1024) /* one --jsonl report */
 /* What the salts of the zips are derived from (docs/sealing.md): the
  * signing key's own signature of this label, so that only the key's
  * holder can derive them, and the same key always derives the same. */
@@ -63,6 +64,7 @@ struct options {
 	bool attachments_only;
 	uint64_t bundle_size; /* 0: the profile's sample limit */
 	const char *custody;  /* --custody, or NULL */
+	const char *store;    /* --store: inputs are its reports */
 	const char *case_id, *evidence, *examiner, *organization, *contact;
 	struct cli_common c;
 };
@@ -136,6 +138,8 @@ usage(FILE *fp)
 	(void)fprintf(fp,
 	    "usage: lf-pack -k KEY -o DIR [--profile NAME] [--select FILE | "
 	    "--attachments-only]\n"
+	    "               [--store DIR] [--bundle-size BYTES] "
+	    "[--custody LOG]\n"
 	    "               [--recipient CERT]... [--case ID] "
 	    "[--evidence-number N]\n"
 	    "               [--examiner NAME] [--organization ORG] "
@@ -152,6 +156,10 @@ usage(FILE *fp)
 	    "exist)\n"
 	    "      --profile NAME       the upload profile (default "
 	    "symantec-ess)\n"
+	    "      --store DIR          the inputs are lf-extract's reports "
+	    "(--json or\n"
+	    "                           --jsonl) of the messages stored "
+	    "in DIR\n"
 	    "      --select FILE        only the objects whose SHA-256 the "
 	    "file lists\n"
 	    "      --attachments-only   only attachments (default: every "
@@ -191,7 +199,8 @@ parse_options(int argc, char **argv, struct options *o)
 		OPT_PASSFILE,
 		OPT_PASSENV,
 		OPT_BUNDLE_SIZE,
-		OPT_CUSTODY
+		OPT_CUSTODY,
+		OPT_STORE
 	};
 	static const struct option longopts[] = {
 	    {"key", required_argument, NULL, 'k'},
@@ -209,6 +218,7 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"passphrase-env", required_argument, NULL, OPT_PASSENV},
 	    {"bundle-size", required_argument, NULL, OPT_BUNDLE_SIZE},
 	    {"custody", required_argument, NULL, OPT_CUSTODY},
+	    {"store", required_argument, NULL, OPT_STORE},
 	    CLI_COMMON_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
@@ -266,6 +276,9 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_CUSTODY:
 			o->custody = optarg;
+			break;
+		case OPT_STORE:
+			o->store = optarg;
 			break;
 		case OPT_BUNDLE_SIZE: {
 			char *end;
@@ -659,6 +672,116 @@ extract_all(struct state *s, int argc, char **argv)
 		die(s, "%s", err.msg);
 }
 
+/*
+ * --store: messages taken apart before, by lf-extract -o DIR: each input
+ * is its reports, one JSON document a line (--jsonl) or one array
+ * (--json), read line by line, a line at most limit report-bytes.  The
+ * objects are read from the store when sealed, and sealing checks each
+ * one's SHA-256: a store changed since is refused, never packed.
+ */
+/* One document of reports: a report, or --json's array of them. */
+static void
+take_document(struct state *s, const char *path, uint64_t lineno,
+    const struct lf_buf *text, struct lf_buf *src)
+{
+	struct lf_error err;
+	json_error_t jerr;
+	json_t *doc, *r;
+	size_t i, n;
+
+	doc = json_loadb((const char *)text->data, text->len, 0, &jerr);
+	if (doc == NULL) {
+		die(s, "'%s' line %llu: not a report: %s", path,
+		    (unsigned long long)(lineno + (uint64_t)jerr.line - 1),
+		    jerr.text);
+		return;
+	}
+	n = json_is_array(doc) ? json_array_size(doc) : 1;
+	for (i = 0; i < n && s->status == CLI_EXIT_OK; i++) {
+		r = json_is_array(doc) ? json_array_get(doc, i) : doc;
+		lf_buf_reset(src);
+		if (lf_json_get_name(r, "source", src, &err) != LF_OK ||
+		    lf_buf_putc(src, '\0', &err) != LF_OK)
+			die(s, "'%s' line %llu: not an lf-extract report", path,
+			    (unsigned long long)lineno);
+		else if (json_object_get(json_object_get(r, "message"),
+		             "stored") == NULL)
+			die(s,
+			    "'%s' line %llu: the message is not in the store "
+			    "(was it taken apart with --no-store?)",
+			    path, (unsigned long long)lineno);
+		else {
+			s->source = (const char *)src->data;
+			if (take_report(s, r) != 0)
+				die(s,
+				    "'%s' line %llu: not an lf-extract "
+				    "report, or out of memory",
+				    path, (unsigned long long)lineno);
+			s->source = NULL;
+		}
+	}
+	json_decref(doc);
+}
+
+/*
+ * --store: messages taken apart before, by lf-extract -o DIR: each input
+ * holds their reports, one a line (--jsonl, each line at most
+ * REPORT_LINE_MAX bytes) or one array (--json, at most as much in all).
+ * The objects are read from the store when sealed, and sealing checks
+ * each one's SHA-256: a store changed since is refused, never packed.
+ */
+static void
+take_reports(struct state *s, const char *path)
+{
+	struct lf_reader *in = NULL;
+	struct lf_error err;
+	struct lf_buf line, doc, src;
+	uint64_t lineno = 0, first = 0;
+	bool too_long, array = false;
+	int fd, more;
+
+	lf_buf_init(&line, REPORT_LINE_MAX);
+	lf_buf_init(&doc, REPORT_LINE_MAX);
+	lf_buf_init(&src, 4096);
+	fd = strcmp(path, "-") == 0 ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || lf_reader_from_fd(fd, true, &in, &err) != LF_OK) {
+		if (fd >= 0)
+			(void)close(fd);
+		die(s, "'%s': %s", path, strerror(errno));
+		return;
+	}
+	while (s->status == CLI_EXIT_OK &&
+	    (more = lf_reader_getline(in, &line, REPORT_LINE_MAX, &too_long,
+	         &err)) == 1) {
+		lineno++;
+		if (too_long || (array && doc.len + line.len + 1 > doc.max)) {
+			die(s, "'%s' line %llu: a report longer than %d bytes",
+			    path, (unsigned long long)lineno, REPORT_LINE_MAX);
+			break;
+		}
+		if (!array && line.len > 0 && line.data[0] == '[') {
+			array = true;
+			first = lineno;
+		}
+		if (array) {
+			if (lf_buf_append(&doc, line.data, line.len, &err) !=
+			        LF_OK ||
+			    lf_buf_putc(&doc, '\n', &err) != LF_OK)
+				die(s, "%s", err.msg);
+		} else if (line.len > 0) {
+			take_document(s, path, lineno, &line, &src);
+		}
+	}
+	if (s->status == CLI_EXIT_OK && more < 0)
+		die(s, "'%s': %s", path, err.msg);
+	else if (s->status == CLI_EXIT_OK && array)
+		take_document(s, path, first, &doc, &src);
+	lf_reader_free(in);
+	lf_buf_release(&line);
+	lf_buf_release(&doc);
+	lf_buf_release(&src);
+}
+
 /* ---- sealing ---- */
 
 /* The sealed bytes go to a file of the workspace, hashed on the way. */
@@ -697,7 +820,10 @@ seal_item(struct state *s, struct item *it, size_t index)
 
 	lf_hex(hex, it->sha256, 32);
 	lf_store_relpath(it->sha256, rel);
-	(void)snprintf(src, sizeof(src), "%s/store/%s", s->work, rel);
+	if (s->o.store != NULL)
+		(void)snprintf(src, sizeof(src), "%s/%s", s->o.store, rel);
+	else
+		(void)snprintf(src, sizeof(src), "%s/store/%s", s->work, rel);
 	(void)snprintf(name, sizeof(name), "%s%s", hex,
 	    it->message ? ".eml" : "");
 	(void)snprintf(it->file, sizeof(it->file), "data/%s/%s.zip%s",
@@ -1401,7 +1527,12 @@ main(int argc, char **argv)
 		s.work[0] = '\0';
 		return CLI_EXIT_FAILURE;
 	}
-	extract_all(&s, argc - optind, argv + optind);
+	if (s.o.store != NULL)
+		for (i = (size_t)optind;
+		     i < (size_t)argc && s.status == CLI_EXIT_OK; i++)
+			take_reports(&s, argv[i]);
+	else
+		extract_all(&s, argc - optind, argv + optind);
 	if (s.status == CLI_EXIT_OK && s.nitems == 0)
 		die(&s, "%s", "nothing to pack");
 	for (i = 0; s.status == CLI_EXIT_OK && i < s.nitems; i++)

@@ -152,8 +152,8 @@ want = [s["object"]["sha256"] for s in one["samples"]] + \
 assert sorted(seen) == sorted(want), (seen, want)
 assert one["bundle"]["group"] is None and one["bundle"]["count"]["total"] == 1
 EOT
-for b in $(cat "$T/out"); do
-	run 0 lf-verify --deep --pubkey k.pub "$b"
+for part in $(cat "$T/out"); do
+	run 0 lf-verify --deep --pubkey k.pub "$part"
 done
 mkdir tinydefault
 run 0 lf-pack -k k.key -o tinydefault --profile "$T/tiny.json" \
@@ -161,6 +161,33 @@ run 0 lf-pack -k k.key -o tinydefault --profile "$T/tiny.json" \
 [ "$(wc -l <"$T/out")" -eq 2 ] || fail "tiny: $(cat "$T/out")"
 run 2 lf-pack -k k.key -o many --bundle-size 0 big-0.eml
 run 2 lf-pack -k k.key -o many --bundle-size 12x big-0.eml
+
+# From a store lf-extract filled, and its reports (--jsonl or --json):
+# the same bundle, byte for byte, as from the messages.  A store object
+# changed since is refused, and nothing is written.
+A=md5,sha1,sha256,sha512,ssdeep,tlsh
+lf-extract -o st -c $A --jsonl "$S"/invoice-1.eml "$S"/payroll-update.eml \
+    >r.jsonl || fail "lf-extract --jsonl"
+lf-extract -o st -c $A --json "$S"/invoice-1.eml "$S"/payroll-update.eml \
+    >r.json || fail "lf-extract --json"
+for r in r.jsonl r.json; do
+	rm -rf fromstore && mkdir fromstore
+	run 0 lf-pack -k k.key -o fromstore --store st "$r"
+	cmp "$(cat "$T/out")" "$b" || fail "--store $r: not the same bundle"
+done
+lf-extract -o st2 --no-store --jsonl "$S"/invoice-1.eml >nostore.jsonl
+run 3 lf-pack -k k.key -o fromstore --store st nostore.jsonl
+contains err "the message is not in the store"
+printf '{"format": "lf-extract",\n' >bad.jsonl
+run 3 lf-pack -k k.key -o fromstore --store st bad.jsonl
+contains err "'bad.jsonl' line 1: not a report"
+obj=$(find st/objects -type f | sort | tail -n 1)
+chmod u+w "$obj" && printf 'X' | dd of="$obj" bs=1 seek=10 conv=notrunc \
+    2>/dev/null
+rm -rf fromstore && mkdir fromstore
+run 3 lf-pack -k k.key -o fromstore --store st r.jsonl
+contains err "sealing: "
+[ -z "$(ls -A fromstore)" ] || fail "fromstore holds: $(ls -A fromstore)"
 
 # A custody log: each bundle's packing is an event signed with the
 # bundle's key, naming its samples and messages; the manifest records the
