@@ -1,9 +1,10 @@
 #!/bin/sh
 # make bench: lf-hash against hashdeep, sha256sum and the ideal computed
 # from `openssl speed -multi 2`; lf-extract against GMime and ripmime, and
-# on zipped attachments; lf-headers on one core.  Not a test: it prints
+# on zipped attachments; lf-headers on one core; lf-pack and lf-verify
+# against 7-Zip and coreutils.  Not a test: it prints
 # ratios, every peer measured in the same run.
-#   bench/run.sh BUILD [all|hash|extract|containers|headers]
+#   bench/run.sh BUILD [all|hash|extract|containers|headers|pack]
 # BENCH_DIR overrides where the corpora go; GEN_CORPUS names the message
 # corpus generator.
 set -eu
@@ -16,9 +17,9 @@ gen=${GEN_CORPUS:-$top/../shared/bench/gen_corpus.py}
 [ -f "$gen" ] || gen=/work/shared/bench/gen_corpus.py
 
 case $what in
-all | hash | extract | containers | headers) ;;
+all | hash | extract | containers | headers | pack) ;;
 *)
-	echo "usage: bench/run.sh BUILD [all|hash|extract|containers|headers]" >&2
+	echo "usage: bench/run.sh BUILD [all|hash|extract|containers|headers|pack]" >&2
 	exit 2
 	;;
 esac
@@ -39,7 +40,11 @@ if [ "$what" = all ] || [ "$what" = extract ]; then
 	echo
 fi
 # The message corpus, when the extract half did not make it.
-[ -f "$data/extract/corpus.mbox" ] || extract --corpus-only
+case $what in
+all | containers | headers)
+	[ -f "$data/extract/corpus.mbox" ] || extract --corpus-only
+	;;
+esac
 if [ "$what" = all ] || [ "$what" = containers ]; then
 	/usr/bin/python3 "$top/bench/bench_containers.py" --bin "$build/bin" \
 	    --mbox "$data/extract/corpus.mbox" --out "$data/containers"
@@ -48,4 +53,9 @@ fi
 if [ "$what" = all ] || [ "$what" = headers ]; then
 	/usr/bin/python3 "$top/bench/bench_headers.py" --bin "$build/bin" \
 	    --mbox "$data/extract/corpus.mbox"
+fi
+if [ "$what" = all ] || [ "$what" = pack ]; then
+	echo
+	/usr/bin/python3 "$top/bench/bench_pack.py" --bin "$build/bin" \
+	    --data "$data/pack"
 fi

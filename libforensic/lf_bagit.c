@@ -17,7 +17,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/evp.h>
 #include <unicase.h>
 #include <uninorm.h>
 
@@ -61,119 +60,6 @@ lf_bagit_alg_from_name(const char *name, size_t n)
 		    memcmp(algs[a].name, name, n) == 0)
 			return a;
 	return -1;
-}
-
-/* Hashing. */
-
-struct lf_bagit_hash {
-	unsigned algs;
-	uint64_t size;
-	EVP_MD_CTX *ctx[LF_BAGIT_NALGS];
-};
-
-static const EVP_MD *
-alg_md(int a)
-{
-	switch (a) {
-	case LF_BAGIT_MD5:
-		return EVP_md5();
-	case LF_BAGIT_SHA1:
-		return EVP_sha1();
-	case LF_BAGIT_SHA224:
-		return EVP_sha224();
-	case LF_BAGIT_SHA256:
-		return EVP_sha256();
-	case LF_BAGIT_SHA384:
-		return EVP_sha384();
-	default:
-		return EVP_sha512();
-	}
-}
-
-static int
-hash_start(struct lf_bagit_hash *h, struct lf_error *err)
-{
-	int a;
-
-	h->size = 0;
-	for (a = 0; a < LF_BAGIT_NALGS; a++)
-		if ((h->algs & LF_BAGIT_BIT(a)) != 0 &&
-		    EVP_DigestInit_ex(h->ctx[a], alg_md(a), NULL) != 1)
-			return lf_error_set(err, LF_E_CRYPTO,
-			    "%s: EVP_DigestInit_ex failed", algs[a].name);
-	return LF_OK;
-}
-
-int
-lf_bagit_hash_new(unsigned which, struct lf_bagit_hash **out,
-    struct lf_error *err)
-{
-	struct lf_bagit_hash *h;
-	int a, rc;
-
-	if ((h = calloc(1, sizeof(*h))) == NULL)
-		return lf_error_set(err, LF_E_NOMEM, "out of memory");
-	h->algs = which & LF_BAGIT_ALL;
-	for (a = 0; a < LF_BAGIT_NALGS; a++) {
-		if ((h->algs & LF_BAGIT_BIT(a)) == 0)
-			continue;
-		if ((h->ctx[a] = EVP_MD_CTX_new()) == NULL) {
-			lf_bagit_hash_free(h);
-			return lf_error_set(err, LF_E_NOMEM, "out of memory");
-		}
-	}
-	if ((rc = hash_start(h, err)) != LF_OK) {
-		lf_bagit_hash_free(h);
-		return rc;
-	}
-	*out = h;
-	return LF_OK;
-}
-
-int
-lf_bagit_hash_update(struct lf_bagit_hash *h, const void *p, size_t n,
-    struct lf_error *err)
-{
-	int a;
-
-	for (a = 0; a < LF_BAGIT_NALGS; a++)
-		if ((h->algs & LF_BAGIT_BIT(a)) != 0 &&
-		    EVP_DigestUpdate(h->ctx[a], p, n) != 1)
-			return lf_error_set(err, LF_E_CRYPTO,
-			    "%s: EVP_DigestUpdate failed", algs[a].name);
-	h->size += n;
-	return LF_OK;
-}
-
-int
-lf_bagit_hash_final(struct lf_bagit_hash *h, struct lf_bagit_digests *out,
-    struct lf_error *err)
-{
-	struct lf_bagit_digests d;
-	int a;
-
-	memset(&d, 0, sizeof(d));
-	d.algs = h->algs;
-	d.size = h->size;
-	for (a = 0; a < LF_BAGIT_NALGS; a++)
-		if ((h->algs & LF_BAGIT_BIT(a)) != 0 &&
-		    EVP_DigestFinal_ex(h->ctx[a], d.d[a], NULL) != 1)
-			return lf_error_set(err, LF_E_CRYPTO,
-			    "%s: EVP_DigestFinal_ex failed", algs[a].name);
-	*out = d;
-	return hash_start(h, err);
-}
-
-void
-lf_bagit_hash_free(struct lf_bagit_hash *h)
-{
-	int a;
-
-	if (h == NULL)
-		return;
-	for (a = 0; a < LF_BAGIT_NALGS; a++)
-		EVP_MD_CTX_free(h->ctx[a]);
-	free(h);
 }
 
 /* Memory. */

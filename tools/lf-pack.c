@@ -872,8 +872,6 @@ seal_item(struct state *s, struct item *it, size_t index)
 		rc = lf_sealcms_finish(cms, &err);
 	if (rc == LF_OK)
 		rc = lf_bagit_hash_final(k.h, &d, &err);
-	if (rc == LF_OK && fsync(k.fd) != 0)
-		rc = lf_error_sys(&err, errno, "fsync");
 	if (rc == LF_OK) {
 		it->entry.path = it->file;
 		it->entry.size = k.size;
