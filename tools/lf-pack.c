@@ -8,6 +8,7 @@
  * its final name only when complete, never replacing a file.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
@@ -51,6 +52,7 @@
 
 #define MAX_RECIPIENTS 16
 #define MAX_SELECT 100000
+#define MAX_SEALERS 8 /* threads sealing at once */
 #define REPORT_LINE_MAX (64 * 1024 * 1024) /* one --jsonl report */
 /* What the salts of the zips are derived from (docs/sealing.md): the
  * signing key's own signature of this label, so that only the key's
@@ -803,9 +805,16 @@ sink_write(void *arg, const uint8_t *p, size_t n, struct lf_error *err)
 	return lf_seal_write_fd(&k->fd, p, n, err);
 }
 
-/* The object's bytes, from the store (a sample) or the stored message. */
+/*
+ * Seal one item: the object's bytes, from the store (a sample) or the
+ * stored message, into a file of the workspace.  It touches only its
+ * item and what the state lends every sealer (profile, secret,
+ * certificates): items are sealed on several threads at once.  Returns
+ * LF_OK, or an error with err filled.
+ */
 static int
-seal_item(struct state *s, struct item *it, size_t index)
+seal_item(const struct state *s, struct item *it, size_t index,
+    struct lf_error *err)
 {
 	char hex[65], rel[LF_STORE_PATH_MAX], src[4300], name[80];
 	struct lf_bagit_digests d;
@@ -813,8 +822,7 @@ seal_item(struct state *s, struct item *it, size_t index)
 	struct lf_seal_zip *z = NULL;
 	struct lf_sealcms *cms = NULL;
 	struct sink k = {-1, NULL, 0};
-	struct lf_error err;
-	uint8_t buf[65536];
+	uint8_t buf[256 * 1024];
 	ssize_t got;
 	int in = -1, rc;
 
@@ -844,34 +852,34 @@ seal_item(struct state *s, struct item *it, size_t index)
 	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0 ||
 	    (k.fd = openat(s->workfd, it->tmp,
 	         O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
-		rc = lf_error_sys(&err, errno, "'%s'", in < 0 ? src : it->tmp);
+		rc = lf_error_sys(err, errno, "'%s'", in < 0 ? src : it->tmp);
 		goto done;
 	}
 	if ((rc = lf_bagit_hash_new(LF_BAGIT_BIT(LF_BAGIT_SHA256) |
 	             LF_BAGIT_BIT(LF_BAGIT_SHA512),
-	         &k.h, &err)) != LF_OK)
+	         &k.h, err)) != LF_OK)
 		goto done;
 	if (s->o.nrecipients > 0)
 		rc = lf_sealcms_new(s->certs, s->o.nrecipients, sink_write, &k,
-		    &cms, &err);
+		    &cms, err);
 	if (rc == LF_OK)
 		rc = lf_seal_zip_new(&so,
 		    cms != NULL ? lf_sealcms_write : sink_write,
-		    cms != NULL ? (void *)cms : (void *)&k, &z, &err);
+		    cms != NULL ? (void *)cms : (void *)&k, &z, err);
 	while (rc == LF_OK && (got = read(in, buf, sizeof(buf))) != 0) {
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
-			rc = lf_error_sys(&err, errno, "'%s'", src);
+			rc = lf_error_sys(err, errno, "'%s'", src);
 		else
-			rc = lf_seal_zip_update(z, buf, (size_t)got, &err);
+			rc = lf_seal_zip_update(z, buf, (size_t)got, err);
 	}
 	if (rc == LF_OK)
-		rc = lf_seal_zip_finish(z, &err);
+		rc = lf_seal_zip_finish(z, err);
 	if (rc == LF_OK && cms != NULL)
-		rc = lf_sealcms_finish(cms, &err);
+		rc = lf_sealcms_finish(cms, err);
 	if (rc == LF_OK)
-		rc = lf_bagit_hash_final(k.h, &d, &err);
+		rc = lf_bagit_hash_final(k.h, &d, err);
 	if (rc == LF_OK) {
 		it->entry.path = it->file;
 		it->entry.size = k.size;
@@ -888,10 +896,76 @@ done:
 	if (in >= 0)
 		(void)close(in);
 	if (k.fd >= 0 && close(k.fd) != 0 && rc == LF_OK)
-		rc = lf_error_sys(&err, errno, "close");
-	if (rc != LF_OK)
-		die(s, "sealing: %s", err.msg);
+		rc = lf_error_sys(err, errno, "close");
 	return rc;
+}
+
+/* The sealers' shared progress: the next item, and the first failure. */
+struct sealers {
+	struct state *s;
+	pthread_mutex_t mu;
+	size_t next;
+	int rc;
+	struct lf_error err;
+};
+
+static void *
+sealer(void *arg)
+{
+	struct sealers *w = arg;
+	struct lf_error err;
+	size_t i;
+	int rc;
+
+	for (;;) {
+		(void)pthread_mutex_lock(&w->mu);
+		i = w->rc == LF_OK ? w->next++ : w->s->nitems;
+		(void)pthread_mutex_unlock(&w->mu);
+		if (i >= w->s->nitems)
+			return NULL;
+		if ((rc = seal_item(w->s, &w->s->items[i], i, &err)) != LF_OK) {
+			(void)pthread_mutex_lock(&w->mu);
+			if (w->rc == LF_OK) {
+				w->rc = rc;
+				w->err = err;
+			}
+			(void)pthread_mutex_unlock(&w->mu);
+		}
+	}
+}
+
+/*
+ * Every item sealed, on as many threads as there are processors (at most
+ * MAX_SEALERS): each item is sealed whole by one thread, so the bytes
+ * are those one thread makes.
+ */
+static void
+seal_all(struct state *s)
+{
+	struct sealers w;
+	pthread_t t[MAX_SEALERS];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = ncpu < 1 ? 1 : (size_t)ncpu, started = 0, i;
+
+	if (n > MAX_SEALERS)
+		n = MAX_SEALERS;
+	if (n > s->nitems)
+		n = s->nitems;
+	memset(&w, 0, sizeof(w));
+	w.s = s;
+	if (pthread_mutex_init(&w.mu, NULL) != 0) {
+		die(s, "%s", "cannot start the sealers");
+		return;
+	}
+	for (i = 1; i < n; i++)
+		if (pthread_create(&t[started], NULL, sealer, &w) == 0)
+			started++;
+	(void)sealer(&w);
+	for (i = 0; i < started; i++)
+		(void)pthread_join(t[i], NULL);
+	(void)pthread_mutex_destroy(&w.mu);
+	if (w.rc != LF_OK)
+		die(s, "sealing: %s", w.err.msg);
 }
 
 /* Sorted by their file in the bag: the bag's order, the tar's order. */
@@ -1533,8 +1607,8 @@ main(int argc, char **argv)
 		extract_all(&s, argc - optind, argv + optind);
 	if (s.status == CLI_EXIT_OK && s.nitems == 0)
 		die(&s, "%s", "nothing to pack");
-	for (i = 0; s.status == CLI_EXIT_OK && i < s.nitems; i++)
-		(void)seal_item(&s, &s.items[i], i);
+	if (s.status == CLI_EXIT_OK)
+		seal_all(&s);
 	lf_store_close(s.store);
 	if (s.status == CLI_EXIT_OK)
 		pack(&s);
