@@ -115,10 +115,17 @@ $(TEST_PROGS): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(STATIC_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# Libraries the command-line tests preload (tests/preload/*.c).
+PRELOAD_SRCS := $(wildcard tests/preload/*.c)
+PRELOADS := $(PRELOAD_SRCS:tests/preload/%.c=$(BUILD)/tests/%.so)
+$(PRELOADS): $(BUILD)/tests/%.so: tests/preload/%.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -fPIC -shared -o $@ $< -ldl
+
 check: deps
 	@$(MAKE) --no-print-directory test
 
-test: all $(UNITS) $(FUZZ_REPLAYS) $(TEST_PROGS)
+test: all $(UNITS) $(FUZZ_REPLAYS) $(TEST_PROGS) $(PRELOADS)
 	@sh tests/run.sh $(BUILD)
 
 unit-tests: all $(UNITS)
@@ -126,7 +133,7 @@ unit-tests: all $(UNITS)
 unit: unit-tests
 	@sh tests/run.sh $(BUILD) unit
 
-cli: all $(TEST_PROGS)
+cli: all $(TEST_PROGS) $(PRELOADS)
 	@sh tests/run.sh $(BUILD) cli
 
 demo: deps
