@@ -37,6 +37,9 @@
 #include "lf/date.h"
 #include "lf/digest.h"
 #include "lf/extract.h"
+#include "lf/gateway.h"
+#include "lf/headers.h"
+#include "lf/headsrc.h"
 #include "lf/json.h"
 #include "lf/reader.h"
 #include "lf/seal.h"
@@ -52,7 +55,8 @@
 
 #define MAX_RECIPIENTS 16
 #define MAX_SELECT 100000
-#define MAX_SEALERS 8 /* threads sealing at once */
+#define MAX_SEALERS 8                      /* threads sealing at once */
+#define MAX_MTA 256                        /* --trusted-mta */
 #define REPORT_LINE_MAX (64 * 1024 * 1024) /* one --jsonl report */
 /* What the salts of the zips are derived from (docs/sealing.md): the
  * signing key's own signature of this label, so that only the key's
@@ -64,9 +68,11 @@ struct options {
 	const char *recipients[MAX_RECIPIENTS];
 	size_t nrecipients;
 	bool attachments_only;
-	uint64_t bundle_size; /* 0: the profile's sample limit */
-	const char *custody;  /* --custody, or NULL */
-	const char *store;    /* --store: inputs are its reports */
+	uint64_t bundle_size;     /* 0: the profile's sample limit */
+	const char *custody;      /* --custody, or NULL */
+	const char *store;        /* --store: inputs are its reports */
+	const char *mta[MAX_MTA]; /* --trusted-mta */
+	size_t nmta;
 	const char *case_id, *evidence, *examiner, *organization, *contact;
 	struct cli_common c;
 };
@@ -93,6 +99,7 @@ struct item {
 	struct lf_bagit_entry entry;
 	bool eligible;
 	char reason[LF_UPLOAD_REASON_MAX];
+	json_t *gateways; /* messages: the header analysis's verdicts */
 };
 
 struct state {
@@ -171,6 +178,10 @@ usage(FILE *fp)
 	    "      --bundle-size BYTES  most bytes a bundle holds (default: "
 	    "the profile's\n"
 	    "                           sample limit); more make several\n"
+	    "      --trusted-mta HOST   one of your own border servers, for "
+	    "the gateway\n"
+	    "                           verdicts of the messages; "
+	    "repeatable\n"
 	    "      --custody LOG        record the packing in this custody "
 	    "log (default:\n"
 	    "                           LF_CUSTODY), its head in the "
@@ -202,7 +213,8 @@ parse_options(int argc, char **argv, struct options *o)
 		OPT_PASSENV,
 		OPT_BUNDLE_SIZE,
 		OPT_CUSTODY,
-		OPT_STORE
+		OPT_STORE,
+		OPT_MTA
 	};
 	static const struct option longopts[] = {
 	    {"key", required_argument, NULL, 'k'},
@@ -221,6 +233,7 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"bundle-size", required_argument, NULL, OPT_BUNDLE_SIZE},
 	    {"custody", required_argument, NULL, OPT_CUSTODY},
 	    {"store", required_argument, NULL, OPT_STORE},
+	    {"trusted-mta", required_argument, NULL, OPT_MTA},
 	    CLI_COMMON_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
@@ -281,6 +294,12 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_STORE:
 			o->store = optarg;
+			break;
+		case OPT_MTA:
+			if (o->nmta == MAX_MTA)
+				cli_usage_error("at most %d --trusted-mta",
+				    MAX_MTA);
+			o->mta[o->nmta++] = optarg;
 			break;
 		case OPT_BUNDLE_SIZE: {
 			char *end;
@@ -784,6 +803,95 @@ take_reports(struct state *s, const char *path)
 	lf_buf_release(&src);
 }
 
+/* ---- the header verdicts ---- */
+
+/* Where an item's bytes are: the store given, or the workspace's. */
+static void
+stored_path(const struct state *s, const struct item *it, char *out, size_t cap)
+{
+	char rel[LF_STORE_PATH_MAX];
+
+	lf_store_relpath(it->sha256, rel);
+	if (s->o.store != NULL)
+		(void)snprintf(out, cap, "%s/%s", s->o.store, rel);
+	else
+		(void)snprintf(out, cap, "%s/store/%s", s->work, rel);
+}
+
+/*
+ * Each message's gateway verdicts, as lf-headers judges them from its
+ * header block (an Outlook .msg's transport headers), with the user's
+ * border servers (--trusted-mta): {gateway, verdict, why} each.
+ */
+static int
+verdicts(const struct state *s, const struct lf_headers_opts *ho,
+    struct item *it, struct lf_buf *block, struct lf_error *err)
+{
+	char path[4300];
+	const json_t *g;
+	json_t *report = NULL;
+	bool outlook;
+	size_t i;
+	int fd, rc, worst;
+
+	stored_path(s, it, path, sizeof(path));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return lf_error_sys(err, errno, "'%s'", path);
+	rc = lf_headsrc_file(fd, &s->o.c.limits, block, &outlook, err);
+	(void)close(fd);
+	if (rc == LF_OK)
+		rc = lf_headers_analyze(block->data, block->len, ho, &report,
+		    &worst, err);
+	if (rc != LF_OK)
+		return rc;
+	if ((it->gateways = json_array()) == NULL) {
+		json_decref(report);
+		return lf_error_set(err, LF_E_NOMEM, "out of memory");
+	}
+	json_array_foreach(json_object_get(report, "gateways"), i, g)(
+	    void) json_array_append_new(it->gateways,
+	    json_pack("{s:O, s:O, s:O}", "gateway", json_object_get(g, "name"),
+	        "verdict", json_object_get(g, "verdict"), "why",
+	        json_object_get(g, "why")));
+	json_decref(report);
+	return LF_OK;
+}
+
+static void
+judge_transit(struct state *s)
+{
+	char buf[4096];
+	const char *dir = cli_data_path("LF_GATEWAY_PROFILES",
+	    "profiles/gateway", true, buf, sizeof(buf));
+	struct lf_headers_opts ho;
+	struct lf_gateways *gs = NULL;
+	struct lf_error err;
+	struct lf_buf block;
+	size_t i;
+
+	if (dir == NULL)
+		cli_warn("no gateway profiles found: the messages' transit is "
+		         "not judged (LF_GATEWAY_PROFILES)");
+	else if (lf_gateways_load(dir, &gs, &err) != LF_OK) {
+		die(s, "%s", err.msg);
+		return;
+	}
+	memset(&ho, 0, sizeof(ho));
+	ho.trusted_mta = s->o.mta;
+	ho.ntrusted_mta = s->o.nmta;
+	ho.gateways = gs;
+	ho.max_fields = (size_t)s->o.c.limits.header_fields;
+	ho.tool = cli_prog();
+	lf_buf_init(&block, (size_t)s->o.c.limits.header_bytes);
+	for (i = 0; i < s->nitems && s->status == CLI_EXIT_OK; i++)
+		if (s->items[i].message &&
+		    verdicts(s, &ho, &s->items[i], &block, &err) != LF_OK)
+			die(s, "%s: the header analysis: %s",
+			    s->items[i].source, err.msg);
+	lf_buf_release(&block);
+	lf_gateways_free(gs);
+}
+
 /* ---- sealing ---- */
 
 /* The sealed bytes go to a file of the workspace, hashed on the way. */
@@ -816,7 +924,7 @@ static int
 seal_item(const struct state *s, struct item *it, size_t index,
     struct lf_error *err)
 {
-	char hex[65], rel[LF_STORE_PATH_MAX], src[4300], name[80];
+	char hex[65], src[4300], name[80];
 	struct lf_bagit_digests d;
 	struct lf_seal_opts so;
 	struct lf_seal_zip *z = NULL;
@@ -827,11 +935,7 @@ seal_item(const struct state *s, struct item *it, size_t index,
 	int in = -1, rc;
 
 	lf_hex(hex, it->sha256, 32);
-	lf_store_relpath(it->sha256, rel);
-	if (s->o.store != NULL)
-		(void)snprintf(src, sizeof(src), "%s/%s", s->o.store, rel);
-	else
-		(void)snprintf(src, sizeof(src), "%s/store/%s", s->work, rel);
+	stored_path(s, it, src, sizeof(src));
 	(void)snprintf(name, sizeof(name), "%s%s", hex,
 	    it->message ? ".eml" : "");
 	(void)snprintf(it->file, sizeof(it->file), "data/%s/%s.zip%s",
@@ -1092,9 +1196,11 @@ manifest_json(const struct state *s, const struct bag *b, size_t *len)
 		const struct item *it = &b->items[i];
 		lf_hex(hex, it->sha256, 32);
 		if (it->message) {
-			json_t *m = json_pack("{s:s, s:I, s:o, s:[]}", "sha256",
+			json_t *m = json_pack("{s:s, s:I, s:o, s:o}", "sha256",
 			    hex, "size", (json_int_t)it->size, "sealed",
-			    sealed_json(s, it), "gateways");
+			    sealed_json(s, it), "gateways",
+			    it->gateways != NULL ? json_incref(it->gateways) :
+			                           json_array());
 			(void)lf_json_set_name(m, "source",
 			    (const uint8_t *)it->source, strlen(it->source),
 			    NULL);
@@ -1608,6 +1714,8 @@ main(int argc, char **argv)
 	if (s.status == CLI_EXIT_OK && s.nitems == 0)
 		die(&s, "%s", "nothing to pack");
 	if (s.status == CLI_EXIT_OK)
+		judge_transit(&s);
+	if (s.status == CLI_EXIT_OK)
 		seal_all(&s);
 	lf_store_close(s.store);
 	if (s.status == CLI_EXIT_OK)
@@ -1621,6 +1729,7 @@ main(int argc, char **argv)
 		free(s.items[i].found);
 		free(s.items[i].source);
 		json_decref(s.items[i].object);
+		json_decref(s.items[i].gateways);
 	}
 	free(s.items);
 	free(s.select);

@@ -189,6 +189,36 @@ run 3 lf-pack -k k.key -o fromstore --store st r.jsonl
 contains err "sealing: "
 [ -z "$(ls -A fromstore)" ] || fail "fromstore holds: $(ls -A fromstore)"
 
+# The header verdicts: the Symantec sample of the corpora, with the
+# servers its notes name as the recipient's own, transited MessageLabs;
+# its genuine Symantec hops copied under another delivery did not.
+grep -v '^#' "$(corpora)/headers/symantec-ess-inbound-xen-2019.hdr" >xen.eml
+{
+	printf 'Received: from attacker.example (attacker.example [203.0.113.66])\n'
+	printf '\tby mx.example.net (Postfix) with ESMTP id 9F1;\n'
+	printf '\tTue, 21 May 2019 10:31:30 +0000\n'
+	sed -n '/^Received: from \[46.226.53.52\]/,$p' xen.eml
+} >replayed.eml
+mkdir gw
+run 0 lf-pack -k k.key -o gw --trusted-mta mail.lfdr.de \
+    --trusted-mta lists.xenproject.org --trusted-mta mx.example.net \
+    xen.eml replayed.eml
+tar -xOf "$(cat "$T/out")" --wildcards '*/data/manifest.json' |
+    python3 -c 'import json, sys; print(json.dumps(json.load(sys.stdin)))' \
+    >gw.json
+validate manifest.schema.json gw.json
+python3 - gw.json xen.eml replayed.eml <<'EOT' || fail "the gateway verdicts"
+import hashlib, json, sys
+m = json.load(open(sys.argv[1]))
+def verdict(path):
+    sha = hashlib.sha256(open(path, "rb").read()).hexdigest()
+    msg = [x for x in m["messages"] if x["sha256"] == sha][0]
+    return [g["verdict"] for g in msg["gateways"]
+            if g["gateway"] == "symantec-ess"][0]
+assert verdict(sys.argv[2]) == "transited", verdict(sys.argv[2])
+assert verdict(sys.argv[3]) == "not-transited", verdict(sys.argv[3])
+EOT
+
 # A custody log: each bundle's packing is an event signed with the
 # bundle's key, naming its samples and messages; the manifest records the
 # log's head as it was before (null for a log begun by this packing).
