@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "common/cli.h"
+#include "common/custody.h"
 #include "common/profile.h"
 #include "lf/bagit.h"
 #include "lf/bundlecheck.h"
@@ -37,6 +38,8 @@ struct options {
 	const char *profile;
 	bool deep;
 	bool json;
+	const char *custody;     /* --custody, or NULL */
+	const char *custody_key; /* --custody-key, or NULL */
 	struct cli_common c;
 };
 
@@ -66,6 +69,12 @@ usage(FILE *fp)
 	    "its entry\n"
 	    "      --json           one JSON document "
 	    "(schemas/verify.schema.json)\n"
+	    "      --custody LOG    record the verdict in this custody log "
+	    "(default:\n"
+	    "                       LF_CUSTODY)\n"
+	    "      --custody-key FILE  the key its event is signed with "
+	    "(default:\n"
+	    "                       LF_CUSTODY_KEY)\n"
 	    "      --limit NAME=N   change a limit (see below)\n"
 	    "  -q, --quiet          no warnings, no line for a valid bag\n"
 	    "  -v, --verbose        (no effect yet)\n"
@@ -87,7 +96,9 @@ parse_options(int argc, char **argv, struct options *o)
 		OPT_FPR,
 		OPT_PROFILE,
 		OPT_DEEP,
-		OPT_JSON
+		OPT_JSON,
+		OPT_CUSTODY,
+		OPT_CUSTODY_KEY
 	};
 	static const struct option longopts[] = {
 	    {"no-signature", no_argument, NULL, OPT_NO_SIG},
@@ -96,6 +107,8 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"profile", required_argument, NULL, OPT_PROFILE},
 	    {"deep", no_argument, NULL, OPT_DEEP},
 	    {"json", no_argument, NULL, OPT_JSON},
+	    {"custody", required_argument, NULL, OPT_CUSTODY},
+	    {"custody-key", required_argument, NULL, OPT_CUSTODY_KEY},
 	    CLI_COMMON_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
@@ -125,6 +138,12 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_JSON:
 			o->json = true;
+			break;
+		case OPT_CUSTODY:
+			o->custody = optarg;
+			break;
+		case OPT_CUSTODY_KEY:
+			o->custody_key = optarg;
 			break;
 		default:
 			break;
@@ -573,6 +592,27 @@ bundle_checks(const struct options *o, const char *bag, bool dir,
 	return bc;
 }
 
+/*
+ * The verdict as a custody event: "verified" naming the bundle (the tar's
+ * top directory, or the bag directory's name) and what was found.
+ * Returns 0, or -1 after a message.
+ */
+static int
+record_verdict(const char *log, struct lf_sigkey *key, const char *bag,
+    const char *top, const char *verdict, const char *sigline,
+    const struct options *o)
+{
+	const char *slash = strrchr(bag, '/');
+	char reason[LF_CUSTODY_REASON_MAX];
+
+	(void)snprintf(reason, sizeof(reason), "%s (%s%s%.64s); %s", verdict,
+	    o->deep ? "--deep" : "without --deep",
+	    o->profile != NULL ? ", --profile " : "",
+	    o->profile != NULL ? o->profile : "", sigline);
+	return cli_custody_record(log, key, LF_CUSTODY_VERIFIED, NULL, 0,
+	    top[0] != '\0' ? top : (slash != NULL ? slash + 1 : bag), reason);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -581,6 +621,8 @@ main(int argc, char **argv)
 	struct lf_bundlecheck *bc;
 	struct lf_upload_profile *profile;
 	struct lf_bagit_tap tap, *tapp = NULL;
+	struct lf_sigkey *custody_key = NULL;
+	const char *custody;
 	struct lf_buf kept[NKEPT];
 	struct lf_error err;
 	struct stat st;
@@ -593,6 +635,10 @@ main(int argc, char **argv)
 	cli_init("lf-verify");
 	parse_options(argc, argv, &o);
 	bag = argv[optind];
+	/* The key is read first: a verdict must not go unrecorded for want
+	 * of it after the work. */
+	if ((custody = cli_custody_log(o.custody)) != NULL)
+		custody_key = cli_custody_key(o.custody_key);
 	if (stat(bag, &st) != 0) {
 		cli_warn("cannot open '%s': %s", cli_esc(bag, strlen(bag)),
 		    strerror(errno));
@@ -649,6 +695,7 @@ main(int argc, char **argv)
 		if (o.json)
 			(void)write_json(bag, source, NULL, NULL, &o, "error",
 			    signature, NULL, err.msg);
+		lf_sigkey_free(custody_key);
 		lf_bagit_free(v);
 		lf_bundlecheck_free(bc);
 		lf_upload_free(profile);
@@ -685,6 +732,11 @@ main(int argc, char **argv)
 			(void)printf("%s: %s: %s\n", cli_esc(bag, strlen(bag)),
 			    verdict, sigline);
 	}
+	if (custody != NULL &&
+	    record_verdict(custody, custody_key, bag, top, verdict, sigline,
+	        &o) != 0)
+		status = CLI_EXIT_FAILURE;
+	lf_sigkey_free(custody_key);
 	lf_bagit_free(v);
 	lf_bundlecheck_free(bc);
 	lf_upload_free(profile);

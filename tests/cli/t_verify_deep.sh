@@ -153,3 +153,25 @@ lie 'm["samples"][0]["sealed"]["password"] = "malware"'
 run 0 lf-verify --pubkey k.pub lie.tar
 run 1 lf-verify --pubkey k.pub --deep lie.tar
 contains out "lie.tar/$first: does not open (password)"
+
+# The verdict recorded in a custody log, signed with the key given
+# (--custody-key or LF_CUSTODY_KEY); without a key, nothing is done.
+run 0 lf-verify --custody case.log --custody-key k.key --pubkey k.pub \
+    --deep "$b"
+run 0 lf-custody -l case.log verify --pubkey k.pub
+python3 - case.log "$id" <<'EOT' || fail "the verified event"
+import json, sys
+ev = json.loads(open(sys.argv[1]).readlines()[-1])
+assert ev["action"] == "verified" and ev["bundle"] == sys.argv[2], ev
+assert ev["tool"]["name"] == "lf-verify", ev
+assert ev["reason"].startswith("valid (--deep); signature good"), ev
+EOT
+LF_CUSTODY=case.log LF_CUSTODY_KEY=k.key run 1 lf-verify --pubkey k.pub \
+    --deep lie.tar
+[ "$(wc -l <case.log)" -eq 2 ] || fail "case.log: $(cat case.log)"
+tail -n 1 case.log |
+    grep -q '"reason":"invalid (--deep); signature good' ||
+	fail "the invalid verdict: $(tail -n 1 case.log)"
+run 2 lf-verify --custody case.log --pubkey k.pub "$b"
+contains err "give --custody-key KEY or set LF_CUSTODY_KEY"
+[ "$(wc -l <case.log)" -eq 2 ] || fail "an event without a key"

@@ -9,8 +9,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "cli.h"
 #include "custody.h"
+#include "lf/keyfile.h"
 #include "lf/version.h"
 
 const char *
@@ -21,6 +24,35 @@ cli_custody_log(const char *given)
 	if (given != NULL)
 		return given;
 	return env != NULL && env[0] != '\0' ? env : NULL;
+}
+
+struct lf_sigkey *
+cli_custody_key(const char *given)
+{
+	const char *path = given != NULL ? given : getenv("LF_CUSTODY_KEY");
+	struct lf_sigkey *k = NULL;
+	struct lf_error err;
+	unsigned char *p = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (path == NULL || path[0] == '\0')
+		cli_usage_error("a custody log's events are signed: give "
+		                "--custody-key KEY or set LF_CUSTODY_KEY");
+	if (lf_keyfile_read(path, &p, &n, &err) != LF_OK) {
+		cli_warn("%s", err.msg);
+		exit(CLI_EXIT_FAILURE);
+	}
+	rc = lf_sigkey_load_private(p, n, NULL, NULL, &k, &err);
+	OPENSSL_secure_clear_free(p, n);
+	if (rc != LF_OK) {
+		cli_warn("custody key '%s': %s%s", cli_esc(path, strlen(path)),
+		    err.msg,
+		    rc == LF_E_INVAL ? " (a custody key is not encrypted)" :
+		                       "");
+		exit(CLI_EXIT_FAILURE);
+	}
+	return k;
 }
 
 const char *

@@ -14,6 +14,15 @@
 /* cli_custody_log: the log given (--custody), else LF_CUSTODY, else NULL. */
 const char *cli_custody_log(const char *given);
 
+/*
+ * cli_custody_key: the key a tool that has none of its own signs its
+ * events with: the file given (--custody-key), else LF_CUSTODY_KEY; a
+ * private key not encrypted (lf-keygen without a passphrase).  Says why
+ * and exits with CLI_EXIT_FAILURE when it cannot be read, and with
+ * CLI_EXIT_USAGE when none is named.  Free it with lf_sigkey_free.
+ */
+struct lf_sigkey *cli_custody_key(const char *given);
+
 /* cli_custody_actor: the user's login name, or "uid N" in buf. */
 const char *cli_custody_actor(char *buf, size_t size);
 
