@@ -5,6 +5,8 @@
 # are sealed, and while the bundle's tar is written.  Each time lf-pack
 # says so and exits 3, nothing is left under a final name nor in a
 # temporary one, and the bundle already in the directory is untouched.
+# Killed (SIGKILL) at the same points, it leaves nothing under a final
+# name either, and the bundle already there untouched.
 . "$LF_TOP/tests/cli/lib.sh"
 
 SHIM=$LF_BUILD/tests/enospc.so
@@ -34,6 +36,20 @@ for after in 0 1000 3000 6000 $((size / 2)) "$size"; do
 		fail "after $after bytes the directory holds: $(ls -A full)"
 	sha256sum --quiet -c old.sum || fail "the earlier bundle changed"
 done
+for after in 0 3000 $((size / 2)) "$size"; do
+	LD_PRELOAD=$SHIM LF_ENOSPC_DIR=$T/full LF_ENOSPC_AFTER=$after \
+	    LF_ENOSPC_KILL=1 run 137 sh -c 'exec "$@"' lf-pack lf-pack \
+	    -k k.key -o full "$S"/invoice-1.eml "$S"/payroll-update.eml
+	for f in full/*; do
+		case $f in
+		full/.*) ;; # the dead run's workspace or temporary tar
+		"full/$old") ;;
+		*) fail "killed after $after bytes, it left $f" ;;
+		esac
+	done
+	sha256sum --quiet -c old.sum || fail "the earlier bundle changed"
+done
+rm -rf full/.lf-pack-* full/.lfb-*
 # With room enough, the same command packs.
 LD_PRELOAD=$SHIM LF_ENOSPC_DIR=$T/full LF_ENOSPC_AFTER=$((size * 100)) \
     run 0 lf-pack -k k.key -o full "$S"/invoice-1.eml "$S"/payroll-update.eml

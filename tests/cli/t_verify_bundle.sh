@@ -140,6 +140,15 @@ rm gone/data/samples/$S.zip
     --transform "s,^gone,$ID," gone)
 run 1 lf-verify --pubkey k.pub t5.tar
 contains out "data/samples/$S.zip"
+# A sample renamed after signing: gone under its name, unlisted under
+# the new one.
+cp -r x/$ID renamed
+mv renamed/data/samples/$S.zip renamed/data/samples/invoice.pdf.zip
+(tar --format=pax --sort=name --owner=0 --group=0 -cf t10.tar \
+    --transform "s,^renamed,$ID," renamed)
+run 1 lf-verify --pubkey k.pub t10.tar
+contains out "t10.tar/data/samples/invoice.pdf.zip: a payload file data/manifest.json does not name"
+contains out "t10.tar/data/samples/$S.zip: named by data/manifest.json, not in the bag"
 # The signature and key taken away: unsigned.
 cp -r x/$ID nosig
 rm -r nosig/signatures

@@ -1,14 +1,17 @@
 /*
- * tests/preload/enospc.c: a full disk, for the tests, loaded with
- * LD_PRELOAD.  Writes to files under the directory LF_ENOSPC_DIR fail
+ * tests/preload/enospc.c: a full disk, or a crash, for the tests, loaded
+ * with LD_PRELOAD.  Writes to files under the directory LF_ENOSPC_DIR fail
  * with ENOSPC once LF_ENOSPC_AFTER bytes in all were written there (the
- * write that crosses the line writes what fits, as a file system does).
- * Other files, and the standard streams, are left alone.
+ * write that crosses the line writes what fits, as a file system does);
+ * with LF_ENOSPC_KILL set, the process is killed with SIGKILL there
+ * instead, as a crash or an operator would.  Other files, and the
+ * standard streams, are left alone.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +54,8 @@ write(int fd, const void *buf, size_t n)
 		return real_write(fd, buf, n);
 	limit = strtoull(after, NULL, 10);
 	used = __atomic_fetch_add(&written, n, __ATOMIC_SEQ_CST);
+	if (used + n > limit && getenv("LF_ENOSPC_KILL") != NULL)
+		(void)raise(SIGKILL);
 	if (used >= limit) {
 		errno = ENOSPC;
 		return -1;
