@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lf/tar.h"
 
@@ -26,6 +27,10 @@
 
 struct lf_tarw {
 	struct archive *a;
+	int fd;
+	int write_errno; /* the first write error, or ECANCELED once freed
+			    unfinished: what comes after is dropped */
+	bool finished;
 	int64_t mtime;
 	char last[LF_TAR_NAME_MAX + 1]; /* the previous name, "" at first */
 	uint64_t left;                  /* bytes the current file still needs */
@@ -69,6 +74,45 @@ archive_fail(struct archive *a, int code, struct lf_error *err,
 	    msg != NULL ? msg : "failed");
 }
 
+/*
+ * libarchive's output, written to the descriptor.  A write error is kept
+ * here and not given to libarchive, which would enter its FATAL state:
+ * a writer freed in that state leaks its buffers (libarchive 3.6; fixed
+ * upstream by libarchive pull request 2729).  The caller hears of it
+ * through written() after each call; the output after it is dropped.
+ */
+static la_ssize_t
+sink(struct archive *a, void *arg, const void *p, size_t n)
+{
+	struct lf_tarw *w = arg;
+	const uint8_t *b = p;
+	size_t left = n;
+	ssize_t k;
+
+	(void)a;
+	while (w->write_errno == 0 && left > 0) {
+		k = write(w->fd, b, left);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			w->write_errno = k < 0 ? errno : EIO;
+			break;
+		}
+		b += k;
+		left -= (size_t)k;
+	}
+	return (la_ssize_t)n;
+}
+
+/* The write error the sink kept, if any, as the result of what. */
+static int
+written(const struct lf_tarw *w, struct lf_error *err, const char *what)
+{
+	if (w->write_errno != 0)
+		return lf_error_sys(err, w->write_errno, "tar: %s", what);
+	return LF_OK;
+}
+
 int
 lf_tarw_new(int fd, int64_t mtime, struct lf_tarw **out, struct lf_error *err)
 {
@@ -81,6 +125,7 @@ lf_tarw_new(int fd, int64_t mtime, struct lf_tarw **out, struct lf_error *err)
 		free(w);
 		return lf_error_set(err, LF_E_NOMEM, "tar");
 	}
+	w->fd = fd;
 	w->mtime = mtime;
 	/*
 	 * pax, but extended headers only where ustar cannot say it: with
@@ -90,7 +135,7 @@ lf_tarw_new(int fd, int64_t mtime, struct lf_tarw **out, struct lf_error *err)
 	if (archive_write_set_format_pax_restricted(w->a) != ARCHIVE_OK ||
 	    archive_write_add_filter_none(w->a) != ARCHIVE_OK ||
 	    archive_write_set_bytes_in_last_block(w->a, 1) != ARCHIVE_OK ||
-	    archive_write_open_fd(w->a, fd) != ARCHIVE_OK) {
+	    archive_write_open(w->a, w, NULL, sink, NULL) != ARCHIVE_OK) {
 		int rc = archive_fail(w->a, LF_E_IO, err, "cannot start");
 		lf_tarw_free(w);
 		return rc;
@@ -130,6 +175,8 @@ add_entry(struct lf_tarw *w, const char *path, bool dir, uint64_t size,
 	archive_entry_set_mtime(e, (time_t)w->mtime, 0);
 	if (archive_write_header(w->a, e) != ARCHIVE_OK)
 		rc = archive_fail(w->a, LF_E_IO, err, path);
+	else
+		rc = written(w, err, path);
 	archive_entry_free(e);
 	if (rc != LF_OK)
 		return rc;
@@ -161,8 +208,11 @@ lf_tarw_data(struct lf_tarw *w, const void *p, size_t n, struct lf_error *err)
 		    "tar: '%s': more bytes than its size", w->last);
 	while (n > 0) {
 		la_ssize_t got = archive_write_data(w->a, b, n);
+		int rc;
 		if (got <= 0)
 			return archive_fail(w->a, LF_E_IO, err, w->last);
+		if ((rc = written(w, err, w->last)) != LF_OK)
+			return rc;
 		b += got;
 		n -= (size_t)got;
 		w->left -= (uint64_t)got;
@@ -179,7 +229,8 @@ lf_tarw_finish(struct lf_tarw *w, struct lf_error *err)
 		    (unsigned long long)w->left);
 	if (archive_write_close(w->a) != ARCHIVE_OK)
 		return archive_fail(w->a, LF_E_IO, err, "cannot finish");
-	return LF_OK;
+	w->finished = true;
+	return written(w, err, "cannot finish");
 }
 
 void
@@ -187,6 +238,9 @@ lf_tarw_free(struct lf_tarw *w)
 {
 	if (w == NULL)
 		return;
+	/* Freeing closes: an archive left unfinished gets no end written. */
+	if (!w->finished && w->write_errno == 0)
+		w->write_errno = ECANCELED;
 	archive_write_free(w->a);
 	free(w);
 }
