@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/cli.h"
+#include "common/custody.h"
 #include "common/inputs.h"
 #include "common/report.h"
 #include "lf/digest.h"
@@ -36,7 +37,9 @@ struct options {
 	enum lf_mbox_format mbox_format;
 	char **passwords; /* --password-list */
 	size_t npasswords;
-	struct cli_common c; /* -j, --limit, -q, -v */
+	const char *custody;     /* --custody, or NULL */
+	const char *custody_key; /* --custody-key, or NULL */
+	struct cli_common c;     /* -j, --limit, -q, -v */
 };
 
 struct state {
@@ -55,7 +58,11 @@ struct state {
 	uint64_t messages;
 	struct cli_reports reports;
 	struct inputs in;
-	const char *source; /* the message's input */
+	const char *source;  /* the message's input */
+	const char *custody; /* the custody log, or NULL */
+	struct lf_sigkey *custody_key;
+	uint8_t (*taken)[32]; /* for it: each message's SHA-256 */
+	size_t ntaken, captaken;
 };
 
 static void
@@ -89,6 +96,12 @@ usage(FILE *fp)
 	    "it (200)\n"
 	    "      --max-total BYTES  bytes all containers of a message may "
 	    "give (4G)\n"
+	    "      --custody LOG    record what was taken apart in this "
+	    "custody log\n"
+	    "                       (default: LF_CUSTODY)\n"
+	    "      --custody-key FILE  the key its event is signed with "
+	    "(default:\n"
+	    "                       LF_CUSTODY_KEY)\n"
 	    "  -j, --threads N      worker threads (default: one per CPU)\n"
 	    "      --limit NAME=N   change a limit (see below)\n"
 	    "  -q, --quiet          no notes on stderr\n"
@@ -164,7 +177,9 @@ parse_options(int argc, char **argv, struct options *o)
 		OPT_PASSWORDS,
 		OPT_MAX_DEPTH,
 		OPT_MAX_RATIO,
-		OPT_MAX_TOTAL
+		OPT_MAX_TOTAL,
+		OPT_CUSTODY,
+		OPT_CUSTODY_KEY
 	};
 	static const struct option longopts[] = {
 	    {"store", required_argument, NULL, 'o'},
@@ -180,6 +195,8 @@ parse_options(int argc, char **argv, struct options *o)
 	    {"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
 	    {"max-ratio", required_argument, NULL, OPT_MAX_RATIO},
 	    {"max-total", required_argument, NULL, OPT_MAX_TOTAL},
+	    {"custody", required_argument, NULL, OPT_CUSTODY},
+	    {"custody-key", required_argument, NULL, OPT_CUSTODY_KEY},
 	    CLI_COMMON_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
@@ -197,6 +214,12 @@ parse_options(int argc, char **argv, struct options *o)
 		switch (c) {
 		case 'o':
 			o->store_dir = optarg;
+			break;
+		case OPT_CUSTODY:
+			o->custody = optarg;
+			break;
+		case OPT_CUSTODY_KEY:
+			o->custody_key = optarg;
 			break;
 		case OPT_NO_STORE:
 			o->no_store = true;
@@ -366,12 +389,37 @@ print_text(const json_t *r)
 	(void)printf("\n");
 }
 
+/* A message taken apart, for the custody log's event. */
+static void
+note_taken(struct state *s, const json_t *report)
+{
+	const char *hex = json_string_value(
+	    json_object_get(json_object_get(report, "message"), "sha256"));
+	uint8_t(*n)[32];
+
+	if (hex == NULL)
+		return;
+	if (s->ntaken == s->captaken) {
+		size_t cap = s->captaken == 0 ? 64 : s->captaken * 2;
+		if ((n = reallocarray(s->taken, cap, sizeof(*n))) == NULL) {
+			cli_warn("out of memory");
+			exit(CLI_EXIT_FAILURE);
+		}
+		s->taken = n;
+		s->captaken = cap;
+	}
+	if (lf_hex_decode(hex, 64, s->taken[s->ntaken], 32) == 32)
+		s->ntaken++;
+}
+
 static void
 emit_report(struct state *s, json_t *report)
 {
 	struct lf_error err;
 
 	s->messages++;
+	if (s->custody != NULL)
+		note_taken(s, report);
 	if (lf_partials_note(s->partials, report, &err) != LF_OK &&
 	    !s->o.c.quiet)
 		cli_warn("%s", err.msg);
@@ -598,6 +646,32 @@ dump_part(struct state *s, int argc, char **argv)
 static const struct inputs_handler input_handler = {input_begin, input_data,
     input_end};
 
+/*
+ * The custody log's event: "extracted", the messages taken apart (by
+ * SHA-256, in the order of the reports) and where their objects went.
+ */
+static void
+record_taken(struct state *s)
+{
+	char reason[LF_CUSTODY_REASON_MAX];
+
+	if (s->store != NULL)
+		(void)snprintf(reason, sizeof(reason),
+		    "%zu message%s taken apart into the store '%.1000s'%s",
+		    s->ntaken, s->ntaken == 1 ? "" : "s", s->o.store_dir,
+		    s->status == CLI_EXIT_OK ? "" : "; some inputs failed");
+	else
+		(void)snprintf(reason, sizeof(reason),
+		    "%zu message%s taken apart, nothing stored%s", s->ntaken,
+		    s->ntaken == 1 ? "" : "s",
+		    s->status == CLI_EXIT_OK ? "" : "; some inputs failed");
+	if (cli_custody_record(s->custody, s->custody_key, LF_CUSTODY_EXTRACTED,
+	        (const uint8_t(*)[32])s->taken, s->ntaken, NULL, reason) != 0)
+		s->status = CLI_EXIT_FAILURE;
+	lf_sigkey_free(s->custody_key);
+	free(s->taken);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -618,6 +692,9 @@ main(int argc, char **argv)
 		inputs_release(&s.in);
 		return i;
 	}
+	/* The key first: the work must not go unrecorded for want of it. */
+	if ((s.custody = cli_custody_log(s.o.custody)) != NULL)
+		s.custody_key = cli_custody_key(s.o.custody_key);
 	if (!s.o.no_store &&
 	    lf_store_open(s.o.store_dir, &s.store, &err) != LF_OK) {
 		cli_warn("'%s': %s",
@@ -671,6 +748,8 @@ main(int argc, char **argv)
 		cli_warn("%s", err.msg);
 		s.status = CLI_EXIT_FAILURE;
 	}
+	if (s.custody != NULL)
+		record_taken(&s);
 	lf_magic_db_close(s.magic_db);
 	lf_store_close(s.store);
 	close_aside(&s);
