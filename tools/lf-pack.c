@@ -1,18 +1,18 @@
 /*
- * lf-pack: suspect messages into one signed, sealed evidence bundle
- * (docs/bundle-format.md): each message taken apart into a quarantine
- * store of its own, the samples chosen, each sample and each message
- * sealed in a zip (and a CMS envelope to recipients), the bag and its
- * data/manifest.json written, the tag manifest signed, and the whole
- * written as a reproducible tar under a temporary name, synced, and given
- * its final name only when complete, never replacing a file.
+ * lf-pack: suspect messages into signed, sealed evidence bundles
+ * (docs/bundle-format.md): the messages taken apart into a quarantine
+ * store of its own (or read from one lf-extract filled, --store), their
+ * gateway verdicts judged, the samples chosen, each sample and each
+ * message sealed in a zip (and a CMS envelope to recipients) on every
+ * processor, data/manifest.json made, and the bags written around the
+ * sealed files by lf_bundlew, each under a temporary name, synced, and all
+ * given their final names only when complete, never replacing a file.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <getopt.h>
-#include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +33,7 @@
 #include "common/profile.h"
 #include "common/passphrase.h"
 #include "lf/bagit.h"
+#include "lf/bundlew.h"
 #include "lf/buf.h"
 #include "lf/date.h"
 #include "lf/digest.h"
@@ -47,9 +48,7 @@
 #include "lf/sign.h"
 #include "lf/sigkey.h"
 #include "lf/store.h"
-#include "lf/tar.h"
 #include "lf/text.h"
-#include "lf/tsq.h"
 #include "lf/upload.h"
 #include "lf/version.h"
 
@@ -133,10 +132,11 @@ struct state {
  */
 struct bag {
 	struct item *items;
+	const struct lf_bundlew_file *files; /* the items' sealed files */
 	size_t nitems;
 	size_t n, total;
 	const char *group; /* NULL for a bundle alone */
-	char id[64];
+	char id[LF_BUNDLE_ID_MAX];
 	char tmp[4300]; /* its tar, written and synced, not yet linked */
 	char final[4400];
 };
@@ -1082,48 +1082,6 @@ by_file(const void *a, const void *b)
 
 /* ---- the bag ---- */
 
-/* "20261128T120000Z" */
-static void
-compact_time(int64_t t, char out[32])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	(void)gmtime_r(&tt, &tm);
-	(void)strftime(out, 32, "%Y%m%dT%H%M%SZ", &tm);
-}
-
-/*
- * The bundle id (prefix "lfb"): its time, and the first 16 hex digits of
- * the SHA-256 of the lines manifest-sha512.txt gives the sealed files
- * (all of the payload but data/manifest.json, which holds the id).  The
- * group id (prefix "lfg") is made the same way from every bundle's lines,
- * in the bundles' order.
- */
-static void
-bundle_id(const struct state *s, const char *prefix, const struct item *items,
-    size_t nitems, char id[64])
-{
-	uint8_t md[32];
-	char hex[129], day[32];
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	size_t i;
-
-	(void)EVP_DigestInit_ex(c, EVP_sha256(), NULL);
-	for (i = 0; i < nitems; i++) {
-		lf_hex(hex, items[i].entry.sha512, 64);
-		(void)EVP_DigestUpdate(c, hex, 128);
-		(void)EVP_DigestUpdate(c, "  ", 2);
-		(void)EVP_DigestUpdate(c, items[i].file, strlen(items[i].file));
-		(void)EVP_DigestUpdate(c, "\n", 1);
-	}
-	(void)EVP_DigestFinal_ex(c, md, NULL);
-	EVP_MD_CTX_free(c);
-	lf_hex(hex, md, 8);
-	compact_time(s->epoch, day);
-	(void)snprintf(id, 64, "%s-%.16s-%.16s", prefix, day, hex);
-}
-
 static json_t *
 str_or_null(const char *v)
 {
@@ -1240,168 +1198,7 @@ manifest_json(const struct state *s, const struct bag *b, size_t *len)
 	return out;
 }
 
-/* A file of the bundle that is made in memory. */
-struct memfile {
-	char name[96];
-	uint8_t *data;
-	size_t len;
-};
-
-/* One bag-info element, when it has a value. */
-static void
-info_add(struct lf_bagit_info *info, size_t *n, const char *label,
-    const char *value)
-{
-	if (value == NULL)
-		return;
-	info[*n].label = label;
-	info[*n].value = value;
-	(*n)++;
-}
-
-/*
- * bag-info.txt's elements, in the order docs/bundle-format.md gives; the
- * values made here are written into buf (cap bytes).
- */
-static size_t
-bag_info(const struct state *s, const struct bag *b, struct lf_bagit_info *info,
-    char *buf, size_t cap)
-{
-	char t[32], fpr[LF_SIGKEY_FPR_HEX];
-	char *day = buf, *time = buf + 16, *key = buf + 48, *count = buf + 128,
-	     *packager = buf + 192;
-	size_t n = 0;
-
-	lf_date_rfc3339(s->epoch, t);
-	lf_sigkey_fingerprint_hex(s->key, fpr);
-	(void)snprintf(day, 16, "%.10s", t);
-	(void)snprintf(time, 32, "%s", t);
-	(void)snprintf(key, 80, "%s", fpr);
-	(void)snprintf(count, 64, "%zu of %zu", b->n, b->total);
-	(void)snprintf(packager, cap - 192, "lf-pack %s; %s; %s",
-	    lf_version_string(), OpenSSL_version(OPENSSL_VERSION),
-	    archive_version_string());
-	info_add(info, &n, "Source-Organization", s->o.organization);
-	info_add(info, &n, "Contact-Name", s->o.examiner);
-	info_add(info, &n, "Contact-Email", s->o.contact);
-	info_add(info, &n, "External-Identifier", s->o.case_id);
-	info_add(info, &n, "External-Description", s->o.evidence);
-	info_add(info, &n, "Bagging-Date", day);
-	info_add(info, &n, "Bag-Group-Identifier", b->group);
-	info_add(info, &n, "Bag-Count", count);
-	info_add(info, &n, "Bundle-Format", "libforensic-bundle 1");
-	info_add(info, &n, "Packaging-Time", time);
-	info_add(info, &n, "Signer-Key-SHA256", key);
-	info_add(info, &n, "Packager", packager);
-	return n;
-}
-
-/* The signature files of signatures/, over tagmanifest-sha512.txt. */
-static int
-sign_files(struct state *s, const char *id, const struct memfile *tagm,
-    struct memfile *out, struct lf_error *err)
-{
-	uint8_t sig[LF_ED25519_SIG_LEN], md[64], nonce[8];
-	char trusted[256];
-	struct lf_buf b;
-	int rc;
-
-	memset(out, 0, 5 * sizeof(*out));
-	lf_buf_init(&b, 1024 * 1024);
-	/* signer.minisign.pub, signer.pub.pem, .minisig, .sig, .tsq: the
-	 * tar's order. */
-	(void)snprintf(out[0].name, sizeof(out[0].name),
-	    "signatures/signer.minisign.pub");
-	if ((rc = lf_sigkey_minisign_pub(s->key, &b, err)) != LF_OK)
-		return rc;
-	out[0].len = b.len;
-	out[0].data = lf_buf_steal(&b, NULL);
-	(void)snprintf(out[1].name, sizeof(out[1].name),
-	    "signatures/signer.pub.pem");
-	if ((rc = lf_sigkey_public_pem(s->key, &b, err)) != LF_OK)
-		return rc;
-	out[1].len = b.len;
-	out[1].data = lf_buf_steal(&b, NULL);
-	(void)snprintf(out[2].name, sizeof(out[2].name),
-	    "signatures/tagmanifest-sha512.txt.minisig");
-	(void)snprintf(trusted, sizeof(trusted),
-	    "timestamp:%" PRId64 "\tfile:tagmanifest-sha512.txt\tbundle:%s",
-	    s->epoch, id);
-	if ((rc = lf_minisig_sign(s->key, tagm->data, tagm->len, 0,
-	         "signature from lf-pack", trusted, &b, err)) != LF_OK)
-		return rc;
-	out[2].len = b.len;
-	out[2].data = lf_buf_steal(&b, NULL);
-	(void)snprintf(out[3].name, sizeof(out[3].name),
-	    "signatures/tagmanifest-sha512.txt.sig");
-	if ((rc = lf_sign_raw(s->key, tagm->data, tagm->len, sig, err)) !=
-	    LF_OK)
-		return rc;
-	if ((out[3].data = malloc(sizeof(sig))) == NULL)
-		return lf_error_set(err, LF_E_NOMEM, "signature");
-	memcpy(out[3].data, sig, sizeof(sig));
-	out[3].len = sizeof(sig);
-	/* The query's nonce comes from the signature: the same bundle
-	 * gives the same query, and nobody without the key foretells it. */
-	(void)snprintf(out[4].name, sizeof(out[4].name),
-	    "signatures/tagmanifest-sha512.txt.tsq");
-	(void)EVP_Digest(tagm->data, tagm->len, md, NULL, EVP_sha512(), NULL);
-	memcpy(nonce, sig, sizeof(nonce));
-	nonce[0] |= 0x01;
-	if ((rc = lf_tsq_make(md, nonce, sizeof(nonce), &b, err)) != LF_OK)
-		return rc;
-	out[4].len = b.len;
-	out[4].data = lf_buf_steal(&b, NULL);
-	return LF_OK;
-}
-
 /* ---- the tar ---- */
-
-struct entry {
-	char path[LF_TAR_NAME_MAX + 1];
-	bool dir;
-	const uint8_t *data; /* in memory, or */
-	const char *tmp;     /* a file of the workspace */
-	uint64_t size;
-};
-
-static int
-by_path(const void *a, const void *b)
-{
-	return strcmp(((const struct entry *)a)->path,
-	    ((const struct entry *)b)->path);
-}
-
-static int
-write_entry(struct state *s, struct lf_tarw *w, const struct entry *e,
-    struct lf_error *err)
-{
-	uint8_t buf[65536];
-	ssize_t got;
-	int fd, rc;
-
-	if (e->dir)
-		return lf_tarw_dir(w, e->path, err);
-	if ((rc = lf_tarw_file(w, e->path, e->size, err)) != LF_OK)
-		return rc;
-	if (e->tmp == NULL)
-		return e->size > 0 ? lf_tarw_data(w, e->data, e->size, err) :
-		                     LF_OK;
-	if ((fd = openat(s->workfd, e->tmp, O_RDONLY | O_CLOEXEC)) < 0)
-		return lf_error_sys(err, errno, "'%s'", e->tmp);
-	while ((got = read(fd, buf, sizeof(buf))) != 0) {
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			rc = lf_error_sys(err, errno, "'%s'", e->tmp);
-			break;
-		}
-		if ((rc = lf_tarw_data(w, buf, (size_t)got, err)) != LF_OK)
-			break;
-	}
-	(void)close(fd);
-	return rc;
-}
 
 /*
  * A bundle's tar under a temporary name in the output directory (starting
@@ -1409,14 +1206,26 @@ write_entry(struct state *s, struct lf_tarw *w, const struct entry *e,
  * when it fails.
  */
 static int
-write_tmp(struct state *s, struct bag *b, struct entry *e, size_t n,
+write_tmp(struct state *s, struct bag *b, const uint8_t *manifest, size_t mlen,
     struct lf_error *err)
 {
-	struct lf_tarw *w = NULL;
-	size_t i;
+	struct lf_bundlew_info info;
+	char packager[512];
 	int fd, rc;
 
-	qsort(e, n, sizeof(*e), by_path);
+	(void)snprintf(packager, sizeof(packager), "lf-pack %s; %s; %s",
+	    lf_version_string(), OpenSSL_version(OPENSSL_VERSION),
+	    archive_version_string());
+	memset(&info, 0, sizeof(info));
+	info.organization = s->o.organization;
+	info.examiner = s->o.examiner;
+	info.contact = s->o.contact;
+	info.case_id = s->o.case_id;
+	info.evidence = s->o.evidence;
+	info.group = b->group;
+	info.n = b->n;
+	info.total = b->total;
+	info.packager = packager;
 	(void)snprintf(b->tmp, sizeof(b->tmp), "%s/.%s.tar.XXXXXX", s->o.outdir,
 	    b->id);
 	(void)snprintf(b->final, sizeof(b->final), "%s/%s.tar", s->o.outdir,
@@ -1426,12 +1235,8 @@ write_tmp(struct state *s, struct bag *b, struct entry *e, size_t n,
 		b->tmp[0] = '\0';
 		return rc;
 	}
-	rc = lf_tarw_new(fd, s->epoch, &w, err);
-	for (i = 0; rc == LF_OK && i < n; i++)
-		rc = write_entry(s, w, &e[i], err);
-	if (rc == LF_OK)
-		rc = lf_tarw_finish(w, err);
-	lf_tarw_free(w);
+	rc = lf_bundlew_write(fd, b->id, s->epoch, s->key, &info, manifest,
+	    mlen, b->files, b->nitems, err);
 	if (rc == LF_OK && (fchmod(fd, 0444) != 0 || fsync(fd) != 0))
 		rc = lf_error_sys(err, errno, "'%s'", b->tmp);
 	if (close(fd) != 0 && rc == LF_OK)
@@ -1488,99 +1293,24 @@ remove_work(struct state *s)
 		(void)nftw(s->work, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* One bag's files, signed, into its bundle's temporary tar. */
+/* One bag's manifest and files, signed, into its bundle's temporary tar. */
 static int
 pack_bag(struct state *s, struct bag *b)
 {
-	struct lf_bagit_entry *payload = NULL;
-	struct lf_bagit_info info[16];
-	struct lf_bagit_out out = {0};
-	struct memfile sigs[5] = {0}, manifest = {0}, tagm = {0};
-	struct entry *e = NULL;
 	struct lf_error err;
-	char infobuf[512];
-	const char *id = b->id;
-	size_t i, n = 0, ninfo;
-	int rc = LF_E_NOMEM;
+	char *manifest;
+	size_t mlen = 0;
+	int rc;
 
-	bundle_id(s, "lfb", b->items, b->nitems, b->id);
-	if ((manifest.data = (uint8_t *)manifest_json(s, b, &manifest.len)) ==
-	        NULL ||
-	    (payload = calloc(b->nitems + 1, sizeof(*payload))) == NULL ||
-	    (e = calloc(b->nitems + 32, sizeof(*e))) == NULL) {
+	lf_bundle_id("lfb", s->epoch, b->files, b->nitems, b->id);
+	if ((manifest = manifest_json(s, b, &mlen)) == NULL) {
 		die(s, "%s", "out of memory");
-		goto done;
+		return LF_E_NOMEM;
 	}
-	/* The payload: data/manifest.json, then the sealed files. */
-	payload[0].path = "data/manifest.json";
-	payload[0].size = manifest.len;
-	(void)EVP_Digest(manifest.data, manifest.len, payload[0].sha256, NULL,
-	    EVP_sha256(), NULL);
-	(void)EVP_Digest(manifest.data, manifest.len, payload[0].sha512, NULL,
-	    EVP_sha512(), NULL);
-	for (i = 0; i < b->nitems; i++)
-		payload[i + 1] = b->items[i].entry;
-	ninfo = bag_info(s, b, info, infobuf, sizeof(infobuf));
-	if ((rc = lf_bagit_write(payload, b->nitems + 1, info, ninfo, NULL, 0,
-	         &out, &err)) != LF_OK) {
-		die(s, "bag: %s", err.msg);
-		goto done;
-	}
-	for (i = 0; i < out.n; i++)
-		if (strcmp(out.files[i].name, "tagmanifest-sha512.txt") == 0) {
-			tagm.data = out.files[i].data;
-			tagm.len = out.files[i].len;
-		}
-	if ((rc = sign_files(s, id, &tagm, sigs, &err)) != LF_OK) {
-		die(s, "signing: %s", err.msg);
-		goto done;
-	}
-	/* Every entry of the tar, sorted when written. */
-#define DIRENT(p)                                                          \
-	do {                                                               \
-		(void)snprintf(e[n].path, sizeof(e[n].path), "%s%s%s", id, \
-		    (p)[0] != '\0' ? "/" : "", (p));                       \
-		e[n++].dir = true;                                         \
-	} while (0)
-	DIRENT("");
-	DIRENT("data");
-	DIRENT("signatures");
-	for (i = 0; i < b->nitems; i++)
-		if (i == 0 || b->items[i].message != b->items[i - 1].message)
-			DIRENT(b->items[i].message ? "data/messages" :
-			                             "data/samples");
-#undef DIRENT
-	(void)snprintf(e[n].path, sizeof(e[n].path), "%s/data/manifest.json",
-	    id);
-	e[n].data = manifest.data;
-	e[n++].size = manifest.len;
-	for (i = 0; i < b->nitems; i++) {
-		(void)snprintf(e[n].path, sizeof(e[n].path), "%s/%s", id,
-		    b->items[i].file);
-		e[n].tmp = b->items[i].tmp;
-		e[n++].size = b->items[i].entry.size;
-	}
-	for (i = 0; i < out.n; i++) {
-		(void)snprintf(e[n].path, sizeof(e[n].path), "%s/%s", id,
-		    out.files[i].name);
-		e[n].data = out.files[i].data;
-		e[n++].size = out.files[i].len;
-	}
-	for (i = 0; i < 5; i++) {
-		(void)snprintf(e[n].path, sizeof(e[n].path), "%s/%s", id,
-		    sigs[i].name);
-		e[n].data = sigs[i].data;
-		e[n++].size = sigs[i].len;
-	}
-	if ((rc = write_tmp(s, b, e, n, &err)) != LF_OK)
+	if ((rc = write_tmp(s, b, (const uint8_t *)manifest, mlen, &err)) !=
+	    LF_OK)
 		die(s, "%s", err.msg);
-done:
-	for (i = 0; i < 5; i++)
-		free(sigs[i].data);
-	free(manifest.data);
-	lf_bagit_out_release(&out);
-	free(payload);
-	free(e);
+	free(manifest);
 	return rc;
 }
 
@@ -1632,13 +1362,18 @@ pack(struct state *s)
 	uint64_t limit =
 	    s->o.bundle_size > 0 ? s->o.bundle_size : s->profile->sample_limit;
 	uint64_t used = BAG_ALLOWANCE;
+	struct lf_bundlew_file *files;
 	struct bag *bags;
 	struct lf_error err;
-	char group[64];
+	char group[LF_BUNDLE_ID_MAX];
 	size_t nbags = 0, start = 0, i;
 
-	if ((bags = calloc(s->nitems, sizeof(*bags))) == NULL) {
+	bags = calloc(s->nitems, sizeof(*bags));
+	files = calloc(s->nitems, sizeof(*files));
+	if (bags == NULL || files == NULL) {
 		die(s, "%s", "out of memory");
+		free(bags);
+		free(files);
 		return;
 	}
 	for (i = 0; i <= s->nitems; i++) {
@@ -1654,12 +1389,21 @@ pack(struct state *s)
 	}
 	/* Each bag in the bag's order; the entries name their items'
 	 * files, which moved with them. */
-	for (i = 0; i < nbags; i++)
+	for (i = 0; i < nbags; i++) {
 		qsort(bags[i].items, bags[i].nitems, sizeof(struct item),
 		    by_file);
-	for (i = 0; i < s->nitems; i++)
-		s->items[i].entry.path = s->items[i].file;
-	bundle_id(s, "lfg", s->items, s->nitems, group);
+		bags[i].files = files + (bags[i].items - s->items);
+	}
+	for (i = 0; i < s->nitems; i++) {
+		const struct item *it = &s->items[i];
+		files[i].path = it->file;
+		files[i].dirfd = s->workfd;
+		files[i].name = it->tmp;
+		files[i].size = it->entry.size;
+		memcpy(files[i].sha256, it->entry.sha256, 32);
+		memcpy(files[i].sha512, it->entry.sha512, 64);
+	}
+	lf_bundle_id("lfg", s->epoch, files, s->nitems, group);
 	for (i = 0; i < nbags && s->status == CLI_EXIT_OK; i++) {
 		bags[i].n = i + 1;
 		bags[i].total = nbags;
@@ -1677,6 +1421,7 @@ pack(struct state *s)
 			(void)unlink(bags[i].tmp);
 	}
 	free(bags);
+	free(files);
 }
 
 int
