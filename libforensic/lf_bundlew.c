@@ -181,33 +181,80 @@ by_path(const void *a, const void *b)
 	    ((const struct entry *)b)->path);
 }
 
+/* A sealed file's bytes on their way into the tar, checked. */
+struct into_tar {
+	struct lf_tarw *w;
+	EVP_MD_CTX *md;
+	uint64_t size, left;
+};
+
 static int
-copy_sealed(struct lf_tarw *w, const struct lf_bundlew_file *f, uint8_t *buf,
+into_tar(void *arg, const uint8_t *p, size_t n, struct lf_error *err)
+{
+	struct into_tar *t = arg;
+
+	if (n > t->left)
+		return lf_error_set(err, LF_E_CHANGED,
+		    "more bytes than the %llu sealed before",
+		    (unsigned long long)t->size);
+	if (EVP_DigestUpdate(t->md, p, n) != 1)
+		return lf_error_set(err, LF_E_CRYPTO, "sha256");
+	t->left -= n;
+	return lf_tarw_data(t->w, p, n, err);
+}
+
+/* Read the sealed file f from its directory into the tar. */
+static int
+read_sealed(const struct lf_bundlew_file *f, struct into_tar *t, uint8_t *buf,
     struct lf_error *err)
 {
-	uint64_t left = f->size;
 	ssize_t got;
 	int fd, rc = LF_OK;
 
 	if ((fd = openat(f->dirfd, f->name, O_RDONLY | O_CLOEXEC)) < 0)
 		return lf_error_sys(err, errno, "'%s'", f->name);
-	while (rc == LF_OK && left > 0) {
-		got = read(fd, buf,
-		    left < COPY_CHUNK ? (size_t)left : COPY_CHUNK);
+	while (rc == LF_OK && (got = read(fd, buf, COPY_CHUNK)) != 0) {
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
 			rc = lf_error_sys(err, errno, "'%s'", f->name);
-		else if (got == 0)
-			rc = lf_error_set(err, LF_E_IO,
-			    "'%s': shorter than its %" PRIu64 " bytes", f->name,
-			    f->size);
-		else {
-			rc = lf_tarw_data(w, buf, (size_t)got, err);
-			left -= (uint64_t)got;
-		}
+		else
+			rc = into_tar(t, buf, (size_t)got, err);
 	}
 	(void)close(fd);
+	return rc;
+}
+
+/*
+ * The sealed file f into the tar, read or produced again, and held to the
+ * size and SHA-256 that named the bundle: a sealing that did not give the
+ * same bytes twice must not give a bundle whose manifests lie.
+ */
+static int
+copy_sealed(struct lf_tarw *w, const struct lf_bundlew_file *f, uint8_t *buf,
+    struct lf_error *err)
+{
+	struct into_tar t = {w, EVP_MD_CTX_new(), f->size, f->size};
+	uint8_t md[32];
+	int rc;
+
+	if (t.md == NULL || EVP_DigestInit_ex(t.md, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(t.md);
+		return lf_error_set(err, LF_E_CRYPTO, "sha256");
+	}
+	rc = f->produce != NULL ? f->produce(f->arg, into_tar, &t, err) :
+	                          read_sealed(f, &t, buf, err);
+	if (rc == LF_OK && EVP_DigestFinal_ex(t.md, md, NULL) != 1)
+		rc = lf_error_set(err, LF_E_CRYPTO, "sha256");
+	if (rc == LF_OK && (t.left != 0 || memcmp(md, f->sha256, 32) != 0))
+		rc = lf_error_set(err, LF_E_CHANGED,
+		    "'%s': not the bytes sealed before (%llu of %llu bytes, "
+		    "or another SHA-256)",
+		    f->path, (unsigned long long)(f->size - t.left),
+		    (unsigned long long)f->size);
+	else if (rc != LF_OK)
+		lf_error_prefix(err, "'%s'", f->path);
+	EVP_MD_CTX_free(t.md);
 	return rc;
 }
 

@@ -54,8 +54,9 @@
 
 #define MAX_RECIPIENTS 16
 #define MAX_SELECT 100000
-#define MAX_SEALERS 8                      /* threads sealing at once */
-#define MAX_MTA 256                        /* --trusted-mta */
+#define MAX_SEALERS 8 /* threads sealing at once */
+#define MAX_MTA 256   /* --trusted-mta */
+#define SEAL_CHUNK (256 * 1024)
 #define REPORT_LINE_MAX (64 * 1024 * 1024) /* one --jsonl report */
 /* What the salts of the zips are derived from (docs/sealing.md): the
  * signing key's own signature of this label, so that only the key's
@@ -99,6 +100,13 @@ struct item {
 	bool eligible;
 	char reason[LF_UPLOAD_REASON_MAX];
 	json_t *gateways; /* messages: the header analysis's verdicts */
+	bool kept;        /* sealed into tmp (an envelope), not sealed again */
+};
+
+/* What lf_bundlew needs to seal an item again. */
+struct reseal {
+	const struct state *s;
+	const struct item *it;
 };
 
 struct state {
@@ -895,10 +903,12 @@ judge_transit(struct state *s)
 /* ---- sealing ---- */
 
 /* The sealed bytes go to a file of the workspace, hashed on the way. */
+/* Where sealed bytes go: hashed (h), and passed on (write, may be NULL). */
 struct sink {
-	int fd;
 	struct lf_bagit_hash *h;
 	uint64_t size;
+	lf_bundlew_write_fn write;
+	void *warg;
 };
 
 static int
@@ -907,41 +917,44 @@ sink_write(void *arg, const uint8_t *p, size_t n, struct lf_error *err)
 	struct sink *k = arg;
 	int rc;
 
-	if ((rc = lf_bagit_hash_update(k->h, p, n, err)) != LF_OK)
+	if (k->h != NULL &&
+	    (rc = lf_bagit_hash_update(k->h, p, n, err)) != LF_OK)
 		return rc;
 	k->size += n;
-	return lf_seal_write_fd(&k->fd, p, n, err);
+	return k->write != NULL ? k->write(k->warg, p, n, err) : LF_OK;
+}
+
+/* The entry's name in the sealed zip: the object's SHA-256 (".eml" for a
+ * message). */
+static void
+entry_name(const struct item *it, char name[80])
+{
+	lf_hex(name, it->sha256, 32);
+	if (it->message)
+		memcpy(name + 64, ".eml", 5);
 }
 
 /*
- * Seal one item: the object's bytes, from the store (a sample) or the
- * stored message, into a file of the workspace.  It touches only its
- * item and what the state lends every sealer (profile, secret,
- * certificates): items are sealed on several threads at once.  Returns
- * LF_OK, or an error with err filled.
+ * The item's bytes, from the store (a sample) or the stored message,
+ * sealed as the profile says into k: a zip, in a CMS envelope to the
+ * recipients when there are any.  The zip alone is the same bytes every
+ * time (its salts come from the key); the envelope is not (its content key
+ * is fresh).  Returns LF_OK, or an error with err filled.
  */
 static int
-seal_item(const struct state *s, struct item *it, size_t index,
+seal_stream(const struct state *s, const struct item *it, struct sink *k,
     struct lf_error *err)
 {
-	char hex[65], src[4300], name[80];
-	struct lf_bagit_digests d;
+	char src[4300], name[80];
 	struct lf_seal_opts so;
 	struct lf_seal_zip *z = NULL;
 	struct lf_sealcms *cms = NULL;
-	struct sink k = {-1, NULL, 0};
-	uint8_t buf[256 * 1024];
+	uint8_t *buf;
 	ssize_t got;
-	int in = -1, rc;
+	int in, rc = LF_OK;
 
-	lf_hex(hex, it->sha256, 32);
 	stored_path(s, it, src, sizeof(src));
-	(void)snprintf(name, sizeof(name), "%s%s", hex,
-	    it->message ? ".eml" : "");
-	(void)snprintf(it->file, sizeof(it->file), "data/%s/%s.zip%s",
-	    it->message ? "messages" : "samples", name,
-	    s->o.nrecipients > 0 ? ".cms" : "");
-	(void)snprintf(it->tmp, sizeof(it->tmp), "sealed-%zu", index);
+	entry_name(it, name);
 	memset(&so, 0, sizeof(so));
 	so.method = s->profile->seal == LF_UPLOAD_ZIP_AES256 ?
 	    LF_SEAL_AES256 :
@@ -953,24 +966,20 @@ seal_item(const struct state *s, struct item *it, size_t index,
 	so.secret_len = sizeof(s->secret);
 	memcpy(so.sha256, it->sha256, 32);
 	so.size = it->size;
-	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0 ||
-	    (k.fd = openat(s->workfd, it->tmp,
-	         O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0) {
-		rc = lf_error_sys(err, errno, "'%s'", in < 0 ? src : it->tmp);
-		goto done;
+	if ((buf = malloc(SEAL_CHUNK)) == NULL)
+		return lf_error_set(err, LF_E_NOMEM, "out of memory");
+	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
+		free(buf);
+		return lf_error_sys(err, errno, "'%s'", src);
 	}
-	if ((rc = lf_bagit_hash_new(LF_BAGIT_BIT(LF_BAGIT_SHA256) |
-	             LF_BAGIT_BIT(LF_BAGIT_SHA512),
-	         &k.h, err)) != LF_OK)
-		goto done;
 	if (s->o.nrecipients > 0)
-		rc = lf_sealcms_new(s->certs, s->o.nrecipients, sink_write, &k,
+		rc = lf_sealcms_new(s->certs, s->o.nrecipients, sink_write, k,
 		    &cms, err);
 	if (rc == LF_OK)
 		rc = lf_seal_zip_new(&so,
 		    cms != NULL ? lf_sealcms_write : sink_write,
-		    cms != NULL ? (void *)cms : (void *)&k, &z, err);
-	while (rc == LF_OK && (got = read(in, buf, sizeof(buf))) != 0) {
+		    cms != NULL ? (void *)cms : (void *)k, &z, err);
+	while (rc == LF_OK && (got = read(in, buf, SEAL_CHUNK)) != 0) {
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
@@ -982,6 +991,59 @@ seal_item(const struct state *s, struct item *it, size_t index,
 		rc = lf_seal_zip_finish(z, err);
 	if (rc == LF_OK && cms != NULL)
 		rc = lf_sealcms_finish(cms, err);
+	lf_seal_zip_free(z);
+	lf_sealcms_free(cms);
+	(void)close(in);
+	free(buf);
+	return rc;
+}
+
+/* lf_bundlew's producer: the item sealed again, into the bundle's tar. */
+static int
+reseal(void *arg, lf_bundlew_write_fn write, void *warg, struct lf_error *err)
+{
+	const struct reseal *r = arg;
+	struct sink k = {NULL, 0, write, warg};
+
+	return seal_stream(r->s, r->it, &k, err);
+}
+
+/*
+ * Seal one item to learn its sealed size and digests, which name the
+ * bundle.  A zip is only hashed here, and sealed again straight into the
+ * tar (reseal): its bytes never wait on disk.  An envelope, different at
+ * each sealing, is written to a file of the workspace.  It touches only
+ * its item and what the state lends every sealer (profile, secret,
+ * certificates): items are sealed on several threads at once.  Returns
+ * LF_OK, or an error with err filled.
+ */
+static int
+seal_item(const struct state *s, struct item *it, size_t index,
+    struct lf_error *err)
+{
+	struct lf_bagit_digests d;
+	struct sink k = {NULL, 0, NULL, NULL};
+	char name[80];
+	int fd = -1, rc;
+
+	entry_name(it, name);
+	(void)snprintf(it->file, sizeof(it->file), "data/%s/%s.zip%s",
+	    it->message ? "messages" : "samples", name,
+	    s->o.nrecipients > 0 ? ".cms" : "");
+	it->kept = s->o.nrecipients > 0;
+	if (it->kept) {
+		(void)snprintf(it->tmp, sizeof(it->tmp), "sealed-%zu", index);
+		if ((fd = openat(s->workfd, it->tmp,
+		         O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+			return lf_error_sys(err, errno, "'%s'", it->tmp);
+		k.write = lf_seal_write_fd;
+		k.warg = &fd;
+	}
+	rc = lf_bagit_hash_new(LF_BAGIT_BIT(LF_BAGIT_SHA256) |
+	        LF_BAGIT_BIT(LF_BAGIT_SHA512),
+	    &k.h, err);
+	if (rc == LF_OK)
+		rc = seal_stream(s, it, &k, err);
 	if (rc == LF_OK)
 		rc = lf_bagit_hash_final(k.h, &d, err);
 	if (rc == LF_OK) {
@@ -990,16 +1052,11 @@ seal_item(const struct state *s, struct item *it, size_t index,
 		memcpy(it->entry.sha256, d.d[LF_BAGIT_SHA256], 32);
 		memcpy(it->entry.sha512, d.d[LF_BAGIT_SHA512], 64);
 		it->eligible = it->message ||
-		    lf_upload_eligible(s->profile, k.size, cms != NULL,
+		    lf_upload_eligible(s->profile, k.size, it->kept,
 		        it->reason);
 	}
-done:
-	lf_seal_zip_free(z);
-	lf_sealcms_free(cms);
 	lf_bagit_hash_free(k.h);
-	if (in >= 0)
-		(void)close(in);
-	if (k.fd >= 0 && close(k.fd) != 0 && rc == LF_OK)
+	if (fd >= 0 && close(fd) != 0 && rc == LF_OK)
 		rc = lf_error_sys(err, errno, "close");
 	return rc;
 }
@@ -1363,6 +1420,7 @@ pack(struct state *s)
 	    s->o.bundle_size > 0 ? s->o.bundle_size : s->profile->sample_limit;
 	uint64_t used = BAG_ALLOWANCE;
 	struct lf_bundlew_file *files;
+	struct reseal *reseals;
 	struct bag *bags;
 	struct lf_error err;
 	char group[LF_BUNDLE_ID_MAX];
@@ -1370,10 +1428,12 @@ pack(struct state *s)
 
 	bags = calloc(s->nitems, sizeof(*bags));
 	files = calloc(s->nitems, sizeof(*files));
-	if (bags == NULL || files == NULL) {
+	reseals = calloc(s->nitems, sizeof(*reseals));
+	if (bags == NULL || files == NULL || reseals == NULL) {
 		die(s, "%s", "out of memory");
 		free(bags);
 		free(files);
+		free(reseals);
 		return;
 	}
 	for (i = 0; i <= s->nitems; i++) {
@@ -1396,9 +1456,13 @@ pack(struct state *s)
 	}
 	for (i = 0; i < s->nitems; i++) {
 		const struct item *it = &s->items[i];
+		reseals[i].s = s;
+		reseals[i].it = it;
 		files[i].path = it->file;
 		files[i].dirfd = s->workfd;
 		files[i].name = it->tmp;
+		files[i].produce = it->kept ? NULL : reseal;
+		files[i].arg = &reseals[i];
 		files[i].size = it->entry.size;
 		memcpy(files[i].sha256, it->entry.sha256, 32);
 		memcpy(files[i].sha512, it->entry.sha512, 64);
@@ -1422,6 +1486,7 @@ pack(struct state *s)
 	}
 	free(bags);
 	free(files);
+	free(reseals);
 }
 
 int

@@ -6,7 +6,8 @@
  * and the BagIt validator say it is valid, the signature over the tag
  * manifest verifies with the key, bag-info says what it was given; the
  * same inputs give the same bytes; the id follows from the files and the
- * time; a file shorter than declared stops the writing.
+ * time; a file shorter than declared, or made again with other bytes,
+ * stops the writing.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -198,9 +199,49 @@ a_short_file_stops_it(void **state)
 
 	f->files[1].size += 5;
 	lf_bundle_id("lfb", EPOCH, f->files, 2, id);
-	assert_int_equal(write_bundle(f, id, &out, &err), LF_E_IO);
-	assert_non_null(strstr(err.msg, "shorter than its"));
+	assert_int_equal(write_bundle(f, id, &out, &err), LF_E_CHANGED);
+	assert_non_null(strstr(err.msg, "not the bytes sealed before"));
 	lf_buf_release(&out);
+}
+
+/* A producer giving the bytes of contents[*arg], or one byte changed. */
+static int
+produce(void *arg, lf_bundlew_write_fn write, void *warg, struct lf_error *err)
+{
+	const int *which = arg;
+	char copy[64];
+	size_t n = strlen(contents[which[0]]);
+
+	memcpy(copy, contents[which[0]], n);
+	if (which[1])
+		copy[0] ^= 1;
+	return write(warg, (const uint8_t *)copy, n, err);
+}
+
+static void
+produced_bytes_are_held_to_their_digest(void **state)
+{
+	struct fixture *f = *state;
+	struct lf_buf a, b;
+	struct lf_error err;
+	char id[LF_BUNDLE_ID_MAX];
+	int same[2] = {1, 0}, other[2] = {1, 1};
+
+	lf_bundle_id("lfb", EPOCH, f->files, 2, id);
+	assert_int_equal(write_bundle(f, id, &a, &err), LF_OK);
+	/* Made again, the same bytes: the same bundle. */
+	f->files[1].produce = produce;
+	f->files[1].arg = same;
+	assert_int_equal(write_bundle(f, id, &b, &err), LF_OK);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.data, b.data, a.len);
+	lf_buf_release(&b);
+	/* Made again, other bytes: refused. */
+	f->files[1].arg = other;
+	assert_int_equal(write_bundle(f, id, &b, &err), LF_E_CHANGED);
+	assert_non_null(strstr(err.msg, "data/samples/b.zip"));
+	lf_buf_release(&a);
+	lf_buf_release(&b);
 }
 
 int
@@ -213,6 +254,8 @@ main(void)
 	        teardown),
 	    cmocka_unit_test_setup_teardown(a_short_file_stops_it, setup,
 	        teardown),
+	    cmocka_unit_test_setup_teardown(
+	        produced_bytes_are_held_to_their_digest, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,11 +22,25 @@
 
 #define LF_BUNDLE_ID_MAX 64 /* bytes of an id, with its NUL */
 
-/* A sealed file of the bag, its bytes in a file of a directory. */
+/* Where produced bytes go: all n at p; LF_OK or an error. */
+typedef int (*lf_bundlew_write_fn)(void *arg, const uint8_t *p, size_t n,
+    struct lf_error *err);
+
+/*
+ * A sealed file of the bag: its bytes in a file of a directory, or made
+ * again on demand by produce (a sealing that gives the same bytes every
+ * time, so that they need not be kept between the hashing that names the
+ * bundle and the writing): produce(arg, write, warg, err) gives them all
+ * to write(warg, ...) and returns LF_OK or an error.  Either way they
+ * must be size bytes with that SHA-256, or the writing fails.
+ */
 struct lf_bundlew_file {
 	const char *path; /* in the bag: "data/samples/<sha256>.zip" ... */
 	int dirfd;        /* the directory holding its bytes */
 	const char *name; /* its name there */
+	int (*produce)(void *arg, lf_bundlew_write_fn write, void *warg,
+	    struct lf_error *err); /* or NULL */
+	void *arg;
 	uint64_t size;
 	uint8_t sha256[32];
 	uint8_t sha512[64];
@@ -61,11 +75,11 @@ struct lf_bundlew_info {
  * manifests and tag manifests (SHA-256 and SHA-512), and in signatures/
  * the raw Ed25519 and minisign signatures of tagmanifest-sha512.txt by
  * key, the RFC 3161 query (its nonce from the signature) and the public
- * key in PEM and minisign's form; every entry of time epoch.  A file
- * whose bytes are not as long as its size says is an error.  Returns
+ * key in PEM and minisign's form; every entry of time epoch.  Returns
  * LF_OK, LF_E_INVAL (a path or value the bag refuses), LF_E_IO (reading
- * a sealed file, or writing fd), LF_E_NOMEM or LF_E_CRYPTO; fd then
- * holds a part, to be thrown away.
+ * a sealed file, or writing fd), LF_E_CHANGED (a sealed file's bytes are
+ * not the size or SHA-256 given), LF_E_NOMEM, LF_E_CRYPTO, or produce's
+ * error; fd then holds a part, to be thrown away.
  */
 int lf_bundlew_write(int fd, const char *id, int64_t epoch,
     const struct lf_sigkey *key, const struct lf_bundlew_info *info,
