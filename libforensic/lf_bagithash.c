@@ -7,8 +7,10 @@
  * thread takes their sum, on two the larger.  So when SHA-512 and another
  * algorithm are asked for, and there is more than one processor, a helper
  * thread takes SHA-512 of each large chunk while the caller's thread does
- * the rest; the caller waits for it before returning, so the chunk is
- * never used after lf_bagit_hash_update returns.
+ * the rest.  The helper hashes its own copy of the chunk, so the caller
+ * goes on (reads the next chunk, hashes it with the others) while SHA-512
+ * of the last one is still running: the next update, or the final, waits
+ * for it.  The copy costs a memcpy, far less than what it overlaps.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -21,17 +23,19 @@
 #include "lf/bagit.h"
 
 /* Chunks smaller than this are hashed on one thread: the hand-over would
- * cost more than it saves. */
+ * cost more than it saves; larger than HELP_MAX, they are given in
+ * pieces. */
 #define HELP_MIN (64 * 1024)
+#define HELP_MAX (1024 * 1024)
 
 struct helper {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	EVP_MD_CTX *ctx; /* SHA-512's, borrowed from the hash */
-	const void *p;   /* the chunk to hash; NULL when none is waiting */
-	size_t n;
-	bool busy; /* a chunk was given and is not done */
+	uint8_t *buf;    /* HELP_MAX bytes: the copy of the chunk */
+	size_t n;        /* bytes of it to hash */
+	bool busy;       /* a chunk was given and is not done */
 	bool quit;
 	bool failed; /* EVP_DigestUpdate failed */
 };
@@ -69,15 +73,14 @@ help(void *arg)
 
 	(void)pthread_mutex_lock(&hp->mu);
 	for (;;) {
-		while (!hp->quit && (!hp->busy || hp->p == NULL))
+		while (!hp->quit && !hp->busy)
 			(void)pthread_cond_wait(&hp->cv, &hp->mu);
 		if (hp->quit)
 			break;
 		(void)pthread_mutex_unlock(&hp->mu);
-		if (EVP_DigestUpdate(hp->ctx, hp->p, hp->n) != 1)
+		if (EVP_DigestUpdate(hp->ctx, hp->buf, hp->n) != 1)
 			hp->failed = true;
 		(void)pthread_mutex_lock(&hp->mu);
-		hp->p = NULL;
 		hp->busy = false;
 		(void)pthread_cond_broadcast(&hp->cv);
 	}
@@ -98,22 +101,24 @@ helper_new(struct lf_bagit_hash *h)
 	    (hp = calloc(1, sizeof(*hp))) == NULL)
 		return NULL;
 	hp->ctx = h->ctx[LF_BAGIT_SHA512];
-	if (pthread_mutex_init(&hp->mu, NULL) != 0) {
-		free(hp);
-		return NULL;
-	}
-	if (pthread_cond_init(&hp->cv, NULL) != 0) {
-		(void)pthread_mutex_destroy(&hp->mu);
-		free(hp);
-		return NULL;
-	}
-	if (pthread_create(&hp->thread, NULL, help, hp) != 0) {
-		(void)pthread_cond_destroy(&hp->cv);
-		(void)pthread_mutex_destroy(&hp->mu);
-		free(hp);
-		return NULL;
-	}
+	if ((hp->buf = malloc(HELP_MAX)) == NULL)
+		goto fail_buf;
+	if (pthread_mutex_init(&hp->mu, NULL) != 0)
+		goto fail_mutex;
+	if (pthread_cond_init(&hp->cv, NULL) != 0)
+		goto fail_cond;
+	if (pthread_create(&hp->thread, NULL, help, hp) != 0)
+		goto fail_thread;
 	return hp;
+fail_thread:
+	(void)pthread_cond_destroy(&hp->cv);
+fail_cond:
+	(void)pthread_mutex_destroy(&hp->mu);
+fail_mutex:
+	free(hp->buf);
+fail_buf:
+	free(hp);
+	return NULL;
 }
 
 static void
@@ -128,7 +133,22 @@ helper_free(struct helper *hp)
 	(void)pthread_join(hp->thread, NULL);
 	(void)pthread_cond_destroy(&hp->cv);
 	(void)pthread_mutex_destroy(&hp->mu);
+	free(hp->buf);
 	free(hp);
+}
+
+/* Wait for the chunk the helper is hashing; false when it failed. */
+static bool
+helper_wait(struct helper *hp)
+{
+	bool ok;
+
+	(void)pthread_mutex_lock(&hp->mu);
+	while (hp->busy)
+		(void)pthread_cond_wait(&hp->cv, &hp->mu);
+	ok = !hp->failed;
+	(void)pthread_mutex_unlock(&hp->mu);
+	return ok;
 }
 
 static int
@@ -173,42 +193,56 @@ lf_bagit_hash_new(unsigned which, struct lf_bagit_hash **out,
 	return LF_OK;
 }
 
+/* Hash p[0..n) with every algorithm but SHA-512 when skip512. */
+static int
+update_here(struct lf_bagit_hash *h, const void *p, size_t n, bool skip512,
+    struct lf_error *err)
+{
+	int a;
+
+	for (a = 0; a < LF_BAGIT_NALGS; a++)
+		if ((h->algs & LF_BAGIT_BIT(a)) != 0 &&
+		    (!skip512 || a != LF_BAGIT_SHA512) &&
+		    EVP_DigestUpdate(h->ctx[a], p, n) != 1)
+			return lf_error_set(err, LF_E_CRYPTO,
+			    "%s: EVP_DigestUpdate failed",
+			    lf_bagit_alg_name(a));
+	return LF_OK;
+}
+
 int
 lf_bagit_hash_update(struct lf_bagit_hash *h, const void *p, size_t n,
     struct lf_error *err)
 {
-	struct helper *hp = n >= HELP_MIN ? h->helper : NULL;
-	bool failed = false;
-	int a, rc = LF_OK;
+	struct helper *hp = h->helper;
+	const uint8_t *b = p;
+	size_t k;
+	int rc;
 
-	if (hp != NULL) {
+	if (hp == NULL || n < HELP_MIN) {
+		if (hp != NULL && !helper_wait(hp))
+			return lf_error_set(err, LF_E_CRYPTO,
+			    "sha512: EVP_DigestUpdate failed");
+		if ((rc = update_here(h, p, n, false, err)) == LF_OK)
+			h->size += n;
+		return rc;
+	}
+	for (; n > 0; b += k, n -= k) {
+		k = n < HELP_MAX ? n : HELP_MAX;
+		if (!helper_wait(hp))
+			return lf_error_set(err, LF_E_CRYPTO,
+			    "sha512: EVP_DigestUpdate failed");
+		memcpy(hp->buf, b, k);
 		(void)pthread_mutex_lock(&hp->mu);
-		hp->p = p;
-		hp->n = n;
+		hp->n = k;
 		hp->busy = true;
 		(void)pthread_cond_broadcast(&hp->cv);
 		(void)pthread_mutex_unlock(&hp->mu);
+		if ((rc = update_here(h, b, k, true, err)) != LF_OK)
+			return rc;
+		h->size += k;
 	}
-	for (a = 0; a < LF_BAGIT_NALGS && rc == LF_OK; a++)
-		if ((h->algs & LF_BAGIT_BIT(a)) != 0 &&
-		    (hp == NULL || a != LF_BAGIT_SHA512) &&
-		    EVP_DigestUpdate(h->ctx[a], p, n) != 1)
-			rc = lf_error_set(err, LF_E_CRYPTO,
-			    "%s: EVP_DigestUpdate failed",
-			    lf_bagit_alg_name(a));
-	if (hp != NULL) {
-		(void)pthread_mutex_lock(&hp->mu);
-		while (hp->busy)
-			(void)pthread_cond_wait(&hp->cv, &hp->mu);
-		failed = hp->failed;
-		(void)pthread_mutex_unlock(&hp->mu);
-	}
-	if (rc == LF_OK && failed)
-		rc = lf_error_set(err, LF_E_CRYPTO,
-		    "sha512: EVP_DigestUpdate failed");
-	if (rc == LF_OK)
-		h->size += n;
-	return rc;
+	return LF_OK;
 }
 
 int
@@ -218,6 +252,9 @@ lf_bagit_hash_final(struct lf_bagit_hash *h, struct lf_bagit_digests *out,
 	struct lf_bagit_digests d;
 	int a;
 
+	if (h->helper != NULL && !helper_wait(h->helper))
+		return lf_error_set(err, LF_E_CRYPTO,
+		    "sha512: EVP_DigestUpdate failed");
 	memset(&d, 0, sizeof(d));
 	d.algs = h->algs;
 	d.size = h->size;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
 
 #include "failalloc.h"
 #include "lf/bagit.h"
@@ -1215,10 +1216,56 @@ writer_allocation_failures(void **state)
 	assert_true(k < 200);
 }
 
+/*
+ * Digests in pieces of every size, small (hashed on one thread) and
+ * large (SHA-512 on the helper thread, over its copy, split past its
+ * buffer), equal those of the whole, file after file on one context.
+ */
+static void
+hash_in_pieces_equals_whole(void **state)
+{
+	static const size_t pieces[] = {1, 4096, 65535, 65536, 300000, 1048576,
+	    1048577, 2500000};
+	const size_t total = 4 * 1024 * 1024;
+	unsigned algs = LF_BAGIT_BIT(LF_BAGIT_SHA256) |
+	    LF_BAGIT_BIT(LF_BAGIT_SHA512) | LF_BAGIT_BIT(LF_BAGIT_MD5);
+	uint8_t *data = malloc(total), want[3][64];
+	struct lf_bagit_digests d;
+	struct lf_bagit_hash *h;
+	struct lf_error err;
+	size_t i, k, off;
+
+	(void)state;
+	assert_non_null(data);
+	for (i = 0; i < total; i++)
+		data[i] = (uint8_t)(i * 2654435761u >> 13);
+	(void)EVP_Digest(data, total, want[0], NULL, EVP_sha256(), NULL);
+	(void)EVP_Digest(data, total, want[1], NULL, EVP_sha512(), NULL);
+	(void)EVP_Digest(data, total, want[2], NULL, EVP_md5(), NULL);
+	assert_int_equal(lf_bagit_hash_new(algs, &h, &err), LF_OK);
+	for (k = 0; k < sizeof(pieces) / sizeof(pieces[0]); k++) {
+		for (off = 0; off < total; off += pieces[k])
+			assert_int_equal(lf_bagit_hash_update(h, data + off,
+			                     total - off < pieces[k] ?
+			                         total - off :
+			                         pieces[k],
+			                     &err),
+			    LF_OK);
+		assert_int_equal(lf_bagit_hash_final(h, &d, &err), LF_OK);
+		assert_int_equal(d.size, total);
+		assert_memory_equal(d.d[LF_BAGIT_SHA256], want[0], 32);
+		assert_memory_equal(d.d[LF_BAGIT_SHA512], want[1], 64);
+		assert_memory_equal(d.d[LF_BAGIT_MD5], want[2], 16);
+	}
+	lf_bagit_hash_free(h);
+	free(data);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(hash_in_pieces_equals_whole),
 	    cmocka_unit_test(valid_in_either_order),
 	    cmocka_unit_test(mismatch_in_either_order),
 	    cmocka_unit_test(bagit_txt_exactly),
