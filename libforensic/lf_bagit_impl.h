@@ -12,7 +12,10 @@
 
 #include "lf/bagit.h"
 
-#define BLOCK_SIZE (256 * 1024)
+#define BLOCK_SIZE (256 * 1024) /* the records' blocks */
+/* A file's bytes are read this much at a time: large reads keep the
+ * SHA-512 helper thread (lf_bagithash.c) busy with few hand-overs. */
+#define READ_SIZE (1024 * 1024)
 #define PATH_MAX_BYTES 4096 /* longest path a manifest may name */
 #define ENCODING_MAX 40
 #define NPARSED 15 /* bagit, bag-info, fetch, 6 manifests, 6 tag manifests */
@@ -124,7 +127,7 @@ int lf_bagit_parse_tag(struct lf_bagit *v, const char *path,
 /*
  * Hash the file path (n bytes) read from in to its end with h, also into
  * keep when not NULL, showing it to tap (may be NULL) as it passes, and
- * give it to the validator (lf_bagit_file).  chunk holds BLOCK_SIZE
+ * give it to the validator (lf_bagit_file).  chunk holds READ_SIZE
  * bytes.  Returns LF_OK or the first error.
  */
 struct lf_buf;

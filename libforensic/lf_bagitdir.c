@@ -249,7 +249,7 @@ lf_bagit_check_dir(const char *dir, const struct lf_limits *limits,
 		lf_bagit_dir(s.v, "data", 4);
 	if ((rc = lf_bagit_hash_new(lf_bagit_algs(s.v), &s.h, err)) != LF_OK)
 		goto out;
-	if ((s.buf = malloc(BLOCK_SIZE)) == NULL) {
+	if ((s.buf = malloc(READ_SIZE)) == NULL) {
 		rc = lf_error_set(err, LF_E_NOMEM, "out of memory");
 		goto out;
 	}

@@ -51,7 +51,7 @@ lf_bagit_stream(struct lf_bagit *v, const char *path, size_t n,
 	if (tap != NULL && tap->file != NULL)
 		rc = tap->file(tap->arg, path, n, r, err);
 	while (rc == LF_OK &&
-	    (got = lf_reader_read(r, chunk, BLOCK_SIZE, err)) != 0)
+	    (got = lf_reader_read(r, chunk, READ_SIZE, err)) != 0)
 		if (got < 0)
 			rc = (int)got;
 	lf_reader_free(r);

@@ -32,7 +32,7 @@ read_tag(struct lf_tarr *r, uint8_t *chunk, struct lf_buf *tag,
 	long got;
 	int rc;
 
-	while ((got = lf_tarr_read(r, chunk, BLOCK_SIZE, err)) > 0) {
+	while ((got = lf_tarr_read(r, chunk, READ_SIZE, err)) > 0) {
 		if ((rc = lf_buf_append(tag, chunk, (size_t)got, err)) != LF_OK)
 			return rc;
 		if (keep != NULL &&
@@ -65,7 +65,7 @@ check_entries(struct lf_tarr *r, struct lf_bagit *v,
 	uint8_t *chunk;
 	int rc, more;
 
-	if ((chunk = malloc(BLOCK_SIZE)) == NULL)
+	if ((chunk = malloc(READ_SIZE)) == NULL)
 		return lf_error_set(err, LF_E_NOMEM, "bag");
 	lf_buf_init(&tag, (size_t)limits->bag_tag_bytes);
 	if ((rc = lf_bagit_hash_new(LF_BAGIT_BIT(LF_BAGIT_SHA256) |

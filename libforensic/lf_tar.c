@@ -23,7 +23,7 @@
 
 #define FILE_MODE 0644
 #define DIR_MODE 0755
-#define READ_CHUNK (64 * 1024)
+#define READ_CHUNK (1024 * 1024) /* archive bytes given to libarchive at once */
 
 struct lf_tarw {
 	struct archive *a;
