@@ -106,6 +106,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--mib", type=int, default=1024)
     a = ap.parse_args()
+    a.data = os.path.abspath(a.data)
     bench_extract.RUNS = a.runs
     os.makedirs(a.data, exist_ok=True)
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
