@@ -10,7 +10,7 @@ libarchive-dev libssl-dev libmagic-dev zlib1g-dev libjansson-dev
 libfuzzy-dev libcmocka-dev libidn2-dev idn2 libunistring-dev liblzma-dev
 protobuf-compiler
 coreutils openssl file python3 python3-jsonschema python3-olefile
-python3-dkim python3-authres publicsuffix
+python3-dkim python3-authres python3-rdflib publicsuffix
 hashdeep ssdeep tlsh-tools mandoc
 clang libclang-rt-14-dev clang-format cppcheck
 hyperfine time

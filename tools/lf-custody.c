@@ -6,14 +6,13 @@
 #include <getopt.h>
 #include <limits.h>
 #include <openssl/crypto.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/cli.h"
+#include "common/custody.h"
 #include "lf/custody.h"
 #include "lf/date.h"
 #include "lf/json.h"
@@ -278,49 +277,6 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 }
 
-/* The text given on the command line, checked as the log will check it. */
-static const char *
-default_actor(char *buf, size_t size)
-{
-	const struct passwd *pw = getpwuid(geteuid());
-
-	if (pw != NULL && pw->pw_name != NULL && pw->pw_name[0] != '\0')
-		return pw->pw_name;
-	(void)snprintf(buf, size, "uid %lu", (unsigned long)geteuid());
-	return buf;
-}
-
-/* Now, or SOURCE_DATE_EPOCH when set (for reproducible examples). */
-static int
-event_time(struct lf_custody_event *ev)
-{
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	struct tm tm;
-	time_t t;
-	char *end;
-	long long v;
-
-	if (sde != NULL && sde[0] != '\0') {
-		errno = 0;
-		v = strtoll(sde, &end, 10);
-		if (errno != 0 || *end != '\0' || v < 0) {
-			cli_warn("SOURCE_DATE_EPOCH: '%s' is not a time",
-			    cli_esc(sde, strlen(sde)));
-			return -1;
-		}
-		t = (time_t)v;
-	} else {
-		t = time(NULL);
-	}
-	if (localtime_r(&t, &tm) == NULL) {
-		cli_warn("cannot find the local time");
-		return -1;
-	}
-	ev->time = (int64_t)t;
-	ev->local_offset = (int)(tm.tm_gmtoff / 60);
-	return 0;
-}
-
 static int
 load_private(const char *path, struct lf_sigkey **k)
 {
@@ -361,7 +317,7 @@ do_append(const struct options *o)
 		    cli_esc(o->action, strlen(o->action)));
 	ev.seq = 1;
 	ev.actor =
-	    o->actor != NULL ? o->actor : default_actor(actor, sizeof(actor));
+	    o->actor != NULL ? o->actor : cli_custody_actor(actor, sizeof(actor));
 	ev.objects = (const uint8_t(*)[LF_CUSTODY_HASH_LEN])o->objects;
 	ev.nobjects = o->nobjects;
 	ev.bundle = o->bundle;
@@ -369,7 +325,7 @@ do_append(const struct options *o)
 	ev.tool_name = o->tool != NULL ? o->tool : cli_prog();
 	ev.tool_version =
 	    o->tool_version != NULL ? o->tool_version : lf_version_string();
-	if (event_time(&ev) != 0)
+	if (cli_custody_time(&ev) != 0)
 		return CLI_EXIT_FAILURE;
 	if (lf_custody_event_check(&ev, &err) != LF_OK)
 		cli_usage_error("%s", err.msg);
@@ -510,10 +466,11 @@ do_verify(const struct options *o)
 			status = CLI_EXIT_FAILURE;
 	} else if (!o->c.quiet && status == CLI_EXIT_OK) {
 		lf_hex(hex, vd.head, sizeof(vd.head));
-		(void)printf("%s: %llu events, chain and signatures good, "
+		(void)printf("%s: %llu event%s, chain and signatures good, "
 		             "head %s\n",
 		    cli_esc(o->log, strlen(o->log)),
-		    (unsigned long long)vd.events, hex);
+		    (unsigned long long)vd.events, vd.events == 1 ? "" : "s",
+		    hex);
 	} else if (!o->c.quiet) {
 		(void)printf("%s: line %llu: %s: %s\n",
 		    cli_esc(o->log, strlen(o->log)),

@@ -11,7 +11,7 @@ lf-keygen -o k >/dev/null
 run 0 lf-extract -o q --jsonl --custody case.log --custody-key k.key "$S"
 cp "$T/out" reports.jsonl
 run 0 lf-custody -l case.log verify --pubkey k.pub
-contains out "case.log: 1 events"
+contains out "case.log: 1 event,"
 python3 - case.log reports.jsonl <<'EOT' || fail "the extracted event"
 import json, sys
 ev = json.loads(open(sys.argv[1]).readline())

@@ -226,7 +226,7 @@ mkdir cust
 run 0 lf-pack -k k.key -o cust --custody case.log "$S"/invoice-1.eml
 b1=$(cat "$T/out")
 run 0 lf-custody -l case.log verify --pubkey k.pub
-contains out "case.log: 1 events"
+contains out "case.log: 1 event,"
 tar -xOf "$b1" --wildcards '*/data/manifest.json' >c1.json
 field c1.json 'r["custody"]["log_head_sha256"]' >head1
 [ "$(cat head1)" = None ] || fail "head of a new log: $(cat head1)"
