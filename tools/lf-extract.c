@@ -693,8 +693,12 @@ main(int argc, char **argv)
 		return i;
 	}
 	/* The key first: the work must not go unrecorded for want of it. */
-	if ((s.custody = cli_custody_log(s.o.custody)) != NULL)
+	if ((s.custody = cli_custody_log(s.o.custody)) != NULL) {
+		uint8_t head[32];
+
 		s.custody_key = cli_custody_key(s.o.custody_key);
+		(void)cli_custody_head(s.custody, head);
+	}
 	if (!s.o.no_store &&
 	    lf_store_open(s.o.store_dir, &s.store, &err) != LF_OK) {
 		cli_warn("'%s': %s",

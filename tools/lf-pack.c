@@ -421,20 +421,8 @@ load_recipients(struct state *s)
 static void
 load_custody(struct state *s)
 {
-	struct lf_error err;
-	uint64_t seq = 0;
-	int rc;
-
-	if ((s->custody = cli_custody_log(s->o.custody)) == NULL)
-		return;
-	/* A log not made yet is begun by the first event. */
-	rc = lf_custody_head(s->custody, &seq, s->head, &err);
-	if (rc != LF_OK && !(rc == LF_E_IO && err.sys_errno == ENOENT)) {
-		cli_warn("custody log '%s': %s",
-		    cli_esc(s->custody, strlen(s->custody)), err.msg);
-		exit(CLI_EXIT_FAILURE);
-	}
-	s->has_head = rc == LF_OK && seq > 0;
+	if ((s->custody = cli_custody_log(s->o.custody)) != NULL)
+		s->has_head = cli_custody_head(s->custody, s->head);
 }
 
 static void

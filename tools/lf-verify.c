@@ -637,8 +637,12 @@ main(int argc, char **argv)
 	bag = argv[optind];
 	/* The key is read first: a verdict must not go unrecorded for want
 	 * of it after the work. */
-	if ((custody = cli_custody_log(o.custody)) != NULL)
+	if ((custody = cli_custody_log(o.custody)) != NULL) {
+		uint8_t head[32];
+
 		custody_key = cli_custody_key(o.custody_key);
+		(void)cli_custody_head(custody, head);
+	}
 	if (stat(bag, &st) != 0) {
 		cli_warn("cannot open '%s': %s", cli_esc(bag, strlen(bag)),
 		    strerror(errno));

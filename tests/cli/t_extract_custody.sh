@@ -31,3 +31,9 @@ run 2 lf-extract -o q2 --custody case.log "$S"/invoice-1.eml
 contains err "give --custody-key KEY or set LF_CUSTODY_KEY"
 [ ! -e q2 ] || fail "a store was made without a key to record it"
 [ "$(wc -l <case.log)" -eq 2 ] || fail "case.log: $(cat case.log)"
+
+# A log that does not end in a whole event is refused before any work.
+head -c -1 case.log >cut.log
+run 3 lf-extract -o q3 --custody cut.log --custody-key k.key "$S"
+contains err "custody log 'cut.log'"
+[ ! -e q3 ] || fail "a store was made for a log that cannot record it"

@@ -175,3 +175,11 @@ tail -n 1 case.log |
 run 2 lf-verify --custody case.log --pubkey k.pub "$b"
 contains err "give --custody-key KEY or set LF_CUSTODY_KEY"
 [ "$(wc -l <case.log)" -eq 2 ] || fail "an event without a key"
+
+# A log that does not end in a whole event is refused before any work.
+head -c -1 case.log >cut.log
+run 3 lf-verify --custody cut.log --custody-key k.key --pubkey k.pub "$b"
+contains err "custody log 'cut.log'"
+[ ! -s out ] || fail "a verdict given for a log that cannot record it"
+cmp -s cut.log case.log && fail "cut.log is case.log"
+head -c -1 case.log | cmp -s - cut.log || fail "cut.log was changed"

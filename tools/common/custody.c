@@ -55,6 +55,23 @@ cli_custody_key(const char *given)
 	return k;
 }
 
+bool
+cli_custody_head(const char *log, uint8_t head[32])
+{
+	struct lf_error err;
+	uint64_t seq = 0;
+	int rc;
+
+	/* A log not made yet is begun by the first event. */
+	rc = lf_custody_head(log, &seq, head, &err);
+	if (rc != LF_OK && !(rc == LF_E_IO && err.sys_errno == ENOENT)) {
+		cli_warn("custody log '%s': %s", cli_esc(log, strlen(log)),
+		    err.msg);
+		exit(CLI_EXIT_FAILURE);
+	}
+	return rc == LF_OK && seq > 0;
+}
+
 const char *
 cli_custody_actor(char *buf, size_t size)
 {

@@ -5,6 +5,7 @@
 #ifndef CLI_CUSTODY_H
 #define CLI_CUSTODY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +23,15 @@ const char *cli_custody_log(const char *given);
  * CLI_EXIT_USAGE when none is named.  Free it with lf_sigkey_free.
  */
 struct lf_sigkey *cli_custody_key(const char *given);
+
+/*
+ * cli_custody_head: the SHA-256 of the log's last line into head, and
+ * whether it has one (false for a log not made yet or empty).  A log that
+ * cannot be read or does not end in a whole event is refused here, before
+ * any work: the message says why and the tool exits with
+ * CLI_EXIT_FAILURE.
+ */
+bool cli_custody_head(const char *log, uint8_t head[32]);
 
 /* cli_custody_actor: the user's login name, or "uid N" in buf. */
 const char *cli_custody_actor(char *buf, size_t size);
