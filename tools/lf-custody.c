@@ -316,8 +316,8 @@ do_append(const struct options *o)
 		cli_usage_error("--action: '%s' is not one of the actions",
 		    cli_esc(o->action, strlen(o->action)));
 	ev.seq = 1;
-	ev.actor =
-	    o->actor != NULL ? o->actor : cli_custody_actor(actor, sizeof(actor));
+	ev.actor = o->actor != NULL ? o->actor :
+	                              cli_custody_actor(actor, sizeof(actor));
 	ev.objects = (const uint8_t(*)[LF_CUSTODY_HASH_LEN])o->objects;
 	ev.nobjects = o->nobjects;
 	ev.bundle = o->bundle;
