@@ -598,9 +598,17 @@ lf_custodyview_add_event(struct lf_custodyview *v,
 		    LF_OK :
 		    add_event(v, &b->verified, &b->nverified, ev, err);
 	case LF_CUSTODY_SUBMITTED:
-		return b == NULL ?
-		    LF_OK :
-		    add_event(v, &b->submitted, &b->nsubmitted, ev, err);
+		/* The uploader may name what it sent: samples of the bundle,
+		 * packed in this log or not. */
+		if (b == NULL ||
+		    (rc = add_event(v, &b->submitted, &b->nsubmitted, ev,
+		         err)) != LF_OK)
+			return b == NULL ? LF_OK : rc;
+		for (i = 0; i < ev->nobjects; i++)
+			if ((rc = add_sample(v, b, ev->objects[i], err)) !=
+			    LF_OK)
+				return rc;
+		return LF_OK;
 	case LF_CUSTODY_RECEIPT:
 	case LF_CUSTODY_RESULT:
 		return vendor_event(v, b, ev, err);

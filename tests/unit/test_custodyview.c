@@ -115,6 +115,9 @@ case_events(struct lf_custody_event *ev, size_t *n)
 	    "{\"vendor_mail\":{},\"tracking\":\"12a\"}");
 	ev[(*n)++] = event(LF_CUSTODY_PACKED, 5000, "B2",
 	    (const uint8_t(*)[32])one, 1, NULL);
+	/* submitted, never packed in this log: the samples it names */
+	ev[(*n)++] = event(LF_CUSTODY_SUBMITTED, 6000, "B3",
+	    (const uint8_t(*)[32])both, 2, NULL);
 }
 
 static void
@@ -126,19 +129,23 @@ check_case(const struct lf_custodyview *v)
 	size_t n;
 
 	lf_custodyview_counts(v, &c);
-	assert_int_equal(c.events, 12);
+	assert_int_equal(c.events, 13);
 	assert_int_equal(c.actions[LF_CUSTODY_PACKED], 3);
 	assert_int_equal(c.actions[LF_CUSTODY_RESULT], 4);
-	assert_int_equal(c.bundles, 2);
+	assert_int_equal(c.bundles, 3);
 	assert_int_equal(c.free_text, 2);
 	assert_int_equal(c.unlinked, 1);
 
 	b = lf_custodyview_bundles(v, &n);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 3);
+	assert_false(b[2].packed);
+	assert_int_equal(b[2].nsubmitted, 1);
+	assert_int_equal(b[2].nsamples, 2);
+	assert_memory_equal(b[2].samples[1], s2, 32);
 	b1 = lf_custodyview_find(v, "B1");
 	assert_ptr_equal(b1, &b[0]);
 	assert_ptr_equal(lf_custodyview_find(v, "B2"), &b[1]);
-	assert_null(lf_custodyview_find(v, "B3"));
+	assert_null(lf_custodyview_find(v, "B4"));
 	assert_true(b1->packed);
 	assert_int_equal(b1->packed_time, 2000);
 	assert_string_equal(b1->packed_actor, "Ann Example");

@@ -87,7 +87,8 @@ struct lf_custodyview_bundle {
 	uint64_t packed_seq;
 	int64_t packed_time;
 	char *packed_actor;
-	/* the samples of every "packed" event, each once, in log order */
+	/* the samples of its "packed", "submitted" and "receipt" events,
+	 * each once, in log order */
 	uint8_t (*samples)[LF_CUSTODY_HASH_LEN];
 	size_t nsamples;
 	struct lf_custodyview_event *verified;
