@@ -1242,6 +1242,26 @@ summary_names(const json_t *m, const struct lf_custodyview_bundle *b,
 			any = true;
 		}
 	}
+	for (i = 0; i < b->nresults; i++) {
+		const struct lf_custodyview_result *r = &b->results[i];
+		uint8_t raw[LF_CUSTODY_HASH_LEN];
+		bool mine = r->has_sample;
+
+		if (r->file.name == NULL)
+			continue;
+		if (r->has_sample) {
+			(void)lf_hex_decode(hex, strlen(hex), raw, sizeof(raw));
+			mine = memcmp(r->sample, raw, sizeof(raw)) == 0;
+		} else if (r->file.sha256 != NULL) {
+			mine = strcmp(r->file.sha256, hex) == 0;
+		}
+		if (!mine)
+			continue;
+		(void)printf("      name in the vendor's result: %s%s\n",
+		    ascii_esc(r->file.name),
+		    r->name_truncated ? " (cut short by the vendor)" : "");
+		any = true;
+	}
 	if (!any)
 		(void)printf("      names: none recorded\n");
 }
