@@ -555,6 +555,8 @@ done:
 #define STATUS_FORMAT "lf-custody-status"
 /* Largest data/manifest.json read from a bundle. */
 #define MANIFEST_MAX (16 * 1024 * 1024)
+/* Largest sum of the manifests read by one summary. */
+#define MANIFESTS_TOTAL_MAX (64 * 1024 * 1024)
 #define HOUR 3600
 
 /* A string from the log or a bundle, for a text people read: printable
@@ -1101,11 +1103,12 @@ do_status(const struct options *o)
 
 /*
  * read_manifest: data/manifest.json of the bundle tar at path, read with
- * the strict tar reader, at most MANIFEST_MAX bytes.  Returns the
+ * the strict tar reader, at most MANIFEST_MAX bytes and at most *budget
+ * (less what it takes).  Returns the
  * document (new), or NULL after a message.
  */
 static json_t *
-read_manifest(const char *path)
+read_manifest(const char *path, size_t *budget)
 {
 	struct lf_reader *in = NULL;
 	struct lf_tarr *tr = NULL;
@@ -1119,6 +1122,10 @@ read_manifest(const char *path)
 	size_t len = 0;
 	int fd, rc;
 
+	lf_error_clear(&err);
+	(void)snprintf(err.msg, sizeof(err.msg),
+	    "data/manifest.json is cut "
+	    "short");
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		cli_warn("cannot open '%s': %s", cli_esc(path, strlen(path)),
@@ -1137,12 +1144,14 @@ read_manifest(const char *path)
 		if (e.type != LF_TAR_FILE || slash == NULL ||
 		    strcmp(slash, "/data/manifest.json") != 0)
 			continue;
-		if (e.size > MANIFEST_MAX) {
+		if (e.size > MANIFEST_MAX || e.size > *budget) {
 			cli_warn("'%s': data/manifest.json is larger than %d "
-			         "bytes",
-			    cli_esc(path, strlen(path)), MANIFEST_MAX);
+			         "bytes, or the manifests than %d in all",
+			    cli_esc(path, strlen(path)), MANIFEST_MAX,
+			    MANIFESTS_TOTAL_MAX);
 			goto done;
 		}
+		*budget -= (size_t)e.size;
 		if ((buf = malloc(e.size + 1)) == NULL) {
 			cli_warn("out of memory");
 			goto done;
@@ -1374,6 +1383,7 @@ do_summary(const struct options *o)
 	struct lf_custody_verdict vd;
 	const struct lf_custodyview_bundle *bs;
 	json_t *m[VIEW_MANIFESTS_MAX] = {NULL};
+	size_t budget = MANIFESTS_TOTAL_MAX;
 	const json_t *mb;
 	char hex[2 * LF_CUSTODY_HASH_LEN + 1];
 	size_t n, i, k;
@@ -1382,7 +1392,8 @@ do_summary(const struct options *o)
 	if ((status = load_view(o, &view, &vd)) != CLI_EXIT_OK)
 		return status;
 	for (k = 0; k < o->view.nmanifests; k++) {
-		if ((m[k] = read_manifest(o->view.manifests[k])) == NULL) {
+		if ((m[k] = read_manifest(o->view.manifests[k], &budget)) ==
+		    NULL) {
 			status = CLI_EXIT_FAILURE;
 			goto done;
 		}
@@ -1393,10 +1404,10 @@ do_summary(const struct options *o)
 			        strlen(o->view.manifests[k])));
 	}
 	lf_hex(hex, vd.head, sizeof(vd.head));
-	(void)printf("Custody summary: %llu events from %s to %s UTC, signed "
-	             "and chained (head %s)\n",
-	    (unsigned long long)vd.events, utc(vd.first_time),
-	    utc(vd.last_time), hex);
+	(void)printf("Custody summary: %llu event%s from %s to %s UTC, "
+	             "signed and chained (head %s)\n",
+	    (unsigned long long)vd.events, vd.events == 1 ? "" : "s",
+	    utc(vd.first_time), utc(vd.last_time), hex);
 	(void)printf("Hashes and verdicts only: no sample is attached to "
 	             "this text.\n");
 	bs = lf_custodyview_bundles(view, &n);

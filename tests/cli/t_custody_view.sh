@@ -151,6 +151,9 @@ contains out "SHA-256 $pdf"
 printf 'not a tar' >junk.tar
 run 3 lf-custody -l case.log summary --pubkey a.pub --manifest junk.tar
 contains err "junk.tar"
+head -c 3000 "$tar" >trunc.tar
+run 3 lf-custody -l case.log summary --pubkey a.pub --manifest trunc.tar
+contains err "'trunc.tar': tar: "
 run 3 lf-custody -l case.log summary --pubkey a.pub --manifest missing.tar
 contains err "cannot open 'missing.tar'"
 
