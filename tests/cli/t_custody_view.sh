@@ -198,7 +198,7 @@ hashes = {str(v) for (v,) in g.query(pre + """SELECT ?v WHERE {
     ?o a uo:ObservableObject ; uc:hasFacet ?f .
     ?f a uo:ContentDataFacet ; uo:hash ?h .
     ?h a ut:Hash ; ut:hashMethod "SHA256"^^<https://ontology.unifiedcyberontology.org/uco/vocabulary/HashNameVocab> ;
-       ut:hashValue ?v }""")}
+       ut:hashValue ?v . FILTER(datatype(?v) = xsd:hexBinary) }""")}
 want_hashes = {l.strip() for l in open(sys.argv[3])}
 assert want_hashes <= hashes, want_hashes - hashes
 assert len(want_hashes) == 3, want_hashes
