@@ -24,8 +24,8 @@
 #include "lf/text.h"
 
 struct slot {
-	char *key; /* NULL: empty */
-	size_t bundle;
+	char *key;    /* NULL: empty */
+	size_t value; /* a bundle's index; for a sample, its index */
 };
 
 struct lf_custodyview {
@@ -147,16 +147,17 @@ find_by(const struct lf_custodyview *v, char kind, const char *s)
 
 	(void)snprintf(key, sizeof(key), "%c:%s", kind, s);
 	sl = lookup(v, key);
-	return sl != NULL ? &v->bundles[sl->bundle] : NULL;
+	return sl != NULL ? &v->bundles[sl->value] : NULL;
 }
 
 /*
  * intern: the key (at most KEY_MAX - 1 bytes) with the value b, unless
- * the key is there already; *fresh says whether it was added.
+ * the key is there already; *fresh says whether it was added, *slot where
+ * it is (NULL allowed).
  */
 static int
 intern(struct lf_custodyview *v, const char *key, size_t b, bool *fresh,
-    struct lf_error *err)
+    struct slot **slot, struct lf_error *err)
 {
 	struct slot *nt;
 	size_t ncap, i, j;
@@ -164,8 +165,11 @@ intern(struct lf_custodyview *v, const char *key, size_t b, bool *fresh,
 	int rc;
 
 	*fresh = false;
-	if (lookup(v, key) != NULL)
+	if ((nt = lookup(v, key)) != NULL) {
+		if (slot != NULL)
+			*slot = nt;
 		return LF_OK;
+	}
 	if ((v->tableused + 1) * 2 > v->tablecap) {
 		ncap = v->tablecap == 0 ? 64 : v->tablecap * 2;
 		if ((nt = calloc(ncap, sizeof(*nt))) == NULL)
@@ -192,9 +196,11 @@ intern(struct lf_custodyview *v, const char *key, size_t b, bool *fresh,
 	     i = (i + 1) & (v->tablecap - 1))
 		;
 	v->table[i].key = copy;
-	v->table[i].bundle = b;
+	v->table[i].value = b;
 	v->tableused++;
 	*fresh = true;
+	if (slot != NULL)
+		*slot = &v->table[i];
 	return LF_OK;
 }
 
@@ -202,13 +208,13 @@ intern(struct lf_custodyview *v, const char *key, size_t b, bool *fresh,
 static int
 intern_in(struct lf_custodyview *v, char kind,
     const struct lf_custodyview_bundle *b, const char *s, bool *fresh,
-    struct lf_error *err)
+    struct slot **slot, struct lf_error *err)
 {
 	char key[KEY_MAX];
 	size_t i = (size_t)(b - v->bundles);
 
 	(void)snprintf(key, sizeof(key), "%c:%zu:%s", kind, i, s);
-	return intern(v, key, i, fresh, err);
+	return intern(v, key, i, fresh, slot, err);
 }
 
 /* bundle_of: the bundle of that id, added when new. */
@@ -240,28 +246,43 @@ bundle_of(struct lf_custodyview *v, const char *id,
 		return rc;
 	v->nbundles++;
 	(void)snprintf(key, sizeof(key), "b:%s", id);
-	if ((rc = intern(v, key, v->nbundles - 1, &fresh, err)) != LF_OK)
+	if ((rc = intern(v, key, v->nbundles - 1, &fresh, NULL, err)) != LF_OK)
 		return rc;
 	*out = b;
 	return LF_OK;
 }
 
+/* add_sample: sha among b's samples, once; *index (NULL allowed) says
+ * where. */
 static int
 add_sample(struct lf_custodyview *v, struct lf_custodyview_bundle *b,
-    const uint8_t sha[LF_CUSTODY_HASH_LEN], struct lf_error *err)
+    const uint8_t sha[LF_CUSTODY_HASH_LEN], size_t *index, struct lf_error *err)
 {
+	struct lf_custodyview_sample *sm;
 	char hex[2 * LF_CUSTODY_HASH_LEN + 1];
+	struct slot *sl;
 	bool fresh;
 	int rc;
 
 	lf_hex(hex, sha, LF_CUSTODY_HASH_LEN);
-	if ((rc = intern_in(v, 's', b, hex, &fresh, err)) != LF_OK || !fresh)
+	if ((rc = intern_in(v, 's', b, hex, &fresh, &sl, err)) != LF_OK)
 		return rc;
+	if (!fresh) {
+		if (index != NULL)
+			*index = sl->value;
+		return LF_OK;
+	}
 	if ((rc = grow(v, (void **)&b->samples, b->nsamples,
 	         sizeof(*b->samples), LF_CUSTODYVIEW_PER_BUNDLE_MAX, err)) !=
 	    LF_OK)
 		return rc;
-	memcpy(b->samples[b->nsamples++], sha, LF_CUSTODY_HASH_LEN);
+	sl->value = b->nsamples;
+	sm = &b->samples[b->nsamples];
+	memcpy(sm->sha256, sha, LF_CUSTODY_HASH_LEN);
+	sm->last_result = LF_CUSTODYVIEW_NONE;
+	if (index != NULL)
+		*index = b->nsamples;
+	b->nsamples++;
 	return LF_OK;
 }
 
@@ -391,7 +412,7 @@ add_tracking(struct lf_custodyview *v, struct lf_custodyview_bundle *b,
 	bool fresh;
 	int rc;
 
-	if ((rc = intern_in(v, 'k', b, tracking, &fresh, err)) != LF_OK ||
+	if ((rc = intern_in(v, 'k', b, tracking, &fresh, NULL, err)) != LF_OK ||
 	    !fresh)
 		return rc;
 	if ((rc = grow(v, (void **)&b->tracking, b->ntracking,
@@ -402,7 +423,7 @@ add_tracking(struct lf_custodyview *v, struct lf_custodyview_bundle *b,
 	b->ntracking++;
 	/* A number given to two bundles leads to the first. */
 	(void)snprintf(key, sizeof(key), "t:%s", tracking);
-	return intern(v, key, (size_t)(b - v->bundles), &fresh, err);
+	return intern(v, key, (size_t)(b - v->bundles), &fresh, NULL, err);
 }
 
 static int
@@ -416,7 +437,7 @@ add_receipt(struct lf_custodyview *v, struct lf_custodyview_bundle *b,
 	if ((rc = add_event(v, &b->receipts, &b->nreceipts, ev, err)) != LF_OK)
 		return rc;
 	for (i = 0; i < ev->nobjects; i++)
-		if ((rc = add_sample(v, b, ev->objects[i], err)) != LF_OK)
+		if ((rc = add_sample(v, b, ev->objects[i], NULL, err)) != LF_OK)
 			return rc;
 	if (!structured) {
 		b->free_text++;
@@ -492,7 +513,7 @@ add_results(struct lf_custodyview *v, struct lf_custodyview_bundle *b,
     bool structured, struct lf_error *err)
 {
 	struct lf_custodyview_result **arr;
-	size_t i, *n, max = LF_CUSTODYVIEW_PER_BUNDLE_MAX;
+	size_t i, si = 0, *n, max = LF_CUSTODYVIEW_PER_BUNDLE_MAX;
 	int rc;
 
 	if (b != NULL) {
@@ -510,10 +531,17 @@ add_results(struct lf_custodyview *v, struct lf_custodyview_bundle *b,
 		return one_result(v, arr, n, max, ev, NULL, vr, structured,
 		    err);
 	for (i = 0; i < ev->nobjects; i++) {
+		/* A sample with a result is one of the bundle's, packed in
+		 * this log or not. */
+		if (b != NULL &&
+		    (rc = add_sample(v, b, ev->objects[i], &si, err)) != LF_OK)
+			return rc;
 		rc = one_result(v, arr, n, max, ev, ev->objects[i], vr,
 		    structured, err);
 		if (rc != LF_OK)
 			return rc;
+		if (b != NULL)
+			b->samples[si].last_result = b->nresults - 1;
 	}
 	return LF_OK;
 }
@@ -589,8 +617,8 @@ lf_custodyview_add_event(struct lf_custodyview *v,
 			b->packed_time = ev->time;
 		}
 		for (i = 0; i < ev->nobjects; i++)
-			if ((rc = add_sample(v, b, ev->objects[i], err)) !=
-			    LF_OK)
+			if ((rc = add_sample(v, b, ev->objects[i], NULL,
+			         err)) != LF_OK)
 				return rc;
 		return LF_OK;
 	case LF_CUSTODY_VERIFIED:
@@ -605,8 +633,8 @@ lf_custodyview_add_event(struct lf_custodyview *v,
 		         err)) != LF_OK)
 			return b == NULL ? LF_OK : rc;
 		for (i = 0; i < ev->nobjects; i++)
-			if ((rc = add_sample(v, b, ev->objects[i], err)) !=
-			    LF_OK)
+			if ((rc = add_sample(v, b, ev->objects[i], NULL,
+			         err)) != LF_OK)
 				return rc;
 		return LF_OK;
 	case LF_CUSTODY_RECEIPT:

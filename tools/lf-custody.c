@@ -752,18 +752,13 @@ done:
 	return status;
 }
 
-/* latest_result: the last result of b for sample s (NULL: none). */
+/* latest_result: the last result of b's sample i (NULL: none). */
 static const struct lf_custodyview_result *
-latest_result(const struct lf_custodyview_bundle *b, const uint8_t *s)
+latest_result(const struct lf_custodyview_bundle *b, size_t i)
 {
-	const struct lf_custodyview_result *r = NULL;
-	size_t i;
+	size_t r = b->samples[i].last_result;
 
-	for (i = 0; i < b->nresults; i++)
-		if (b->results[i].has_sample &&
-		    memcmp(b->results[i].sample, s, LF_CUSTODY_HASH_LEN) == 0)
-			r = &b->results[i];
-	return r;
+	return r < b->nresults ? &b->results[r] : NULL;
 }
 
 static int64_t
@@ -863,8 +858,8 @@ status_text(const struct options *o, const struct lf_custodyview *view,
 			(void)printf(" %s", ascii_esc(b->tracking[j]));
 		(void)printf("%s\n", b->ntracking == 0 ? " none yet" : "");
 		for (j = 0; j < b->nsamples; j++) {
-			lf_hex(hex, b->samples[j], LF_CUSTODY_HASH_LEN);
-			r = latest_result(b, b->samples[j]);
+			lf_hex(hex, b->samples[j].sha256, LF_CUSTODY_HASH_LEN);
+			r = latest_result(b, j);
 			(void)printf("  sample %s: %s\n", hex,
 			    r == NULL ? "awaiting" : "result");
 			if (r != NULL)
@@ -1000,8 +995,8 @@ bundle_json(const struct options *o, const struct lf_custodyview_bundle *b,
 	if ((a = json_array()) == NULL || jset(j, "samples", a) != 0)
 		goto fail;
 	for (i = 0; i < b->nsamples; i++) {
-		lf_hex(hex, b->samples[i], LF_CUSTODY_HASH_LEN);
-		r = latest_result(b, b->samples[i]);
+		lf_hex(hex, b->samples[i].sha256, LF_CUSTODY_HASH_LEN);
+		r = latest_result(b, i);
 		if ((e = json_object()) == NULL ||
 		    json_array_append_new(a, e) ||
 		    jset(e, "sha256", json_string(hex)) ||
@@ -1347,11 +1342,11 @@ summary_bundle(const struct lf_custodyview_bundle *b, const json_t *m)
 		summary_manifest(m);
 	(void)printf("  samples (%zu):\n", b->nsamples);
 	for (i = 0; i < b->nsamples; i++) {
-		lf_hex(hex, b->samples[i], LF_CUSTODY_HASH_LEN);
+		lf_hex(hex, b->samples[i].sha256, LF_CUSTODY_HASH_LEN);
 		(void)printf("    SHA-256 %s\n", hex);
 		md5 = NULL;
 		summary_names(m, b, hex, &md5);
-		r = latest_result(b, b->samples[i]);
+		r = latest_result(b, i);
 		if (r == NULL)
 			for (size_t j = 0; j < b->nresults; j++)
 				if (b->results[j].structured &&

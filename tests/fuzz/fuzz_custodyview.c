@@ -43,6 +43,17 @@ check(const struct lf_custodyview *v)
 			if (b[i].results[j].structured !=
 			    (b[i].results[j].tracking != NULL))
 				abort();
+		/* a sample's last result is about that sample */
+		for (j = 0; j < b[i].nsamples; j++) {
+			size_t r = b[i].samples[j].last_result;
+			if (r == LF_CUSTODYVIEW_NONE)
+				continue;
+			if (r >= b[i].nresults || !b[i].results[r].has_sample ||
+			    memcmp(b[i].results[r].sample,
+			        b[i].samples[j].sha256,
+			        LF_CUSTODY_HASH_LEN) != 0)
+				abort();
+		}
 	}
 	(void)lf_custodyview_unlinked(v, &n);
 	if (n != c.unlinked)

@@ -84,13 +84,14 @@ event(enum lf_custody_action a, int64_t t, const char *bundle,
 static void
 case_events(struct lf_custody_event *ev, size_t *n)
 {
-	static uint8_t both[2][32], one[1][32];
+	static uint8_t both[2][32], one[1][32], other[1][32];
 
 	(void)lf_hex_decode(S1, 64, s1, 32);
 	(void)lf_hex_decode(S2, 64, s2, 32);
 	memcpy(both[0], s1, 32);
 	memcpy(both[1], s2, 32);
 	memcpy(one[0], s1, 32);
+	memcpy(other[0], s2, 32);
 	*n = 0;
 	ev[(*n)++] = event(LF_CUSTODY_ACQUIRED, 1000, NULL,
 	    (const uint8_t(*)[32])both, 2, "from the gateway");
@@ -115,6 +116,9 @@ case_events(struct lf_custody_event *ev, size_t *n)
 	    "{\"vendor_mail\":{},\"tracking\":\"12a\"}");
 	ev[(*n)++] = event(LF_CUSTODY_PACKED, 5000, "B2",
 	    (const uint8_t(*)[32])one, 1, NULL);
+	/* a result for a sample B2 was not packed with: one of B2's now */
+	ev[(*n)++] = event(LF_CUSTODY_RESULT, 5100, "B2",
+	    (const uint8_t(*)[32])other, 1, RESULT);
 	/* submitted, never packed in this log: the samples it names */
 	ev[(*n)++] = event(LF_CUSTODY_SUBMITTED, 6000, "B3",
 	    (const uint8_t(*)[32])both, 2, NULL);
@@ -129,9 +133,9 @@ check_case(const struct lf_custodyview *v)
 	size_t n;
 
 	lf_custodyview_counts(v, &c);
-	assert_int_equal(c.events, 13);
+	assert_int_equal(c.events, 14);
 	assert_int_equal(c.actions[LF_CUSTODY_PACKED], 3);
-	assert_int_equal(c.actions[LF_CUSTODY_RESULT], 4);
+	assert_int_equal(c.actions[LF_CUSTODY_RESULT], 5);
 	assert_int_equal(c.bundles, 3);
 	assert_int_equal(c.free_text, 2);
 	assert_int_equal(c.unlinked, 1);
@@ -141,7 +145,7 @@ check_case(const struct lf_custodyview *v)
 	assert_false(b[2].packed);
 	assert_int_equal(b[2].nsubmitted, 1);
 	assert_int_equal(b[2].nsamples, 2);
-	assert_memory_equal(b[2].samples[1], s2, 32);
+	assert_memory_equal(b[2].samples[1].sha256, s2, 32);
 	b1 = lf_custodyview_find(v, "B1");
 	assert_ptr_equal(b1, &b[0]);
 	assert_ptr_equal(lf_custodyview_find(v, "B2"), &b[1]);
@@ -151,8 +155,12 @@ check_case(const struct lf_custodyview *v)
 	assert_string_equal(b1->packed_actor, "Ann Example");
 	/* each sample once, in log order */
 	assert_int_equal(b1->nsamples, 2);
-	assert_memory_equal(b1->samples[0], s1, 32);
-	assert_memory_equal(b1->samples[1], s2, 32);
+	assert_memory_equal(b1->samples[0].sha256, s1, 32);
+	assert_memory_equal(b1->samples[1].sha256, s2, 32);
+	/* the last result of S1 is the one of line 7; S2 has none */
+	assert_int_equal(b1->samples[0].last_result, 0);
+	assert_int_equal(b1->samples[1].last_result, LF_CUSTODYVIEW_NONE);
+	assert_int_equal(b[2].samples[0].last_result, LF_CUSTODYVIEW_NONE);
 	assert_int_equal(b1->nverified, 1);
 	assert_int_equal(b1->verified[0].time, 2500);
 	assert_int_equal(b1->nsubmitted, 1);
@@ -194,7 +202,12 @@ check_case(const struct lf_custodyview *v)
 
 	assert_true(b[1].packed);
 	assert_int_equal(b[1].nsubmitted, 0);
-	assert_int_equal(b[1].nresults, 0);
+	assert_int_equal(b[1].nresults, 1);
+	assert_int_equal(b[1].nsamples, 2);
+	assert_memory_equal(b[1].samples[1].sha256, s2, 32);
+	assert_int_equal(b[1].samples[0].last_result, LF_CUSTODYVIEW_NONE);
+	assert_int_equal(b[1].samples[1].last_result, 0);
+	assert_string_equal(b[1].results[0].determination, "New Threat");
 
 	r = lf_custodyview_unlinked(v, &n);
 	assert_int_equal(n, 1);

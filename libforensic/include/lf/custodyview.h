@@ -81,15 +81,24 @@ struct lf_custodyview_result {
 	char *detection;
 };
 
+/* "No index": a sample without a result. */
+#define LF_CUSTODYVIEW_NONE SIZE_MAX
+
+struct lf_custodyview_sample {
+	uint8_t sha256[LF_CUSTODY_HASH_LEN];
+	size_t last_result; /* index in the bundle's results of the last one
+	                     * for this sample, or LF_CUSTODYVIEW_NONE */
+};
+
 struct lf_custodyview_bundle {
 	char *id;
 	bool packed; /* the first "packed" event: */
 	uint64_t packed_seq;
 	int64_t packed_time;
 	char *packed_actor;
-	/* the samples of its "packed", "submitted" and "receipt" events,
-	 * each once, in log order */
-	uint8_t (*samples)[LF_CUSTODY_HASH_LEN];
+	/* the samples of its "packed", "submitted", "receipt" and "result"
+	 * events, each once, in log order */
+	struct lf_custodyview_sample *samples;
 	size_t nsamples;
 	struct lf_custodyview_event *verified;
 	size_t nverified;
