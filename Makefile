@@ -3,7 +3,7 @@
 #   make deps       install the missing Debian packages (apt-get, as root)
 #   make            library (static and shared) and tools into build/
 #   make check      deps, build, every test
-#   make demo       deps, build, the main job on the bundled samples
+#   make demo       deps, build, the whole path on tests/data/demo
 #   make sanitize   the tests under ASan and UBSan
 #   make fuzz       each libFuzzer harness for FUZZ_SECONDS
 #   make bench      benchmarks against the peer tools (not a test)

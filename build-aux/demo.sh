@@ -1,79 +1,166 @@
 #!/bin/sh
-# make demo: the main job on the bundled sample messages, explained.
+# make demo: the whole path, from suspect messages to a verified bundle for
+# the gateway's vendor and a custody log that proves each step, on the
+# messages of tests/data/demo (the EICAR test file, no malware).
+#
+#   sh build-aux/demo.sh [BUILD]
+#
+# Everything it makes goes to DEMO_OUT (default: ./demo-out, in the
+# directory it is run from, the source tree for `make demo`), which is
+# kept; a later run replaces a directory an earlier run made, and refuses
+# any other.  The time is fixed (SOURCE_DATE_EPOCH: the afternoon the
+# messages arrived), so the bundle's name and the log's times are the
+# same each run; the keys, made afresh, are not.
 set -eu
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 case $build in /*) ;; *) build=$top/$build ;; esac
-work=$(mktemp -d "${TMPDIR:-/tmp}/lf-demo.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-mkdir "$work/samples"
-cp "$top"/tests/data/samples/*.eml "$work/samples/"
-cd "$work"
-PATH=$build/bin:$PATH
+out=${DEMO_OUT:-$PWD/demo-out}
+case $out in /*) ;; *) out=$PWD/$out ;; esac
 
+if [ -e "$out" ]; then
+	if [ ! -f "$out/.lf-demo" ]; then
+		echo "demo: '$out' exists and is not a demo's output: not touched" >&2
+		exit 2
+	fi
+	chmod -R u+rwx "$out"
+	rm -rf "$out"
+fi
+mkdir -p "$out"
+: >"$out/.lf-demo"
+mkdir "$out/messages" "$out/replies" "$out/keys" "$out/bundles"
+d=$top/tests/data/demo
+cp "$d/eicar.eml" "$d/eicar-zip.eml" "$d/outlook.msg" \
+    "$d/forged-gateway.eml" "$out/messages/"
+cp "$d/vendor-receipt.eml" "$d/vendor-result.eml" "$out/replies/"
+cd "$out"
+
+PATH=$build/bin:$PATH
+LF_GATEWAY_PROFILES=$top/profiles/gateway
+LF_UPLOAD_PROFILES=$top/profiles/upload
+LF_BRANDS=$top/profiles/brands.json
+SOURCE_DATE_EPOCH=1795700700 # 2026-11-26T13:45:00Z
+export PATH LF_GATEWAY_PROFILES LF_UPLOAD_PROFILES LF_BRANDS SOURCE_DATE_EPOCH
+
+# quote ARG...: the arguments as a shell would read them back.
+quote() {
+	for a in "$@"; do
+		case $a in
+		*[!A-Za-z0-9_./=:@%+,-]* | "")
+			printf " '%s'" "$(printf '%s' "$a" | sed "s/'/'\\\\''/g")" ;;
+		*) printf ' %s' "$a" ;;
+		esac
+	done
+}
+
+# show CMD...: the command, then what it prints.
 show() {
-	printf '\n$ %s\n' "$*"
+	printf '\n$%s\n' "$(quote "$@")"
 	"$@"
 }
 
 cat <<'TXT'
-libforensic demo: three suspect messages (tests/data/samples) taken apart
-into a quarantine store with lf-extract, hashed, compared and audited with
-lf-hash, their headers read with lf-headers, and packed for the vendor into
-a signed, sealed bundle with lf-pack, which lf-verify checks.
+libforensic demo: four suspect messages (tests/data/demo) that reached
+mx.example.com, our border.  Three carry the EICAR anti-virus test file
+(in a mail, in a zip, in an Outlook .msg) and crossed Symantec Email
+Security.cloud; the fourth carries that gateway's headers copied from
+another message.  The EICAR file does nothing: it stands for malware.
 TXT
 
 echo
-echo "1. Every object of every message hashed and typed, and what an analyst"
-echo "   should look at; messages and attachments into the store by SHA-256."
-show lf-extract -o quarantine samples
+echo "1. Keys, made here for the demo: the examiner's, which signs the"
+echo "   bundle, and the custody key, with which every tool signs its step"
+echo "   in the case's log (LF_CUSTODY, LF_CUSTODY_KEY)."
+show lf-keygen -o keys/demo
+show lf-keygen -o keys/custody
+LF_CUSTODY=$out/case.log
+LF_CUSTODY_KEY=$out/keys/custody.key
+export LF_CUSTODY LF_CUSTODY_KEY
 
 echo
-echo "2. The store: read-only files named by hash; the raw messages too."
-show find quarantine/objects -type f -printf '%m %s %p\n'
+echo "2. Acquired: the messages' SHA-256 recorded before anything reads them."
+objects=$(sha256sum messages/* | cut -c1-64 | sed 's/^/--object /' | tr '\n' ' ')
+# shellcheck disable=SC2086
+show lf-custody -l case.log append -k keys/custody.key --action acquired \
+    --reason "exported from the mail server by the demo" $objects
 
 echo
-echo "3. The attachment that arrived twice is stored once; its bytes, as"
-echo "   the report named them:"
-show lf-extract --no-store -p 2 samples/invoice-1.eml
+echo "3. Taken apart: every object hashed and typed, into the quarantine"
+echo "   store by SHA-256 (read-only); one JSON report per message."
+printf '\n$ %s\n' "lf-extract -o quarantine --jsonl messages > reports.jsonl"
+lf-extract -o quarantine --jsonl messages >reports.jsonl
+echo "What the reports say (reports.jsonl), attachment by attachment:"
+jq -r '"  \(.source): \(.subject.decoded // "-")",
+    (.parts[] | select(.attachment == true or .kind == "entry")
+     | "    \(.path)\t\(.name.decoded // "-")\t\(.object.sha256[0:16])\t\(.object.magic.description // "?")")' \
+    reports.jsonl
 
 echo
-echo "4. The two invoice lures differ (other recipient, other time), so"
-echo "   their SHA-256 differ; their fuzzy hashes show one campaign."
-show lf-hash -c tlsh,ssdeep -r samples
+echo "4. Did each message cross the gateway?  Only what our border wrote is"
+echo "   a fact: the address it took the message from, in the gateway's"
+echo "   published ranges or not; the gateway's own stamps are checked too."
+printf '\n$ %s\n' "lf-headers --trusted-mta mx.example.com messages/* > headers.txt"
+lf-headers --trusted-mta mx.example.com messages/* >headers.txt
+grep -E '^(messages/|delivered from|gateway symantec-ess|  high )' headers.txt
 
 echo
-echo "5. A list in sha256sum's own format, checked by sha256sum, and an"
-echo "   audit against it after one message is altered."
-lf-hash -c sha256 -r samples >known.sha256
-show sha256sum -c known.sha256
-printf 'X-Tampered: yes\n' >>samples/payroll-update.eml
-set +e
-show lf-hash -a known.sha256 -r samples
-status=$?
-set -e
-echo "(exit status $status: the audit found a difference)"
-
-echo
-echo "6. For machines: one JSON document per message."
-show lf-extract --no-store --jsonl samples/invoice-2.eml
-
-echo
-echo "7. The headers: who delivered each message to our border (name it),"
-echo "   and what the sender's fields claim."
-show lf-headers --trusted-mta mx.example.com samples/payroll-update.eml
-
-echo
-echo "8. A signing key made on the fly, and a sealed bundle for the vendor:"
-echo "   each sample in a zip with the password 'infected', the messages"
-echo "   too, in a signed BagIt bag in one tar."
-show lf-keygen -o demo-signer
-mkdir bundles
-show lf-pack -k demo-signer.key -o bundles --case DEMO-1 \
-    --examiner "Demo Analyst" samples
+echo "5. Packed for the vendor: each attachment sealed in a zip with the"
+echo "   password 'infected', the messages too, with their verdicts, in a"
+echo "   BagIt bag signed with the examiner's key, in one tar."
+show lf-pack -k keys/demo.key -o bundles --case DEMO-1 \
+    --examiner "Demo Analyst" --trusted-mta mx.example.com \
+    --attachments-only messages/eicar.eml messages/eicar-zip.eml \
+    messages/outlook.msg messages/forged-gateway.eml
 bundle=$(ls bundles/*.tar)
+id=$(basename "$bundle" .tar)
+fingerprint=$(lf-keygen -f keys/demo.pub)
 
 echo
-echo "9. The bundle checked offline, against the signer's fingerprint given"
-echo "   out of band, as the vendor or an uploader would."
-show lf-verify --fingerprint "$(lf-keygen -f demo-signer.pub)" "$bundle"
+echo "6. Verified offline against the signer's fingerprint, each sealed"
+echo "   file opened in memory, the samples checked against the vendor's"
+echo "   upload profile."
+show lf-verify --fingerprint "$fingerprint" --deep --profile symantec-ess \
+    "$bundle"
+
+echo
+echo "7. Submitted: the uploader (not part of this demo) sends the bundle"
+echo "   and records it."
+show lf-custody -l case.log append -k keys/custody.key --action submitted \
+    --actor uploader --bundle "$id" \
+    --reason "sent to the vendor's submission portal"
+
+# ingest
+#   The vendor's replies, replies/vendor-receipt.eml (the tracking number)
+#   and replies/vendor-result.eml (the determination of each file), are
+#   to be read into the log here by lf-custody ingest.
+
+# status
+#   lf-custody status is to be shown here: each submission, its tracking
+#   number and its result.
+
+echo
+echo "8. The log checked: every event's signature and the hash chain."
+show lf-custody -l case.log verify --pubkey keys/custody.pub \
+    --pubkey keys/demo.pub
+
+cat <<TXT
+
+What happened: four messages were acquired and taken apart; three
+crossed Symantec Email Security.cloud (transited) and one only claims to
+(not-transited: forged hops); their attachments and the messages were
+sealed into one bundle, verified and submitted; the replies are still to
+come.  Each step is a signed event in the case's log.
+
+Everything is kept in $out:
+  bundles/$id.tar  the bundle
+  case.log         the custody log ($(grep -c . case.log) events)
+  reports.jsonl, headers.txt   the reports
+  quarantine/      the store: the samples, unsealed
+  keys/            the demo's keys
+  replies/         the vendor's replies, for the ingest to come
+
+Give the vendor the bundle (the uploader sends it) and, by another
+channel, the signer's fingerprint $fingerprint.
+Never give anyone keys/*.key, quarantine/ or messages/: they are the
+private keys and the live samples.  The next demo replaces this directory.
+TXT
