@@ -29,7 +29,7 @@
 
 enum lf_vendormail_kind {
 	LF_VENDORMAIL_RECEIPT, /* the submission was received: a tracking number */
-	LF_VENDORMAIL_RESULT,  /* the analysis is done: a determination per file */
+	LF_VENDORMAIL_RESULT, /* the analysis is done: a determination per file */
 };
 
 /*
@@ -76,7 +76,7 @@ struct lf_vendormail {
 	enum lf_vendormail_form form;
 	char tracking[LF_VENDORMAIL_TRACKING_MAX + 1]; /* decimal digits */
 	bool has_date;
-	int64_t date;  /* the mail's Date (or the body's Submission Date), UTC */
+	int64_t date; /* the mail's Date (or the body's Submission Date), UTC */
 	/* A result that names no file (a closure of the whole submission)
 	 * gives its determination here; "" otherwise. */
 	char determination[LF_VENDORMAIL_TEXT_MAX + 1];
