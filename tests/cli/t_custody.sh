@@ -254,7 +254,9 @@ run 2 lf-custody -l case.log verify --fingerprint 1234
 run 2 lf-custody -l case.log verify --pubkey a.pub -k a.key
 run 2 lf-custody -l case.log frobnicate
 run 2 lf-custody -l case.log
-for verb in ingest status summary export; do
+run 2 lf-custody -l case.log ingest
+contains err "ingest: no signing key"
+for verb in status summary export; do
 	run 3 lf-custody -l case.log "$verb"
 	contains err "lf-custody: $verb: not implemented in this version"
 done
