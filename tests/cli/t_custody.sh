@@ -254,8 +254,8 @@ run 2 lf-custody -l case.log verify --fingerprint 1234
 run 2 lf-custody -l case.log verify --pubkey a.pub -k a.key
 run 2 lf-custody -l case.log frobnicate
 run 2 lf-custody -l case.log
-run 3 lf-custody -l case.log ingest
-contains err "lf-custody: ingest: not implemented in this version"
+run 2 lf-custody -l case.log ingest
+contains err "ingest: no signing key"
 for verb in status summary export; do
 	run 2 lf-custody -l case.log "$verb"
 	contains err "lf-custody: $verb: "
