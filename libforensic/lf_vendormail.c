@@ -407,7 +407,7 @@ table_row(struct state *st, struct span s, unsigned rowno)
 	f->has_md5 = hex_decode(word, f->md5, 16);
 	snprintf(f->determination, sizeof(f->determination), "%s", d);
 	tail = trim(after(det, dl));
-	/* An optional trailing sequence number after the detection. */
+	/* An optional trailing RR sequence number after the detection. */
 	last = tail;
 	for (k = tail.n; k > 0 && !is_blank(tail.p[k - 1]); k--)
 		;
@@ -418,7 +418,12 @@ table_row(struct state *st, struct span s, unsigned rowno)
 		         last.p[i] == '-');
 		     i++)
 			;
-		if (i == last.n && last.n > 0 && is_digit(last.p[0])) {
+		/* A sequence number, or an "N/A" one: that only after a tab,
+		 * which is a column for sure where a space might be part of
+		 * the detection's name. */
+		if ((i == last.n && last.n > 0 && is_digit(last.p[0])) ||
+		    (tail.p[k - 1] == '\t' && last.n == 3 &&
+		        strncasecmp(last.p, "N/A", 3) == 0)) {
 			tail.n = k;
 			tail = trim(tail);
 		}

@@ -454,6 +454,54 @@ sra_closed(void **state)
 	}
 }
 
+/*
+ * An RR Seq of "N/A" after a tab is a column, not part of the detection;
+ * after spaces alone it cannot be told from the name and is kept.
+ */
+static void
+sra_closed_rr_na(void **state)
+{
+	static const char tabs[] =
+	    "Submission Date 2026-11-26 13:47:02 Tracking #41872093\n"
+	    "Submitter soc@example.com\n"
+	    "Files Submitted\n"
+	    "1\teicar.com\t44D88612FEA8A8F36DE82E1278ABB02F\tAlready "
+	    "Detected\tEICAR Test String\tN/A\n"
+	    "Developer Notes\n";
+	static const char spaces[] =
+	    "Submission Date 2026-11-26 13:47:02 Tracking #41872093\n"
+	    "Submitter soc@example.com\n"
+	    "Files Submitted\n"
+	    "1  eicar.com  44D88612FEA8A8F36DE82E1278ABB02F  Already "
+	    "Detected  EICAR Test String  N/A\n"
+	    "Developer Notes\n";
+	struct lf_vendormail v;
+	struct lf_error e;
+	char buf[1024];
+
+	(void)state;
+	snprintf(buf, sizeof(buf),
+	    "Subject: [CLOSED]: Symantec Security Response Automation "
+	    "(Tracking #41872093)\n\n%s",
+	    tabs);
+	assert_int_equal(lf_vendormail_parse((const uint8_t *)buf, strlen(buf),
+	                     &v, &e),
+	    LF_OK);
+	assert_int_equal(v.nfiles, 1);
+	assert_string_equal(v.files[0].determination, "Already Detected");
+	assert_string_equal(v.files[0].detection, "EICAR Test String");
+	lf_vendormail_release(&v);
+	snprintf(buf, sizeof(buf),
+	    "Subject: [CLOSED]: Symantec Security Response Automation "
+	    "(Tracking #41872093)\n\n%s",
+	    spaces);
+	assert_int_equal(lf_vendormail_parse((const uint8_t *)buf, strlen(buf),
+	                     &v, &e),
+	    LF_OK);
+	assert_string_equal(v.files[0].detection, "EICAR Test String  N/A");
+	lf_vendormail_release(&v);
+}
+
 /* Without a Date header the body's Submission Date is the date. */
 static void
 sra_closed_body_date(void **state)
@@ -723,6 +771,7 @@ main(void)
 	    cmocka_unit_test(fp_closure_list),
 	    cmocka_unit_test(sra_tracking),
 	    cmocka_unit_test(sra_closed),
+	    cmocka_unit_test(sra_closed_rr_na),
 	    cmocka_unit_test(sra_closed_body_date),
 	    cmocka_unit_test(mangled),
 	    cmocka_unit_test(nul_bytes),
