@@ -1940,7 +1940,8 @@ manifest_read(struct links *l, const char *path)
 		if ((buf = malloc(INGEST_MANIFEST_MAX)) == NULL)
 			ingest_nomem();
 		while (n < INGEST_MANIFEST_MAX &&
-		    (got = archive_read_data(a, buf + n, INGEST_MANIFEST_MAX - n)) > 0)
+		    (got = archive_read_data(a, buf + n,
+		         INGEST_MANIFEST_MAX - n)) > 0)
 			n += (size_t)got;
 		status = manifest_json(l, path, buf, n);
 		goto done;
