@@ -1,16 +1,18 @@
 #!/bin/sh
 # make demo: the whole path, from suspect messages to a verified bundle for
-# the gateway's vendor and a custody log that proves each step, on the
-# messages of tests/data/demo (the EICAR test file, no malware).
+# the gateway's vendor, the vendor's replies followed up, and a custody log
+# that proves each step, on the messages of tests/data/demo (the EICAR
+# test file, no malware).
 #
 #   sh build-aux/demo.sh [BUILD]
 #
 # Everything it makes goes to DEMO_OUT (default: ./demo-out, in the
 # directory it is run from, the source tree for `make demo`), which is
 # kept; a later run replaces a directory an earlier run made, and refuses
-# any other.  The time is fixed (SOURCE_DATE_EPOCH: the afternoon the
-# messages arrived), so the bundle's name and the log's times are the
-# same each run; the keys, made afresh, are not.
+# any other.  The times are fixed (SOURCE_DATE_EPOCH: the afternoon the
+# messages arrived, then when each reply was read; status's --now), so
+# the bundle's name and the log's times are the same each run; the keys,
+# made afresh, are not.
 set -eu
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -129,17 +131,44 @@ show lf-custody -l case.log append -k keys/custody.key --action submitted \
     --actor uploader --bundle "$id" \
     --reason "sent to the vendor's submission portal"
 
-# ingest
-#   The vendor's replies, replies/vendor-receipt.eml (the tracking number)
-#   and replies/vendor-result.eml (the determination of each file), are
-#   to be read into the log here by lf-custody ingest.
-
-# status
-#   lf-custody status is to be shown here: each submission, its tracking
-#   number and its result.
+echo
+echo "8. The vendor's receipt, read offline: the tracking number, recorded in"
+echo "   the log and tied to the bundle.  The log is verified first (the"
+echo "   packing was signed with the examiner's key)."
+SOURCE_DATE_EPOCH=1795701600 # 2026-11-26T14:00:00Z
+show lf-custody -l case.log ingest -k keys/custody.key --pubkey keys/demo.pub \
+    --bundle "$id" replies/vendor-receipt.eml
 
 echo
-echo "8. The log checked: every event's signature and the hash chain."
+echo "9. The follow-up, as cron would run it: an hour later the result is"
+echo "   awaited; had none come a day after the submission, the bundle would"
+echo "   be OVERDUE and the exit status 1."
+set +e
+show lf-custody -l case.log status --pubkey keys/custody.pub \
+    --pubkey keys/demo.pub --now 2026-11-26T15:00:00Z
+show lf-custody -q -l case.log status --pubkey keys/custody.pub \
+    --pubkey keys/demo.pub --now 2026-11-27T14:00:00Z
+echo "(exit status $?)"
+set -e
+
+echo
+echo "10. The vendor's result: each file's determination, linked to the"
+echo "    sample through the tracking number and, the vendor naming files by"
+echo "    MD5, through the bundle's manifest."
+SOURCE_DATE_EPOCH=1795715100 # 2026-11-26T17:45:00Z
+show lf-custody -l case.log ingest -k keys/custody.key --pubkey keys/demo.pub \
+    --manifest "$bundle" replies/vendor-result.eml
+show lf-custody -l case.log status --pubkey keys/custody.pub \
+    --pubkey keys/demo.pub --now 2026-11-26T18:00:00Z
+
+echo
+echo "11. For the support ticket: hashes, names and verdicts, the gateway"
+echo "    evidence from the bundle, never a sample."
+show lf-custody -l case.log summary --pubkey keys/custody.pub \
+    --pubkey keys/demo.pub --manifest "$bundle"
+
+echo
+echo "12. The log checked: every event's signature and the hash chain."
 show lf-custody -l case.log verify --pubkey keys/custody.pub \
     --pubkey keys/demo.pub
 
@@ -148,8 +177,9 @@ cat <<TXT
 What happened: four messages were acquired and taken apart; three
 crossed Symantec Email Security.cloud (transited) and one only claims to
 (not-transited: forged hops); their attachments and the messages were
-sealed into one bundle, verified and submitted; the replies are still to
-come.  Each step is a signed event in the case's log.
+sealed into one bundle, verified and submitted; the vendor's receipt
+gave tracking number 41872093 and its result the determination of the
+sample.  Each step is a signed event in the case's log.
 
 Everything is kept in $out:
   bundles/$id.tar  the bundle
@@ -157,7 +187,7 @@ Everything is kept in $out:
   reports.jsonl, headers.txt   the reports
   quarantine/      the store: the samples, unsealed
   keys/            the demo's keys
-  replies/         the vendor's replies, for the ingest to come
+  replies/         the vendor's replies, ingested
 
 Give the vendor the bundle (the uploader sends it) and, by another
 channel, the signer's fingerprint $fingerprint.

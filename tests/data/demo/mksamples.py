@@ -316,9 +316,8 @@ def make_receipt():
     text = ("Thank you for contacting Symantec.\n\n"
             "Your submission has been received and will be reviewed.\n\n"
             "Tracking # %s\n\n"
-            "The tracking number for your submission is: %s, please"
-            " reference this\ntracking number in any further correspondence"
-            " on this issue.\n" % (TRACKING, TRACKING))
+            "Please reference this tracking number in any further"
+            " correspondence\non this issue.\n" % TRACKING)
     return vendor_mail(
         T_RECEIPT, "<sra.%s.receipt@symantec.com>" % TRACKING,
         "[TRACKING]: Symantec Security Response Automation (Tracking #%s)"
