@@ -46,6 +46,9 @@ LIB_SRCS := $(wildcard libforensic/lf_*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 COMMON_SRCS := $(wildcard tools/common/*.c)
 COMMON_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/obj/%.o)
+# lf-custody's commands, in files of their own.
+CUSTODY_SRCS := $(wildcard tools/custody/*.c)
+CUSTODY_OBJS := $(CUSTODY_SRCS:%.c=$(BUILD)/obj/%.o)
 TOOL_SRCS := $(wildcard tools/lf-*.c)
 TOOLS := $(TOOL_SRCS:tools/%.c=$(BUILD)/bin/%)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -86,7 +89,8 @@ $(SHARED_LIB): $(LIB_OBJS)
 # Tools link the static library, so build/bin/ runs without installing.
 $(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(COMMON_OBJS) $(STATIC_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(STATIC_LIB) $(PKG_LIBS)
+$(BUILD)/bin/lf-custody: $(CUSTODY_OBJS)
 
 $(BUILD)/libforensic.pc: build-aux/libforensic.pc.in Makefile
 	@mkdir -p $(@D)
@@ -106,14 +110,14 @@ $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(UNIT_SUPPORT) \
 $(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/%.o \
 		$(BUILD)/obj/tests/fuzz/replay.o $(STATIC_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(STATIC_LIB) $(PKG_LIBS)
 
 # Small programs the command-line tests run (tests/*.c); not installed.
 TEST_PROG_SRCS := $(wildcard tests/*.c)
 TEST_PROGS := $(TEST_PROG_SRCS:tests/%.c=$(BUILD)/tests/%)
 $(TEST_PROGS): $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $(STATIC_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(STATIC_LIB) $(PKG_LIBS)
 
 # Libraries the command-line tests preload (tests/preload/*.c).
 PRELOAD_SRCS := $(wildcard tests/preload/*.c)
@@ -166,7 +170,8 @@ bench: all $(BUILD)/bench/gmime_extract
 	@sh bench/run.sh $(BUILD)
 
 LINT_SRCS = $(wildcard libforensic/*.c libforensic/include/lf/*.h \
-	tools/*.c tools/common/*.c tools/common/*.h tests/unit/*.c \
+	tools/*.c tools/common/*.c tools/common/*.h tools/custody/*.c \
+	tools/custody/*.h tests/unit/*.c \
 	tests/unit/*.h tests/fuzz/*.c)
 lint:
 	clang-format --dry-run --Werror $(LINT_SRCS)
