@@ -986,14 +986,156 @@ seal_stream(const struct state *s, const struct item *it, struct sink *k,
 	return rc;
 }
 
+/*
+ * The second sealing runs in two threads: a helper seals (the content
+ * hashed, encrypted and authenticated) into a ring of buffers, and the
+ * caller hands each full one to lf_bundlew, which hashes it and writes
+ * the tar.  The tar is written by one thread, so without this the two
+ * halves would add up.
+ */
+#define RING_BUFS 4
+#define RING_BUF (1024 * 1024)
+
+struct ring {
+	const struct reseal *r;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint8_t *buf[RING_BUFS];
+	size_t len[RING_BUFS];
+	size_t head, count; /* the full buffers: head, head + 1, ... */
+	size_t fill;        /* the sealer's bytes in buf[head + count] */
+	bool done, stop;    /* the sealer ended; the writer failed */
+	int rc;             /* the sealer's result, err its error */
+	struct lf_error err;
+};
+
+/* A full buffer for the writer; the caller holds g->mu. */
+static void
+ring_publish(struct ring *g)
+{
+	g->len[(g->head + g->count) % RING_BUFS] = g->fill;
+	g->count++;
+	g->fill = 0;
+	(void)pthread_cond_broadcast(&g->cv);
+}
+
+/* The sealer's sink: bytes into the buffer being filled. */
+static int
+ring_put(void *arg, const uint8_t *p, size_t n, struct lf_error *err)
+{
+	struct ring *g = arg;
+	size_t idx, k;
+
+	while (n > 0) {
+		(void)pthread_mutex_lock(&g->mu);
+		while (g->count == RING_BUFS && !g->stop)
+			(void)pthread_cond_wait(&g->cv, &g->mu);
+		if (g->stop) {
+			(void)pthread_mutex_unlock(&g->mu);
+			return lf_error_set(err, LF_E_IO, "the tar failed");
+		}
+		idx = (g->head + g->count) % RING_BUFS;
+		(void)pthread_mutex_unlock(&g->mu);
+		k = n < RING_BUF - g->fill ? n : RING_BUF - g->fill;
+		memcpy(g->buf[idx] + g->fill, p, k);
+		g->fill += k;
+		p += k;
+		n -= k;
+		if (g->fill == RING_BUF) {
+			(void)pthread_mutex_lock(&g->mu);
+			ring_publish(g);
+			(void)pthread_mutex_unlock(&g->mu);
+		}
+	}
+	return LF_OK;
+}
+
+static void *
+ring_sealer(void *arg)
+{
+	struct ring *g = arg;
+	struct sink k = {NULL, 0, ring_put, g};
+	struct lf_error err;
+	int rc;
+
+	lf_error_clear(&err);
+	rc = seal_stream(g->r->s, g->r->it, &k, &err);
+	(void)pthread_mutex_lock(&g->mu);
+	if (rc == LF_OK && g->fill > 0)
+		ring_publish(g);
+	g->rc = rc;
+	g->err = err;
+	g->done = true;
+	(void)pthread_cond_broadcast(&g->cv);
+	(void)pthread_mutex_unlock(&g->mu);
+	return NULL;
+}
+
 /* lf_bundlew's producer: the item sealed again, into the bundle's tar. */
 static int
 reseal(void *arg, lf_bundlew_write_fn write, void *warg, struct lf_error *err)
 {
 	const struct reseal *r = arg;
-	struct sink k = {NULL, 0, write, warg};
+	struct sink direct = {NULL, 0, write, warg};
+	struct ring g;
+	pthread_t t;
+	size_t i, idx, n;
+	bool threaded;
+	int rc = LF_OK;
 
-	return seal_stream(r->s, r->it, &k, err);
+	memset(&g, 0, sizeof(g));
+	g.r = r;
+	for (i = 0; i < RING_BUFS; i++)
+		if ((g.buf[i] = malloc(RING_BUF)) == NULL)
+			break;
+	if (i < RING_BUFS || pthread_mutex_init(&g.mu, NULL) != 0) {
+		while (i > 0)
+			free(g.buf[--i]);
+		return seal_stream(r->s, r->it, &direct, err);
+	}
+	threaded = pthread_cond_init(&g.cv, NULL) == 0;
+	if (threaded && pthread_create(&t, NULL, ring_sealer, &g) != 0) {
+		(void)pthread_cond_destroy(&g.cv);
+		threaded = false;
+	}
+	if (!threaded) { /* no helper: seal here, one half after the other */
+		for (i = 0; i < RING_BUFS; i++)
+			free(g.buf[i]);
+		(void)pthread_mutex_destroy(&g.mu);
+		return seal_stream(r->s, r->it, &direct, err);
+	}
+	for (;;) {
+		(void)pthread_mutex_lock(&g.mu);
+		while (g.count == 0 && !g.done)
+			(void)pthread_cond_wait(&g.cv, &g.mu);
+		if (g.count == 0) {
+			(void)pthread_mutex_unlock(&g.mu);
+			break;
+		}
+		idx = g.head;
+		n = g.len[idx];
+		(void)pthread_mutex_unlock(&g.mu);
+		rc = write(warg, g.buf[idx], n, err);
+		(void)pthread_mutex_lock(&g.mu);
+		g.head = (g.head + 1) % RING_BUFS;
+		g.count--;
+		if (rc != LF_OK)
+			g.stop = true;
+		(void)pthread_cond_broadcast(&g.cv);
+		(void)pthread_mutex_unlock(&g.mu);
+		if (rc != LF_OK)
+			break;
+	}
+	(void)pthread_join(t, NULL);
+	if (rc == LF_OK && g.rc != LF_OK) {
+		*err = g.err;
+		rc = g.rc;
+	}
+	(void)pthread_cond_destroy(&g.cv);
+	(void)pthread_mutex_destroy(&g.mu);
+	for (i = 0; i < RING_BUFS; i++)
+		free(g.buf[i]);
+	return rc;
 }
 
 /*
