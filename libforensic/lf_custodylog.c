@@ -20,7 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lf/buf.h"
 #include "lf/custody.h"
+#include "lf/reader.h"
 #include "lf/sign.h"
 #include "lf/text.h"
 
@@ -587,5 +589,64 @@ done:
 	if (fd >= 0)
 		(void)close(fd);
 	free(buf);
+	return rc;
+}
+
+int
+lf_custody_each(const char *path, uint64_t nlines, lf_custody_event_fn fn,
+    void *arg, struct lf_error *err)
+{
+	struct lf_reader *r = NULL;
+	struct lf_custody_parsed pl;
+	struct lf_buf line;
+	uint64_t i;
+	bool too_long;
+	int fd, rc;
+
+	lf_buf_init(&line, LF_CUSTODY_LINE_MAX + 1);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return lf_error_sys(err, errno, "cannot open '%s'", path);
+	if (flock(fd, LOCK_SH) != 0) {
+		rc = lf_error_sys(err, errno, "cannot lock '%s'", path);
+		(void)close(fd);
+		return rc;
+	}
+	if ((rc = lf_reader_from_fd(fd, true, &r, err)) != LF_OK) {
+		(void)close(fd);
+		return rc;
+	}
+	for (i = 0; i < nlines; i++) {
+		rc = lf_reader_getline(r, &line, LF_CUSTODY_LINE_MAX, &too_long,
+		    err);
+		if (rc < 0)
+			goto done;
+		if (rc == 0) {
+			rc = lf_error_set(err, LF_E_CHANGED,
+			    "'%s': %llu lines, not %llu as verified", path,
+			    (unsigned long long)i, (unsigned long long)nlines);
+			goto done;
+		}
+		if (too_long) {
+			rc = lf_error_set(err, LF_E_FORMAT,
+			    "'%s': line %llu: longer than %d bytes", path,
+			    (unsigned long long)i + 1, LF_CUSTODY_LINE_MAX);
+			goto done;
+		}
+		rc = lf_custody_parse_line(line.data, line.len, &pl, err);
+		if (rc == LF_OK) {
+			rc = fn(arg, &pl.ev, err);
+			lf_custody_parsed_release(&pl);
+		}
+		if (rc != LF_OK) {
+			lf_error_prefix(err, "'%s': line %llu", path,
+			    (unsigned long long)i + 1);
+			goto done;
+		}
+	}
+	rc = LF_OK;
+done:
+	lf_reader_free(r);
+	lf_buf_release(&line);
 	return rc;
 }

@@ -7,20 +7,15 @@
  * Every record and every byte of text kept is counted against the limits
  * in lf/custodyview.h before it is allocated.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
 #include "lf/buf.h"
 #include "lf/custodyview.h"
 #include "lf/date.h"
-#include "lf/reader.h"
 #include "lf/text.h"
 
 struct slot {
@@ -659,58 +654,17 @@ lf_custodyview_add_line(struct lf_custodyview *v, const uint8_t *p, size_t n,
 	return rc;
 }
 
+static int
+view_event(void *arg, const struct lf_custody_event *ev, struct lf_error *err)
+{
+	return lf_custodyview_add_event(arg, ev, err);
+}
+
 int
 lf_custodyview_read_file(struct lf_custodyview *v, const char *path,
     uint64_t nlines, struct lf_error *err)
 {
-	struct lf_reader *r = NULL;
-	struct lf_buf line;
-	uint64_t i;
-	bool too_long;
-	int fd, rc;
-
-	lf_buf_init(&line, LF_CUSTODY_LINE_MAX + 1);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return lf_error_sys(err, errno, "cannot open '%s'", path);
-	if (flock(fd, LOCK_SH) != 0) {
-		rc = lf_error_sys(err, errno, "cannot lock '%s'", path);
-		(void)close(fd);
-		return rc;
-	}
-	if ((rc = lf_reader_from_fd(fd, true, &r, err)) != LF_OK) {
-		(void)close(fd);
-		return rc;
-	}
-	for (i = 0; i < nlines; i++) {
-		rc = lf_reader_getline(r, &line, LF_CUSTODY_LINE_MAX, &too_long,
-		    err);
-		if (rc < 0)
-			goto done;
-		if (rc == 0) {
-			rc = lf_error_set(err, LF_E_CHANGED,
-			    "'%s': %llu lines, not %llu as verified", path,
-			    (unsigned long long)i, (unsigned long long)nlines);
-			goto done;
-		}
-		if (too_long) {
-			rc = lf_error_set(err, LF_E_FORMAT,
-			    "'%s': line %llu: longer than %d bytes", path,
-			    (unsigned long long)i + 1, LF_CUSTODY_LINE_MAX);
-			goto done;
-		}
-		rc = lf_custodyview_add_line(v, line.data, line.len, err);
-		if (rc != LF_OK) {
-			lf_error_prefix(err, "'%s': line %llu", path,
-			    (unsigned long long)i + 1);
-			goto done;
-		}
-	}
-	rc = LF_OK;
-done:
-	lf_reader_free(r);
-	lf_buf_release(&line);
-	return rc;
+	return lf_custody_each(path, nlines, view_event, v, err);
 }
 
 const struct lf_custodyview_bundle *

@@ -150,45 +150,25 @@ links_event(struct links *l, const struct lf_custody_event *ev)
 	json_decref(r);
 }
 
-/* Read the log again, now that it verified. */
 static int
-links_read(const char *log, struct links *l)
+links_each(void *arg, const struct lf_custody_event *ev, struct lf_error *err)
 {
-	struct lf_custody_parsed pl;
-	struct lf_error err;
-	FILE *fp = fopen(log, "rb");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	int status = 0;
+	(void)err;
+	links_event(arg, ev);
+	return LF_OK;
+}
 
-	if (fp == NULL) {
-		cli_warn("cannot open '%s': %s", cli_esc(log, strlen(log)),
-		    strerror(errno));
+/* Read again the n events of the log that verified. */
+static int
+links_read(const char *log, uint64_t n, struct links *l)
+{
+	struct lf_error err;
+
+	if (lf_custody_each(log, n, links_each, l, &err) != LF_OK) {
+		cli_warn("%s", err.msg);
 		return -1;
 	}
-	while ((n = getline(&line, &cap, fp)) > 0) {
-		if (line[n - 1] == '\n')
-			n--;
-		if (lf_custody_parse_line((const uint8_t *)line, (size_t)n, &pl,
-		        &err) != LF_OK) {
-			/* it verified a moment ago: changed meanwhile */
-			cli_warn("'%s': %s", cli_esc(log, strlen(log)),
-			    err.msg);
-			status = -1;
-			break;
-		}
-		links_event(l, &pl.ev);
-		lf_custody_parsed_release(&pl);
-	}
-	if (ferror(fp)) {
-		cli_warn("cannot read '%s': %s", cli_esc(log, strlen(log)),
-		    strerror(errno));
-		status = -1;
-	}
-	free(line);
-	(void)fclose(fp);
-	return status;
+	return 0;
 }
 
 /* A manifest.json: its bundle id and each sample's MD5 and SHA-256. */
@@ -718,7 +698,7 @@ do_ingest(const struct options *o)
 			status = CLI_EXIT_NEGATIVE;
 			goto done;
 		}
-		if (links_read(o->log, &l) != 0)
+		if (links_read(o->log, vd.events, &l) != 0)
 			goto done;
 	}
 	if (o->manifest != NULL && (r = manifest_read(&l, o->manifest)) != 0) {

@@ -256,6 +256,21 @@ int lf_custody_verify_file(const char *path, struct lf_custody_verifier *v,
     struct lf_custody_verdict *out, struct lf_error *err);
 
 /*
+ * lf_custody_each: give fn(arg, ev, err) each of the first nlines events
+ * of the log at path, in order: the lines a verifier accepted (verify
+ * first, then read what verified, so that lines appended meanwhile are
+ * never read).  The log is read under a shared lock, a line at a time,
+ * none longer than LF_CUSTODY_LINE_MAX; ev and its strings live until fn
+ * returns.  Returns LF_OK; LF_E_CHANGED when the log holds fewer lines;
+ * LF_E_FORMAT for a line too long or not an event (err names the line);
+ * LF_E_IO; LF_E_NOMEM; or fn's error, which stops the reading.
+ */
+typedef int (*lf_custody_event_fn)(void *arg, const struct lf_custody_event *ev,
+    struct lf_error *err);
+int lf_custody_each(const char *path, uint64_t nlines, lf_custody_event_fn fn,
+    void *arg, struct lf_error *err);
+
+/*
  * lf_custody_problem_name: "good", "empty", "too-long", "no-line-end",
  * "malformed", "untrusted-key", "bad-signature", "sequence", "chain".
  */
