@@ -374,8 +374,9 @@ done:
 	return status;
 }
 
-int
-custody_trust(const struct options *o, struct lf_custody_verifier *v)
+/* The keys of --fingerprint and --pubkey, trusted by v. */
+static int
+trust(const struct options *o, struct lf_custody_verifier *v)
 {
 	struct lf_sigkey *k = NULL;
 	struct lf_error err;
@@ -419,6 +420,32 @@ custody_trust(const struct options *o, struct lf_custody_verifier *v)
 		}
 	}
 	return 0;
+}
+
+int
+custody_verify_log(const struct options *o, const struct lf_sigkey *also,
+    struct lf_custody_verdict *vd)
+{
+	struct lf_custody_verifier *v = NULL;
+	struct lf_error err;
+	int rc = -1;
+
+	if (lf_custody_verifier_new(&v, &err) != LF_OK ||
+	    (also != NULL &&
+	        lf_custody_verifier_trust_key(v, also, &err) != LF_OK)) {
+		cli_warn("%s", err.msg);
+		goto done;
+	}
+	if (trust(o, v) != 0)
+		goto done;
+	if (lf_custody_verify_file(o->log, v, vd, &err) != LF_OK) {
+		cli_warn("%s", err.msg);
+		goto done;
+	}
+	rc = 0;
+done:
+	lf_custody_verifier_free(v);
+	return rc;
 }
 
 static int
@@ -467,22 +494,12 @@ done:
 static int
 do_verify(const struct options *o)
 {
-	struct lf_custody_verifier *v = NULL;
 	struct lf_custody_verdict vd;
 	char hex[2 * LF_CUSTODY_HASH_LEN + 1];
-	struct lf_error err;
-	int status = CLI_EXIT_FAILURE;
+	int status;
 
-	if (lf_custody_verifier_new(&v, &err) != LF_OK) {
-		cli_warn("%s", err.msg);
+	if (custody_verify_log(o, NULL, &vd) != 0)
 		return CLI_EXIT_FAILURE;
-	}
-	if (custody_trust(o, v) != 0)
-		goto done;
-	if (lf_custody_verify_file(o->log, v, &vd, &err) != LF_OK) {
-		cli_warn("%s", err.msg);
-		goto done;
-	}
 	status =
 	    vd.problem == LF_CUSTODY_GOOD ? CLI_EXIT_OK : CLI_EXIT_NEGATIVE;
 	if (o->json) {
@@ -502,8 +519,6 @@ do_verify(const struct options *o)
 		    lf_custody_problem_name(vd.problem),
 		    cli_esc(vd.reason, strlen(vd.reason)));
 	}
-done:
-	lf_custody_verifier_free(v);
 	return status;
 }
 

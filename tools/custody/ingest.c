@@ -665,29 +665,18 @@ done:
 int
 do_ingest(const struct options *o)
 {
-	struct lf_custody_verifier *v = NULL;
 	struct lf_custody_verdict vd;
 	struct lf_sigkey *k = NULL;
 	struct links l;
-	struct lf_error err;
 	size_t i;
 	int status = CLI_EXIT_FAILURE, r;
 
 	memset(&l, 0, sizeof(l));
 	if (custody_load_private(o->key, &k) != 0)
 		return CLI_EXIT_FAILURE;
-	if (lf_custody_verifier_new(&v, &err) != LF_OK ||
-	    lf_custody_verifier_trust_key(v, k, &err) != LF_OK) {
-		cli_warn("%s", err.msg);
-		goto done;
-	}
-	if (custody_trust(o, v) != 0)
-		goto done;
 	if (access(o->log, F_OK) == 0) {
-		if (lf_custody_verify_file(o->log, v, &vd, &err) != LF_OK) {
-			cli_warn("%s", err.msg);
+		if (custody_verify_log(o, k, &vd) != 0)
 			goto done;
-		}
 		if (vd.problem != LF_CUSTODY_GOOD &&
 		    vd.problem != LF_CUSTODY_EMPTY) {
 			cli_warn("'%s': line %llu: %s: %s; nothing ingested",
@@ -717,7 +706,6 @@ do_ingest(const struct options *o)
 	}
 done:
 	links_free(&l);
-	lf_custody_verifier_free(v);
 	lf_sigkey_free(k);
 	return status;
 }

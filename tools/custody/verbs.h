@@ -74,11 +74,13 @@ struct options {
 /*
  * custody_load_private: the signing key at path (not encrypted).  Returns
  * 0 and *k, or -1 after a message.
- * custody_trust: the keys of --pubkey and --fingerprint, trusted by v.
- * Returns 0, or -1 after a message.
+ * custody_verify_log: the log verified, trusting also (may be NULL) and
+ * the keys of --pubkey and --fingerprint.  Returns 0 and the verdict in
+ * *vd, or -1 after a message (the log, or a key, cannot be read).
  */
 int custody_load_private(const char *path, struct lf_sigkey **k);
-int custody_trust(const struct options *o, struct lf_custody_verifier *v);
+int custody_verify_log(const struct options *o, const struct lf_sigkey *also,
+    struct lf_custody_verdict *vd);
 
 /*
  * view_option: c, one of the options of status, summary and export, with

@@ -183,21 +183,11 @@ static int
 load_view(const struct options *o, struct lf_custodyview **out,
     struct lf_custody_verdict *vd)
 {
-	struct lf_custody_verifier *v = NULL;
 	struct lf_custodyview *view = NULL;
 	struct lf_error err;
-	int status = CLI_EXIT_FAILURE;
 
-	if (lf_custody_verifier_new(&v, &err) != LF_OK) {
-		cli_warn("%s", err.msg);
+	if (custody_verify_log(o, NULL, vd) != 0)
 		return CLI_EXIT_FAILURE;
-	}
-	if (custody_trust(o, v) != 0)
-		goto done;
-	if (lf_custody_verify_file(o->log, v, vd, &err) != LF_OK) {
-		cli_warn("%s", err.msg);
-		goto done;
-	}
 	if (vd->problem != LF_CUSTODY_GOOD) {
 		cli_warn("%s: line %llu: %s: %s (the log does not verify: "
 		         "nothing is read from it)",
@@ -205,20 +195,16 @@ load_view(const struct options *o, struct lf_custodyview **out,
 		    (unsigned long long)vd->line,
 		    lf_custody_problem_name(vd->problem),
 		    cli_esc(vd->reason, strlen(vd->reason)));
-		status = CLI_EXIT_NEGATIVE;
-		goto done;
+		return CLI_EXIT_NEGATIVE;
 	}
 	if (lf_custodyview_new(&view, &err) != LF_OK ||
 	    lf_custodyview_read_file(view, o->log, vd->events, &err) != LF_OK) {
 		cli_warn("%s", err.msg);
 		lf_custodyview_free(view);
-		goto done;
+		return CLI_EXIT_FAILURE;
 	}
 	*out = view;
-	status = CLI_EXIT_OK;
-done:
-	lf_custody_verifier_free(v);
-	return status;
+	return CLI_EXIT_OK;
 }
 
 /* latest_result: the last result of b's sample i (NULL: none). */
