@@ -242,3 +242,18 @@ run 2 lf-custody -l case.log verify --manifest "$A" --pubkey c.pub
 n=$(lines)
 run 3 lf-custody -l case.log ingest -k c.key --pubkey k.pub missing.eml
 [ "$(lines)" = "$n" ] || fail "appended for a missing mail"
+
+# A --manifest that cannot be read, or is no bundle's, stops the ingest
+# before any mail.
+head -c 3000 "$A" >cut.tar
+printf 'not a tar at all\n' >junk.tar
+printf '{"samples": "none"}\n' >other.json
+for m in cut.tar junk.tar missing.tar; do
+	run 3 lf-custody -l case.log ingest -k c.key --pubkey k.pub \
+	    --manifest "$m" good2.eml
+	contains err "$m"
+done
+run 1 lf-custody -l case.log ingest -k c.key --pubkey k.pub \
+    --manifest other.json good2.eml
+contains err "'other.json': not a bundle manifest"
+[ "$(lines)" = "$n" ] || fail "appended after a bad manifest"

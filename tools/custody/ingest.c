@@ -7,11 +7,10 @@
  * tracking number, and the bundle of each object packed or submitted.
  * Linking never guesses: two bundles for one mail refuse the mail.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,10 +172,9 @@ links_read(const char *log, uint64_t n, struct links *l)
 
 /* A manifest.json: its bundle id and each sample's MD5 and SHA-256. */
 static int
-manifest_json(struct links *l, const char *name, const char *p, size_t n)
+manifest_json(struct links *l, const char *name, json_t *doc)
 {
-	json_error_t je;
-	json_t *doc = json_loadb(p, n, JSON_REJECT_DUPLICATES, &je), *s;
+	json_t *s;
 	const char *id;
 	size_t i;
 	void *m1, *m2;
@@ -214,54 +212,14 @@ manifest_json(struct links *l, const char *name, const char *p, size_t n)
 	return 0;
 }
 
-/* Largest manifest read. */
-#define MANIFEST_MAX (64u * 1024 * 1024)
-
 /* --manifest: a bundle .tar (its data/manifest.json) or the JSON itself. */
 static int
 manifest_read(struct links *l, const char *path)
 {
-	struct archive *a = archive_read_new();
-	struct archive_entry *e;
-	const char *en;
-	char *buf = NULL;
-	size_t n = 0, len;
-	la_ssize_t got;
-	int r, status = -1;
+	size_t budget = SIZE_MAX;
+	json_t *doc = custody_read_manifest(path, &budget);
 
-	if (a == NULL)
-		ingest_nomem();
-	archive_read_support_format_tar(a);
-	archive_read_support_format_raw(a);
-	archive_read_support_filter_none(a);
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
-		cli_warn("cannot open '%s': %s", cli_esc(path, strlen(path)),
-		    archive_error_string(a));
-		status = -2;
-		goto done;
-	}
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		en = archive_entry_pathname(e);
-		len = en != NULL ? strlen(en) : 0;
-		if (archive_format(a) != ARCHIVE_FORMAT_RAW &&
-		    (len < 18 ||
-		        strcmp(en + len - 18, "data/manifest.json") != 0 ||
-		        (len > 18 && en[len - 19] != '/')))
-			continue;
-		if ((buf = malloc(MANIFEST_MAX)) == NULL)
-			ingest_nomem();
-		while (n < MANIFEST_MAX &&
-		    (got = archive_read_data(a, buf + n, MANIFEST_MAX - n)) > 0)
-			n += (size_t)got;
-		status = manifest_json(l, path, buf, n);
-		goto done;
-	}
-	cli_warn("'%s': no data/manifest.json in it",
-	    cli_esc(path, strlen(path)));
-done:
-	free(buf);
-	archive_read_free(a);
-	return status;
+	return doc != NULL ? manifest_json(l, path, doc) : -2;
 }
 
 /* The SHA-256 of a file the mail names: given, or through the manifest. */

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "../common/cli.h"
 #include "lf/custody.h"
 #include "lf/sigkey.h"
@@ -90,6 +92,14 @@ int custody_verify_log(const struct options *o, const struct lf_sigkey *also,
  */
 bool view_option(struct options *o, int c, const char *arg);
 void view_check(struct options *o, bool append_opts);
+
+/*
+ * custody_read_manifest: the manifest of a bundle: path is the bundle's
+ * tar (its data/manifest.json is read, the tar checked on the way), or
+ * that JSON itself.  At most 16 MiB, and at most *budget (less what it
+ * takes).  Returns the document (new), or NULL after a message.
+ */
+json_t *custody_read_manifest(const char *path, size_t *budget);
 
 /* The commands: each returns the exit status. */
 int do_status(const struct options *o);

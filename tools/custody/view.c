@@ -551,6 +551,63 @@ do_status(const struct options *o)
 	return status;
 }
 
+static json_t *read_manifest(const char *path, size_t *budget);
+
+/*
+ * A manifest given as the JSON itself (data/manifest.json taken out of a
+ * bundle), at most MANIFEST_MAX bytes and *budget.
+ */
+static json_t *
+read_manifest_json(const char *path, size_t *budget)
+{
+	struct lf_buf b;
+	struct lf_error err;
+	json_error_t jerr;
+	json_t *doc = NULL;
+
+	lf_buf_init(&b, *budget < MANIFEST_MAX ? *budget : MANIFEST_MAX);
+	if (lf_read_file(path, &b, &err) != LF_OK) {
+		cli_warn("%s", err.msg);
+		goto done;
+	}
+	*budget -= b.len;
+	doc = json_loadb((const char *)b.data, b.len, JSON_REJECT_DUPLICATES,
+	    &jerr);
+	if (doc == NULL || !json_is_object(doc)) {
+		cli_warn("'%s': not a JSON object: %s",
+		    cli_esc(path, strlen(path)),
+		    doc == NULL ? cli_esc(jerr.text, strlen(jerr.text)) :
+		                  "another value");
+		json_decref(doc);
+		doc = NULL;
+	}
+done:
+	lf_buf_release(&b);
+	return doc;
+}
+
+/* Whether the file at path starts, after white space, with '{'. */
+static bool
+looks_like_json(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	int c;
+
+	if (fp == NULL)
+		return false; /* the tar reader says why */
+	while ((c = getc(fp)) == ' ' || c == '\t' || c == '\r' || c == '\n')
+		;
+	(void)fclose(fp);
+	return c == '{';
+}
+
+json_t *
+custody_read_manifest(const char *path, size_t *budget)
+{
+	return looks_like_json(path) ? read_manifest_json(path, budget) :
+	                               read_manifest(path, budget);
+}
+
 /*
  * read_manifest: data/manifest.json of the bundle tar at path, read with
  * the strict tar reader, at most MANIFEST_MAX bytes and at most *budget
@@ -842,8 +899,8 @@ do_summary(const struct options *o)
 	if ((status = load_view(o, &view, &vd)) != CLI_EXIT_OK)
 		return status;
 	for (k = 0; k < o->view.nmanifests; k++) {
-		if ((m[k] = read_manifest(o->view.manifests[k], &budget)) ==
-		    NULL) {
+		if ((m[k] = custody_read_manifest(o->view.manifests[k],
+		         &budget)) == NULL) {
 			status = CLI_EXIT_FAILURE;
 			goto done;
 		}
