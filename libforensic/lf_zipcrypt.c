@@ -117,11 +117,17 @@ refill(struct lf_zipcrypt_aes *a, struct lf_error *err)
 
 	memset(a->ks, 0, sizeof(a->ks));
 	for (i = 0; i < LF_ZIPCRYPT_AES_BATCH; i++) {
+		/* Spelt out, so that the compiler makes it one store. */
 		uint64_t c = a->counter++;
 		uint8_t *b = a->ks + 16 * i;
-		int j;
-		for (j = 0; j < 8; j++)
-			b[j] = (uint8_t)(c >> (8 * j));
+		b[0] = (uint8_t)c;
+		b[1] = (uint8_t)(c >> 8);
+		b[2] = (uint8_t)(c >> 16);
+		b[3] = (uint8_t)(c >> 24);
+		b[4] = (uint8_t)(c >> 32);
+		b[5] = (uint8_t)(c >> 40);
+		b[6] = (uint8_t)(c >> 48);
+		b[7] = (uint8_t)(c >> 56);
 	}
 	if (EVP_EncryptUpdate(a->ecb, a->ks, &outl, a->ks,
 	        (int)sizeof(a->ks)) != 1 ||
