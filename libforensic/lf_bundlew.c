@@ -271,6 +271,8 @@ write_tar(int fd, int64_t epoch, struct entry *e, size_t n,
 		return lf_error_set(err, LF_E_NOMEM, "out of memory");
 	qsort(e, n, sizeof(*e), by_path);
 	rc = lf_tarw_new(fd, epoch, &w, err);
+	if (rc == LF_OK) /* a bundle is written once and synced */
+		(void)lf_tarw_direct(w);
 	for (i = 0; rc == LF_OK && i < n; i++) {
 		if (e[i].dir)
 			rc = lf_tarw_dir(w, e[i].path, err);

@@ -14,6 +14,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@
 #define FILE_MODE 0644
 #define DIR_MODE 0755
 #define READ_CHUNK (1024 * 1024) /* archive bytes given to libarchive at once */
+#define DIRECT_ALIGN 4096        /* direct I/O: offsets, sizes and memory */
+#define DIRECT_BUF (4 * 1024 * 1024)
 
 struct lf_tarw {
 	struct archive *a;
@@ -34,6 +37,9 @@ struct lf_tarw {
 	int64_t mtime;
 	char last[LF_TAR_NAME_MAX + 1]; /* the previous name, "" at first */
 	uint64_t left;                  /* bytes the current file still needs */
+	uint8_t *dbuf; /* lf_tarw_direct: the output gathered, dlen bytes */
+	size_t dlen;
+	int flags; /* fd's status flags when O_DIRECT was set, else -1 */
 };
 
 /* A name the bundle may hold: printable ASCII, relative, no "." or "..". */
@@ -74,32 +80,76 @@ archive_fail(struct archive *a, int code, struct lf_error *err,
 	    msg != NULL ? msg : "failed");
 }
 
+/* fd's status flags back as they were, O_DIRECT off: any size goes. */
+static void
+leave_direct(struct lf_tarw *w)
+{
+	if (w->flags < 0)
+		return;
+	if (fcntl(w->fd, F_SETFL, w->flags) != 0 && w->write_errno == 0)
+		w->write_errno = errno;
+	w->flags = -1;
+}
+
 /*
- * libarchive's output, written to the descriptor.  A write error is kept
- * here and not given to libarchive, which would enter its FATAL state:
- * a writer freed in that state leaks its buffers (libarchive 3.6; fixed
- * upstream by libarchive pull request 2729).  The caller hears of it
- * through written() after each call; the output after it is dropped.
+ * n bytes to the descriptor, or the first error kept.  A direct write the
+ * filesystem refuses (EINVAL), or one that leaves the offset unaligned,
+ * ends direct I/O: the rest goes through the page cache.
+ */
+static void
+put(struct lf_tarw *w, const uint8_t *b, size_t n)
+{
+	ssize_t k;
+
+	while (w->write_errno == 0 && n > 0) {
+		k = write(w->fd, b, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && errno == EINVAL && w->flags >= 0) {
+			leave_direct(w);
+			continue;
+		}
+		if (k <= 0) {
+			w->write_errno = k < 0 ? errno : EIO;
+			break;
+		}
+		if ((size_t)k % DIRECT_ALIGN != 0)
+			leave_direct(w);
+		b += k;
+		n -= (size_t)k;
+	}
+}
+
+/*
+ * libarchive's output, written to the descriptor, or gathered into whole
+ * blocks for direct I/O.  A write error is kept here and not given to
+ * libarchive, which would enter its FATAL state: a writer freed in that
+ * state leaks its buffers (libarchive 3.6; fixed upstream by libarchive
+ * pull request 2729).  The caller hears of it through written() after
+ * each call; the output after it is dropped.
  */
 static la_ssize_t
 sink(struct archive *a, void *arg, const void *p, size_t n)
 {
 	struct lf_tarw *w = arg;
 	const uint8_t *b = p;
-	size_t left = n;
-	ssize_t k;
+	size_t left = n, k;
 
 	(void)a;
+	if (w->dbuf == NULL) {
+		put(w, b, n);
+		return (la_ssize_t)n;
+	}
 	while (w->write_errno == 0 && left > 0) {
-		k = write(w->fd, b, left);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0) {
-			w->write_errno = k < 0 ? errno : EIO;
-			break;
-		}
+		k = DIRECT_BUF - w->dlen < left ? DIRECT_BUF - w->dlen : left;
+		memcpy(w->dbuf + w->dlen, b, k);
+		w->dlen += k;
 		b += k;
-		left -= (size_t)k;
+		left -= k;
+		if (w->dlen == DIRECT_BUF) {
+			put(w, w->dbuf, w->dlen);
+			w->dlen = 0;
+		}
 	}
 	return (la_ssize_t)n;
 }
@@ -127,6 +177,7 @@ lf_tarw_new(int fd, int64_t mtime, struct lf_tarw **out, struct lf_error *err)
 	}
 	w->fd = fd;
 	w->mtime = mtime;
+	w->flags = -1;
 	/*
 	 * pax, but extended headers only where ustar cannot say it: with
 	 * ASCII names under 100 bytes and no times but mtime, none at all.
@@ -230,7 +281,33 @@ lf_tarw_finish(struct lf_tarw *w, struct lf_error *err)
 	if (archive_write_close(w->a) != ARCHIVE_OK)
 		return archive_fail(w->a, LF_E_IO, err, "cannot finish");
 	w->finished = true;
+	/* The last part block, through the cache: it need not be whole. */
+	leave_direct(w);
+	if (w->dbuf != NULL)
+		put(w, w->dbuf, w->dlen);
+	w->dlen = 0;
 	return written(w, err, "cannot finish");
+}
+
+bool
+lf_tarw_direct(struct lf_tarw *w)
+{
+	int flags;
+	off_t at;
+
+	if (w->dbuf != NULL || w->last[0] != '\0' || w->write_errno != 0)
+		return w->flags >= 0;
+	if ((at = lseek(w->fd, 0, SEEK_CUR)) < 0 || at % DIRECT_ALIGN != 0 ||
+	    (flags = fcntl(w->fd, F_GETFL)) < 0 ||
+	    fcntl(w->fd, F_SETFL, flags | O_DIRECT) != 0)
+		return false;
+	if (posix_memalign((void **)&w->dbuf, DIRECT_ALIGN, DIRECT_BUF) != 0) {
+		w->dbuf = NULL;
+		(void)fcntl(w->fd, F_SETFL, flags);
+		return false;
+	}
+	w->flags = flags;
+	return true;
 }
 
 void
@@ -242,6 +319,8 @@ lf_tarw_free(struct lf_tarw *w)
 	if (!w->finished && w->write_errno == 0)
 		w->write_errno = ECANCELED;
 	archive_write_free(w->a);
+	leave_direct(w);
+	free(w->dbuf);
 	free(w);
 }
 

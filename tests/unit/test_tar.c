@@ -9,6 +9,7 @@
  * order, GNU format, data after the end, truncation): the reader must
  * refuse each with its reason, never crash or read past the input.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -149,6 +150,75 @@ test_write_reproducible(void **state)
 	free(a.p);
 	free(b.p);
 	free(c.p);
+}
+
+/*
+ * An archive of a 5 MiB file (given in uneven pieces) and a small one,
+ * to f: with lf_tarw_direct asked for when direct, after skip bytes of
+ * something else.  *used says whether direct I/O was on.
+ */
+static void
+write_large(FILE *f, bool direct, size_t skip, bool *used)
+{
+	static uint8_t big[5 * 1024 * 1024 + 3];
+	struct lf_tarw *w;
+	struct lf_error err;
+	size_t off, k;
+	int fd = fileno(f);
+
+	fill(big, sizeof(big));
+	for (off = 0; off < skip; off++)
+		assert_int_equal(write(fd, "x", 1), 1);
+	assert_int_equal(lf_tarw_new(fd, MTIME, &w, &err), LF_OK);
+	*used = direct && lf_tarw_direct(w);
+	assert_int_equal(lf_tarw_dir(w, "b-1", &err), LF_OK);
+	/* Too late once an entry is written. */
+	assert_false(!*used && lf_tarw_direct(w));
+	assert_int_equal(lf_tarw_file(w, "b-1/big", sizeof(big), &err), LF_OK);
+	for (off = 0; off < sizeof(big); off += k) {
+		k = sizeof(big) - off < 1000003 ? sizeof(big) - off : 1000003;
+		assert_int_equal(lf_tarw_data(w, big + off, k, &err), LF_OK);
+	}
+	assert_int_equal(lf_tarw_file(w, "b-1/small", 10000, &err), LF_OK);
+	assert_int_equal(lf_tarw_data(w, big, 10000, &err), LF_OK);
+	assert_int_equal(lf_tarw_finish(w, &err), LF_OK);
+	lf_tarw_free(w);
+	/* The descriptor's flags are back as they were. */
+	assert_int_equal(fcntl(fd, F_GETFL) & O_DIRECT, 0);
+}
+
+/* Direct I/O gives the same bytes, and is not used where it cannot be. */
+static void
+test_write_direct(void **state)
+{
+	FILE *f1 = tmpfile(), *f2 = tmpfile(), *f3 = tmpfile();
+	struct mem a, b, c;
+	bool used;
+
+	(void)state;
+	assert_non_null(f1);
+	assert_non_null(f2);
+	assert_non_null(f3);
+	write_large(f1, false, 0, &used);
+	assert_false(used);
+	write_large(f2, true, 0, &used);
+	assert_true(used); /* the test's files are on a disk filesystem */
+	write_large(f3, true, 1, &used);
+	assert_false(used); /* an unaligned start */
+	a = slurp(f1);
+	b = slurp(f2);
+	c = slurp(f3);
+	assert_true(a.n > 5 * 1024 * 1024 && a.n % 4096 != 0);
+	assert_int_equal(b.n, a.n);
+	assert_memory_equal(b.p, a.p, a.n);
+	assert_int_equal(c.n, a.n + 1);
+	assert_memory_equal(c.p + 1, a.p, a.n);
+	free(a.p);
+	free(b.p);
+	free(c.p);
+	fclose(f1);
+	fclose(f2);
+	fclose(f3);
 }
 
 static void
@@ -435,6 +505,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_write_layout),
 	    cmocka_unit_test(test_write_reproducible),
+	    cmocka_unit_test(test_write_direct),
 	    cmocka_unit_test(test_write_refuses),
 	    cmocka_unit_test(test_read_back),
 	    cmocka_unit_test(test_read_refuses),

@@ -79,7 +79,8 @@ struct lf_bundlew_info {
  * LF_OK, LF_E_INVAL (a path or value the bag refuses), LF_E_IO (reading
  * a sealed file, or writing fd), LF_E_CHANGED (a sealed file's bytes are
  * not the size or SHA-256 given), LF_E_NOMEM, LF_E_CRYPTO, or produce's
- * error; fd then holds a part, to be thrown away.
+ * error; fd then holds a part, to be thrown away.  fd is written with
+ * direct I/O where it allows it (lf_tarw_direct): the caller syncs it.
  */
 int lf_bundlew_write(int fd, const char *id, int64_t epoch,
     const struct lf_sigkey *key, const struct lf_bundlew_info *info,

@@ -30,6 +30,7 @@
 #ifndef LF_TAR_H
 #define LF_TAR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,19 @@ struct lf_tarw;
  */
 int
 lf_tarw_new(int fd, int64_t mtime, struct lf_tarw **out, struct lf_error *err);
+
+/*
+ * lf_tarw_direct: before the first entry, have the writer gather its
+ * output into aligned 4 MiB blocks and write them with O_DIRECT, around
+ * the page cache, when fd is at an aligned offset of a file that allows
+ * it.  For an archive written once, large, and synced at the end, the
+ * kernel's copy into the cache is the costliest part of writing it.  The
+ * bytes are the same either way; a filesystem that refuses a direct write
+ * gets the rest through the cache, and the last part block always goes
+ * through the cache.  fd's status flags are restored by lf_tarw_finish or
+ * lf_tarw_free.  Returns true when direct I/O is on.
+ */
+bool lf_tarw_direct(struct lf_tarw *w);
 
 /*
  * lf_tarw_dir: a directory entry named path (no trailing "/").
