@@ -31,7 +31,10 @@
  * shows only what the entry's name (the SHA-256) shows anyway.
  *
  * The writer checks the declared SHA-256 as it goes: a wrong one would
- * break the first property, so it is refused, not trusted.
+ * break the first property, so it is refused, not trusted.  A caller
+ * that seals the same content a second time may skip that check
+ * (sha256_checked) when it holds the output to the first sealing's
+ * digest: different content would give different bytes, refused there.
  */
 #include <errno.h>
 #include <string.h>
@@ -78,7 +81,7 @@ struct lf_seal_zip {
 	void *arg;
 	struct lf_zipcrypt_aes aes;
 	struct lf_zipcrypt_zc zc;
-	EVP_MD_CTX *sha;
+	EVP_MD_CTX *sha; /* NULL when sha256_checked */
 	uint32_t crc;
 	uint64_t fed;
 	uint8_t out[CHUNK];
@@ -443,11 +446,12 @@ lf_seal_zip_new(const struct lf_seal_opts *o, lf_seal_write_fn write, void *arg,
 	z->write = write;
 	z->arg = arg;
 	z->crc = (uint32_t)crc32(0, NULL, 0);
-	if ((z->sha = EVP_MD_CTX_new()) == NULL) {
+	if (!o->sha256_checked && (z->sha = EVP_MD_CTX_new()) == NULL) {
 		rc = lf_error_set(err, LF_E_NOMEM, "seal");
 		goto fail;
 	}
-	if (EVP_DigestInit_ex(z->sha, EVP_sha256(), NULL) != 1) {
+	if (z->sha != NULL &&
+	    EVP_DigestInit_ex(z->sha, EVP_sha256(), NULL) != 1) {
 		rc = lf_error_set(err, LF_E_CRYPTO, "seal: SHA-256 failed");
 		goto fail;
 	}
@@ -474,7 +478,7 @@ lf_seal_zip_update(struct lf_seal_zip *z, const void *p, size_t n,
 		    (unsigned long long)z->o.size);
 	while (n > 0) {
 		size_t k = n < sizeof(z->out) ? n : sizeof(z->out);
-		if (EVP_DigestUpdate(z->sha, in, k) != 1)
+		if (z->sha != NULL && EVP_DigestUpdate(z->sha, in, k) != 1)
 			return lf_error_set(err, LF_E_CRYPTO,
 			    "seal: SHA-256 failed");
 		if (z->l.aes) {
@@ -508,9 +512,10 @@ lf_seal_zip_finish(struct lf_seal_zip *z, struct lf_error *err)
 		return lf_error_set(err, LF_E_CHANGED,
 		    "seal: '%s': %llu bytes, not the %llu declared", z->name,
 		    (unsigned long long)z->fed, (unsigned long long)z->o.size);
-	if (EVP_DigestFinal_ex(z->sha, md, &mdlen) != 1 || mdlen != 32)
+	if (z->sha != NULL &&
+	    (EVP_DigestFinal_ex(z->sha, md, &mdlen) != 1 || mdlen != 32))
 		return lf_error_set(err, LF_E_CRYPTO, "seal: SHA-256 failed");
-	if (CRYPTO_memcmp(md, z->o.sha256, 32) != 0)
+	if (z->sha != NULL && CRYPTO_memcmp(md, z->o.sha256, 32) != 0)
 		return lf_error_set(err, LF_E_CHANGED,
 		    "seal: '%s': the content's SHA-256 is not the one "
 		    "declared",

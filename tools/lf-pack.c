@@ -927,11 +927,14 @@ entry_name(const struct item *it, char name[80])
  * sealed as the profile says into k: a zip, in a CMS envelope to the
  * recipients when there are any.  The zip alone is the same bytes every
  * time (its salts come from the key); the envelope is not (its content key
- * is fresh).  Returns LF_OK, or an error with err filled.
+ * is fresh).  Sealed again, the content is not checked against its
+ * SHA-256 a second time: lf_bundlew holds the output to the first
+ * sealing's digest, which different content would not give.  Returns
+ * LF_OK, or an error with err filled.
  */
 static int
-seal_stream(const struct state *s, const struct item *it, struct sink *k,
-    struct lf_error *err)
+seal_stream(const struct state *s, const struct item *it, bool again,
+    struct sink *k, struct lf_error *err)
 {
 	char src[4300], name[80];
 	struct lf_seal_opts so;
@@ -954,6 +957,7 @@ seal_stream(const struct state *s, const struct item *it, struct sink *k,
 	so.secret_len = sizeof(s->secret);
 	memcpy(so.sha256, it->sha256, 32);
 	so.size = it->size;
+	so.sha256_checked = again;
 	if ((buf = malloc(SEAL_CHUNK)) == NULL)
 		return lf_error_set(err, LF_E_NOMEM, "out of memory");
 	if ((in = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
@@ -1059,7 +1063,7 @@ ring_sealer(void *arg)
 	int rc;
 
 	lf_error_clear(&err);
-	rc = seal_stream(g->r->s, g->r->it, &k, &err);
+	rc = seal_stream(g->r->s, g->r->it, true, &k, &err);
 	(void)pthread_mutex_lock(&g->mu);
 	if (rc == LF_OK && g->fill > 0)
 		ring_publish(g);
@@ -1091,7 +1095,7 @@ reseal(void *arg, lf_bundlew_write_fn write, void *warg, struct lf_error *err)
 	if (i < RING_BUFS || pthread_mutex_init(&g.mu, NULL) != 0) {
 		while (i > 0)
 			free(g.buf[--i]);
-		return seal_stream(r->s, r->it, &direct, err);
+		return seal_stream(r->s, r->it, true, &direct, err);
 	}
 	threaded = pthread_cond_init(&g.cv, NULL) == 0;
 	if (threaded && pthread_create(&t, NULL, ring_sealer, &g) != 0) {
@@ -1102,7 +1106,7 @@ reseal(void *arg, lf_bundlew_write_fn write, void *warg, struct lf_error *err)
 		for (i = 0; i < RING_BUFS; i++)
 			free(g.buf[i]);
 		(void)pthread_mutex_destroy(&g.mu);
-		return seal_stream(r->s, r->it, &direct, err);
+		return seal_stream(r->s, r->it, true, &direct, err);
 	}
 	for (;;) {
 		(void)pthread_mutex_lock(&g.mu);
@@ -1173,7 +1177,7 @@ seal_item(const struct state *s, struct item *it, size_t index,
 	        LF_BAGIT_BIT(LF_BAGIT_SHA512),
 	    &k.h, err);
 	if (rc == LF_OK)
-		rc = seal_stream(s, it, &k, err);
+		rc = seal_stream(s, it, false, &k, err);
 	if (rc == LF_OK)
 		rc = lf_bagit_hash_final(k.h, &d, err);
 	if (rc == LF_OK) {

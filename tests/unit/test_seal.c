@@ -561,6 +561,44 @@ test_refuses_options(void **state)
 	lf_seal_zip_free(NULL);
 }
 
+/*
+ * Sealed again with sha256_checked: the same bytes as the first sealing,
+ * and for other content (not refused, not hashed) other bytes, which is
+ * what a caller holding the output to the first sealing's digest relies
+ * on.
+ */
+static void
+test_sealed_again(void **state)
+{
+	static const size_t sizes[] = {1, 4096, 333};
+	enum lf_seal_method methods[] = {LF_SEAL_AES256, LF_SEAL_ZIPCRYPTO};
+	uint8_t data[9000];
+	struct lf_seal_opts o;
+	struct mem first, again, other;
+	char name[65];
+	size_t i, m;
+
+	(void)state;
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 31 + 7);
+	for (m = 0; m < 2; m++) {
+		opts_for(&o, methods[m], data, sizeof(data), name);
+		seal(&o, data, sizeof(data), &first);
+		o.sha256_checked = true;
+		seal_chunked(&o, data, sizeof(data), sizes, 3, &again);
+		assert_int_equal(again.n, first.n);
+		assert_memory_equal(again.p, first.p, first.n);
+		data[4000] ^= 1;
+		seal(&o, data, sizeof(data), &other);
+		data[4000] ^= 1;
+		assert_int_equal(other.n, first.n);
+		assert_memory_not_equal(other.p, first.p, first.n);
+		free(first.p);
+		free(again.p);
+		free(other.p);
+	}
+}
+
 /* ---- unsealing ---- */
 
 struct sink {
@@ -861,6 +899,7 @@ main(void)
 	    cmocka_unit_test(test_split_and_determinism),
 	    cmocka_unit_test(test_distinct_salts),
 	    cmocka_unit_test(test_refuses_options),
+	    cmocka_unit_test(test_sealed_again),
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_unseal_faults),
 	    cmocka_unit_test(test_foreign_zips),

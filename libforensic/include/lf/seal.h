@@ -57,6 +57,7 @@
 #ifndef LF_SEAL_H
 #define LF_SEAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -95,8 +96,11 @@ struct lf_seal_opts {
 	const uint8_t *secret; /* the salt secret, LF_SEAL_SECRET_MIN to
 				  LF_SEAL_SECRET_MAX bytes (borrowed) */
 	size_t secret_len;
-	uint8_t sha256[32]; /* the content's SHA-256 */
-	uint64_t size;      /* the content's size in bytes */
+	uint8_t sha256[32];  /* the content's SHA-256 */
+	uint64_t size;       /* the content's size in bytes */
+	bool sha256_checked; /* the content is known to have that SHA-256
+				(sealed again, with the output held to the
+				first sealing's digest): not hashed again */
 };
 
 struct lf_seal_zip;
@@ -124,7 +128,8 @@ int lf_seal_zip_update(struct lf_seal_zip *z, const void *p, size_t n,
  * lf_seal_zip_finish: write the authentication code or data descriptor,
  * the central directory and the end records.  Returns LF_OK; LF_E_CHANGED
  * when the content was shorter than declared or its SHA-256 is not the
- * one declared (what was written is then no sealed object: discard it);
+ * one declared (unless sha256_checked; what was written is then no sealed
+ * object: discard it);
  * LF_E_CRYPTO; or the error write returned.
  */
 int lf_seal_zip_finish(struct lf_seal_zip *z, struct lf_error *err);
