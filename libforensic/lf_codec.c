@@ -305,7 +305,19 @@ b64_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
 	int rc;
 
 	for (i = 0; i < n; i++) {
-		/* Most input is whole quanta of the alphabet: four at once. */
+		/* Most of a line is whole blocks of the alphabet. */
+		if (b->nacc == 0 && !b->padded && n - i >= 32) {
+			size_t room, k;
+			if (B64_OUT - b->nout < 32 + 8 &&
+			    (rc = lf_codec_flush(sink, b->out, &b->nout)) != 0)
+				return rc;
+			room = (B64_OUT - b->nout - 8) / 24 * 32;
+			k = lf_b64_blocks(p + i, n - i < room ? n - i : room,
+			    b->out + b->nout);
+			b->nout += k / 32 * 24;
+			i += k;
+		}
+		/* The rest of it: four at once. */
 		while (b->nacc == 0 && !b->padded && n - i >= 4 &&
 		    b->nout <= B64_OUT - 3) {
 			uint32_t c0 = b64_code[p[i]], c1 = b64_code[p[i + 1]],
@@ -646,7 +658,7 @@ qp_literal_run(const struct qp *q, const uint8_t *p, size_t n)
 
 	if (q->state != QP_TEXT || q->nheld > 0)
 		return 0;
-	for (j = 0; j < n; j++) {
+	for (j = lf_qp_run(p, n); j < n; j++) {
 		if (qp_plain(p[j]))
 			continue;
 		if ((p[j] == ' ' || p[j] == '\t') && j + 1 < n &&

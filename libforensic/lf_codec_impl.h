@@ -48,6 +48,20 @@ struct lf_codec_ops {
 	int (*finish)(void *state, struct lf_codec_sink *sink, uint64_t offset);
 };
 
+/*
+ * The common case, fast (lf_codec_simd.c); both may do nothing, and the
+ * codec takes what they leave.
+ * lf_b64_blocks: decode whole blocks of 32 characters of the base64
+ * alphabet (no padding, no blank) from in[0..n) into out, 24 bytes a
+ * block; out must have room for 24 bytes a block plus 8.  Returns the
+ * characters decoded, a multiple of 32.
+ * lf_qp_run: the length of the prefix of p[0..n) that quoted-printable
+ * copies as it is: no '=', CR or LF, and each blank followed by a byte
+ * that is none of these nor a blank.
+ */
+size_t lf_b64_blocks(const uint8_t *in, size_t n, uint8_t *out);
+size_t lf_qp_run(const uint8_t *p, size_t n);
+
 extern const struct lf_codec_ops lf_codec_identity_ops;
 extern const struct lf_codec_ops lf_codec_base64_ops;
 extern const struct lf_codec_ops lf_codec_qp_ops;

@@ -302,6 +302,123 @@ reset_is_new(void **state)
 	free(reused);
 }
 
+/*
+ * The fast paths (32 bytes at a time, lf_codec_simd.c) against the byte
+ * at a time paths: fed one byte at a time a decoder never takes a fast
+ * path, fed whole it takes them wherever it can.  Both must give the same
+ * bytes and anomalies, for clean input and for input with any byte value
+ * put in at any place of a stretch the fast path would take.
+ */
+static void
+same_either_way(enum lf_codec codec, const char *in, size_t n)
+{
+	struct result *slow = malloc(sizeof(*slow)),
+	              *fast = malloc(sizeof(*fast));
+
+	assert_non_null(slow);
+	assert_non_null(fast);
+	decode(codec, in, n, 1, slow);
+	decode(codec, in, n, 0, fast);
+	assert_int_equal(fast->nout, slow->nout);
+	assert_memory_equal(fast->out, slow->out, slow->nout);
+	assert_string_equal(fast->codes, slow->codes);
+	free(slow);
+	free(fast);
+}
+
+static const char b64_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* data in base64, lines of 76 characters and CRLF when lines. */
+static size_t
+b64_encode(const uint8_t *data, size_t n, bool lines, char *out)
+{
+	size_t i, o = 0, col = 0;
+
+	for (i = 0; i + 3 <= n; i += 3) {
+		uint32_t v = (uint32_t)data[i] << 16 |
+		    (uint32_t)data[i + 1] << 8 | data[i + 2];
+		out[o++] = b64_alphabet[v >> 18];
+		out[o++] = b64_alphabet[v >> 12 & 63];
+		out[o++] = b64_alphabet[v >> 6 & 63];
+		out[o++] = b64_alphabet[v & 63];
+		if (lines && (col += 4) == 76) {
+			out[o++] = '\r';
+			out[o++] = '\n';
+			col = 0;
+		}
+	}
+	return o;
+}
+
+static void
+base64_fast_path(void **state)
+{
+	static uint8_t data[3000];
+	static char text[4200];
+	struct result *r = malloc(sizeof(*r));
+	size_t i, n, at;
+	unsigned v;
+
+	(void)state;
+	assert_non_null(r);
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7919 >> 3 ^ i);
+	/* Clean, in lines and in one line: the data back. */
+	n = b64_encode(data, sizeof(data), true, text);
+	decode(LF_CODEC_BASE64, text, n, 0, r);
+	assert_int_equal(r->nout, sizeof(data));
+	assert_memory_equal(r->out, data, sizeof(data));
+	assert_string_equal(r->codes, "");
+	n = b64_encode(data, sizeof(data), false, text);
+	decode(LF_CODEC_BASE64, text, n, 0, r);
+	assert_int_equal(r->nout, sizeof(data));
+	assert_memory_equal(r->out, data, sizeof(data));
+	/* Every byte value at every place of a 96-character stretch. */
+	n = b64_encode(data, 150, false, text);
+	for (at = 30; at < 30 + 96; at++) {
+		for (v = 0; v < 256; v++) {
+			char keep = text[at];
+			text[at] = (char)v;
+			same_either_way(LF_CODEC_BASE64, text, n);
+			text[at] = keep;
+		}
+	}
+	free(r);
+}
+
+static void
+qp_fast_path(void **state)
+{
+	static const char *const words[] = {"plain", "=3D", "tab\t", " ", "  ",
+	    "=\r\n", "\r\n", "caf=C3=A9", "x=", "=4", "\n", "\t ",
+	    "longer-words-without-blanks", "\xe9\xff", "a b c d e f", " \r\n"};
+	static char text[6000];
+	size_t n = 0, at;
+	unsigned v, seed = 12345;
+
+	(void)state;
+	while (n < sizeof(text) - 64) {
+		const char *w;
+		seed = seed * 1103515245u + 12345u;
+		w = words[(seed >> 16) % (sizeof(words) / sizeof(words[0]))];
+		/* Mostly plain text, so that the fast path has runs. */
+		if ((seed >> 8) % 4 != 0)
+			w = "Lorem ipsum dolor sit amet, consectetur ";
+		memcpy(text + n, w, strlen(w));
+		n += strlen(w);
+	}
+	same_either_way(LF_CODEC_QP, text, n);
+	for (at = 0; at < 70; at++) {
+		for (v = 0; v < 256; v++) {
+			char keep = text[at];
+			text[at] = (char)v;
+			same_either_way(LF_CODEC_QP, text, 140);
+			text[at] = keep;
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -314,6 +431,8 @@ main(void)
 	    cmocka_unit_test(uuencode_blocks),
 	    cmocka_unit_test(output_can_stop),
 	    cmocka_unit_test(reset_is_new),
+	    cmocka_unit_test(base64_fast_path),
+	    cmocka_unit_test(qp_fast_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
