@@ -34,11 +34,6 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libfuzzy and libunistring ship no pkg-config file.
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lfuzzy -lunistring \
 	-lm -pthread
-# The tools' allocator: jemalloc, where glibc's took 6-7% of lf-extract's
-# CPU on the many small allocations of reports built on worker threads
-# (16% less time with jemalloc, bench/run.sh extract).  Sanitizer builds
-# keep their own allocator.
-MALLOC_LIBS ?= $(shell pkg-config --libs jemalloc 2>/dev/null)
 LIBFUZZY_VERSION := $(shell dpkg-query -W -f='$${Version}' libfuzzy2 2>/dev/null || echo unknown)
 
 WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wvla -Wstrict-prototypes \
@@ -94,8 +89,7 @@ $(SHARED_LIB): $(LIB_OBJS)
 # Tools link the static library, so build/bin/ runs without installing.
 $(BUILD)/bin/%: $(BUILD)/obj/tools/%.o $(COMMON_OBJS) $(STATIC_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(STATIC_LIB) \
-		$(PKG_LIBS) $(MALLOC_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(STATIC_LIB) $(PKG_LIBS)
 $(BUILD)/bin/lf-custody: $(CUSTODY_OBJS)
 
 $(BUILD)/libforensic.pc: build-aux/libforensic.pc.in Makefile
@@ -156,11 +150,10 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 # (the parallel hashing engine's among them).
 sanitize:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/sanitize \
-		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
-		MALLOC_LIBS= test
+		CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" test
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/tsan \
 		CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" \
-		MALLOC_LIBS= unit-tests
+		unit-tests
 	@TSAN_OPTIONS=halt_on_error=1 sh tests/run.sh $(BUILD)/tsan unit
 
 fuzz:

@@ -8,7 +8,6 @@ PACKAGES="
 gcc make pkg-config
 libarchive-dev libssl-dev libmagic-dev zlib1g-dev libjansson-dev
 libfuzzy-dev libcmocka-dev libidn2-dev idn2 libunistring-dev liblzma-dev
-libjemalloc-dev
 protobuf-compiler
 coreutils openssl file python3 python3-jsonschema python3-olefile
 python3-dkim python3-authres python3-rdflib publicsuffix
