@@ -499,12 +499,27 @@ lf_seal_zip_update(struct lf_seal_zip *z, const void *p, size_t n,
 	return LF_OK;
 }
 
+/* The content fed had the SHA-256 declared. */
+static int
+check_sha256(struct lf_seal_zip *z, struct lf_error *err)
+{
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (EVP_DigestFinal_ex(z->sha, md, &mdlen) != 1 || mdlen != 32)
+		return lf_error_set(err, LF_E_CRYPTO, "seal: SHA-256 failed");
+	if (CRYPTO_memcmp(md, z->o.sha256, 32) != 0)
+		return lf_error_set(err, LF_E_CHANGED,
+		    "seal: '%s': the content's SHA-256 is not the one "
+		    "declared",
+		    z->name);
+	return LF_OK;
+}
+
 int
 lf_seal_zip_finish(struct lf_seal_zip *z, struct lf_error *err)
 {
 	uint8_t buf[LF_ZIPCRYPT_AES_MAC_LEN + LF_SEAL_TAIL_MAX];
-	uint8_t md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
 	size_t n = 0;
 	int rc;
 
@@ -512,14 +527,8 @@ lf_seal_zip_finish(struct lf_seal_zip *z, struct lf_error *err)
 		return lf_error_set(err, LF_E_CHANGED,
 		    "seal: '%s': %llu bytes, not the %llu declared", z->name,
 		    (unsigned long long)z->fed, (unsigned long long)z->o.size);
-	if (z->sha != NULL &&
-	    (EVP_DigestFinal_ex(z->sha, md, &mdlen) != 1 || mdlen != 32))
-		return lf_error_set(err, LF_E_CRYPTO, "seal: SHA-256 failed");
-	if (z->sha != NULL && CRYPTO_memcmp(md, z->o.sha256, 32) != 0)
-		return lf_error_set(err, LF_E_CHANGED,
-		    "seal: '%s': the content's SHA-256 is not the one "
-		    "declared",
-		    z->name);
+	if (z->sha != NULL && (rc = check_sha256(z, err)) != LF_OK)
+		return rc;
 	if (z->l.aes) {
 		if ((rc = lf_zipcrypt_aes_code(&z->aes, buf, err)) != LF_OK)
 			return rc;
