@@ -305,8 +305,10 @@ b64_feed(void *state, struct lf_codec_sink *sink, const uint8_t *p, size_t n,
 	int rc;
 
 	for (i = 0; i < n; i++) {
-		/* Most of a line is whole blocks of the alphabet. */
-		if (b->nacc == 0 && !b->padded && n - i >= 32) {
+		/* Most of a line is whole blocks of the alphabet (tried where
+		 * a run of it starts, not at each byte of garbage). */
+		if (b->nacc == 0 && !b->padded && n - i >= 32 &&
+		    b64_code[p[i]] - 1u < 64) {
 			size_t room, k;
 			if (B64_OUT - b->nout < 32 + 8 &&
 			    (rc = lf_codec_flush(sink, b->out, &b->nout)) != 0)
