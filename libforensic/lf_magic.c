@@ -7,10 +7,14 @@
  * magic_load_buffers() uses the caller's memory in place.
  *
  * Typing, not hashing, sets the pace of a whole extraction (0.2-2 ms per
- * call whatever the size, most of it in soft magic's regular expressions
- * over text), so the database also remembers the types of recent contents
- * for every thread, and lf_magic_buffer asks the full question once where
- * it can (see there).
+ * call whatever the size), so the database also remembers the types of
+ * recent contents for every thread, and lf_magic_buffer asks the full
+ * question once where it can (see there).  By perf, most of a call is
+ * soft magic stepping through the database's entries (about 22,000 in
+ * Debian 12's, 376 bytes each) when their first test fails, and text
+ * goes through it twice (the binary tests, then the text tests); its
+ * regular expressions are a few percent.  Mapping the database on huge
+ * pages made no difference.
  */
 #include <errno.h>
 #include <fcntl.h>
