@@ -11,9 +11,10 @@ noisy.  Peers:
 Runs that write start from an empty, synced output directory (hyperfine
 --prepare).  The previous run's output is moved aside, not removed, and
 everything is removed at the end: ext4 without a journal, as here, passes
-over inodes freed in the last 60 s (360 s once their inode table block is
-written again) when it allocates one, so a run that follows the removal
-of the last run's tens of thousands of files is charged for them.
+over inodes freed in the last 60 s (360 s while their inode table block
+holds changes not yet written back, as it does again as soon as a new
+inode lands in it) when it allocates one, so a run that follows the
+removal of the last run's tens of thousands of files is charged for them.
 ripmime --mailbox, which writes every file into one directory, took 26 s
 and then 65 s in two runs that followed each other that way.
 """
