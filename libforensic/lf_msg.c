@@ -296,6 +296,28 @@ to_buf(void *arg, const uint8_t *p, size_t n)
 	return 0;
 }
 
+/*
+ * to_buf for converted text: a value cut at its cap ends on a whole
+ * character (the converter emits whole ones) and takes nothing after the
+ * cut, so that it stays valid UTF-8.
+ */
+static int
+to_text(void *arg, const uint8_t *p, size_t n)
+{
+	struct bufsink *s = arg;
+	size_t room = s->b->max - s->b->len;
+
+	if (s->cut)
+		return 0;
+	if (n > room) {
+		s->cut = true;
+		n = room;
+		while (n > 0 && (p[n] & 0xC0) == 0x80)
+			n--;
+	}
+	return to_buf(arg, p, n);
+}
+
 /* Load stream id, at most b->max bytes, into b (reset first). */
 static int
 load_stream(struct ctx *x, uint32_t id, struct lf_buf *b, bool *cut)
@@ -363,7 +385,7 @@ load_string(struct ctx *x, uint32_t storage, unsigned tag, unsigned cp,
 		goto out;
 	}
 	c->cd = (iconv_t)-1;
-	if ((rc = conv_open(x, c, type, cp, to_buf, &s)) != LF_OK)
+	if ((rc = conv_open(x, c, type, cp, to_text, &s)) != LF_OK)
 		goto out;
 	if (tmp.len > 0 && (rc = conv_feed(c, tmp.data, tmp.len)) != 0)
 		goto out;
@@ -963,7 +985,7 @@ attach_ole(struct ctx *x, struct lf_entry *e, uint32_t obj, unsigned cp,
 				c->cd = (iconv_t)-1;
 				s.b = name;
 				if ((rc = conv_open(x, c, PT_STRING8, cp,
-				         to_buf, &s)) != LF_OK)
+				         to_text, &s)) != LF_OK)
 					goto out;
 				if ((rc = conv_feed(c, name_raw->data,
 				         name_raw->len)) != 0 ||

@@ -749,6 +749,46 @@ crafted_ole_and_codepage(void **state)
 	cw_free(&w);
 }
 
+/*
+ * A value cut at its cap is cut between characters.  The subject's text
+ * is kept in header_bytes (here 8,196 bytes): "a" and 5,000 bytes of
+ * windows-1252 0xE9 make 10,001 bytes of UTF-8, and the cap falls inside
+ * the 4,098th "\xc3\xa9", which is left out whole.
+ */
+static void
+long_value_cut_whole(void **state)
+{
+	static uint8_t subj8[5001];
+	struct cw w;
+	struct rec r;
+	struct lf_limits l;
+	struct pbuf *p = &props_store[0];
+	const char *v, *end;
+	size_t i;
+
+	(void)state;
+	subj8[0] = 'a';
+	memset(subj8 + 1, 0xE9, sizeof(subj8) - 1);
+	cw_init(&w);
+	prop_init(p, 32);
+	prop_add(p, 0x3FFD0003, 1252);
+	cw_add(&w, 0, "__properties_version1.0", 2, p->b, p->n);
+	cw_add(&w, 0, "__substg1.0_0037001E", 2, subj8, sizeof(subj8));
+	cw_build(&w);
+	lf_limits_default(&l);
+	l.header_bytes = 8196;
+	assert_int_equal(run(w.buf, w.len, &l, &r), LF_OK);
+	want(&r, "A msg.value-too-large");
+	assert_non_null(v = strstr(r.t, "|subject|a"));
+	v += strlen("|subject|a");
+	assert_non_null(end = strchr(v, '\n'));
+	assert_int_equal(end - v, 2 * 4097);
+	for (i = 0; i < 2 * 4097; i += 2)
+		assert_memory_equal(v + i, "\xc3\xa9", 2);
+	rec_free(&r);
+	cw_free(&w);
+}
+
 static void
 hostile(void **state)
 {
@@ -837,6 +877,7 @@ main(int argc, char **argv)
 	    cmocka_unit_test(depth_limit),
 	    cmocka_unit_test(stop_on_event),
 	    cmocka_unit_test(crafted_ole_and_codepage),
+	    cmocka_unit_test(long_value_cut_whole),
 	    cmocka_unit_test(hostile),
 	    cmocka_unit_test(nomem),
 	};
