@@ -38,7 +38,9 @@
  *   msg.unknown-codepage    low     a code page iconv does not know
  *                                   (windows-1252 is used)
  *   msg.value-too-large     medium  a property or name cut at its limit
- *                                   (header_bytes)
+ *                                   (header_bytes; 4,096 bytes for a
+ *                                   name or an address), between two
+ *                                   characters
  *   msg.bad-date            low     a time outside what RFC 3339 shows
  *   msg.recipient-type      low     a recipient type missing or unknown
  *                                   (reported as "to" when missing)
