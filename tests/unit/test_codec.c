@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
 
 #include "lf/codec.h"
 
@@ -326,26 +327,22 @@ same_either_way(enum lf_codec codec, const char *in, size_t n)
 	free(fast);
 }
 
-static const char b64_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* data in base64, lines of 76 characters and CRLF when lines. */
+/*
+ * data in base64 by OpenSSL's encoder: lines of 76 characters ending in
+ * CRLF when lines, else one line.
+ */
 static size_t
 b64_encode(const uint8_t *data, size_t n, bool lines, char *out)
 {
-	size_t i, o = 0, col = 0;
+	size_t i, k, o = 0, step = lines ? 57 : n;
 
-	for (i = 0; i + 3 <= n; i += 3) {
-		uint32_t v = (uint32_t)data[i] << 16 |
-		    (uint32_t)data[i + 1] << 8 | data[i + 2];
-		out[o++] = b64_alphabet[v >> 18];
-		out[o++] = b64_alphabet[v >> 12 & 63];
-		out[o++] = b64_alphabet[v >> 6 & 63];
-		out[o++] = b64_alphabet[v & 63];
-		if (lines && (col += 4) == 76) {
+	for (i = 0; i < n; i += k) {
+		k = n - i < step ? n - i : step;
+		o += (size_t)EVP_EncodeBlock((unsigned char *)out + o, data + i,
+		    (int)k);
+		if (lines) {
 			out[o++] = '\r';
 			out[o++] = '\n';
-			col = 0;
 		}
 	}
 	return o;
