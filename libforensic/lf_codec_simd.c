@@ -69,13 +69,18 @@ b64_blocks_avx2(const uint8_t *in, size_t n, uint8_t *out)
 	return done;
 }
 
+__attribute__((target("avx2"))) static __m256i
+qp_blank(__m256i c)
+{
+	return _mm256_or_si256(_mm256_cmpeq_epi8(c, _mm256_set1_epi8(' ')),
+	    _mm256_cmpeq_epi8(c, _mm256_set1_epi8('\t')));
+}
+
 /* Bytes that end a literal run: '=', CR, LF, and blanks unless followed. */
 __attribute__((target("avx2"))) static __m256i
-qp_special(__m256i c, __m256i *blank)
+qp_special(__m256i c)
 {
-	*blank = _mm256_or_si256(_mm256_cmpeq_epi8(c, _mm256_set1_epi8(' ')),
-	    _mm256_cmpeq_epi8(c, _mm256_set1_epi8('\t')));
-	return _mm256_or_si256(*blank,
+	return _mm256_or_si256(qp_blank(c),
 	    _mm256_or_si256(_mm256_cmpeq_epi8(c, _mm256_set1_epi8('=')),
 	        _mm256_or_si256(_mm256_cmpeq_epi8(c, _mm256_set1_epi8('\r')),
 	            _mm256_cmpeq_epi8(c, _mm256_set1_epi8('\n')))));
@@ -88,18 +93,15 @@ qp_run_avx2(const uint8_t *p, size_t n)
 
 	/* 33 bytes readable: a blank's successor is looked at too. */
 	for (; n - done >= 33; done += 32) {
-		__m256i blank, blank_next;
-		__m256i here =
-		    qp_special(_mm256_loadu_si256(
-		                   (const __m256i *)(const void *)(p + done)),
-		        &blank);
-		__m256i next = qp_special(_mm256_loadu_si256((
-		                              const __m256i *)(const void *)(p +
-		                              done + 1)),
-		    &blank_next);
+		__m256i here = _mm256_loadu_si256(
+		    (const __m256i *)(const void *)(p + done));
+		__m256i next = _mm256_loadu_si256(
+		    (const __m256i *)(const void *)(p + done + 1));
 		/* A blank followed by a plain byte is plain. */
 		__m256i stop =
-		    _mm256_andnot_si256(_mm256_andnot_si256(next, blank), here);
+		    _mm256_andnot_si256(_mm256_andnot_si256(qp_special(next),
+		                            qp_blank(here)),
+		        qp_special(here));
 		unsigned mask = (unsigned)_mm256_movemask_epi8(stop);
 		if (mask != 0)
 			return done + (size_t)__builtin_ctz(mask);
